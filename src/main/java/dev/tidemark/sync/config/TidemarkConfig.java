@@ -1,0 +1,53 @@
+package dev.tidemark.sync.config;
+
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Every {@code tidemark.*} configuration key, each documented once here and in the README. */
+@ConfigMapping(prefix = "tidemark")
+public interface TidemarkConfig {
+
+    Where where();
+
+    Query query();
+
+    EmbeddedPostgres embeddedPostgres();
+
+    /** Limits on the where-inputs clients send. */
+    interface Where {
+        /** Deepest nesting of where objects (and/or/not and relation traversal each add a level). */
+        @WithDefault("8")
+        int maxDepth();
+
+        /** Largest list accepted by the {@code in} and {@code notIn} operators. */
+        @WithDefault("500")
+        int maxInSize();
+    }
+
+    /** Limits on list queries. */
+    interface Query {
+        /** Most rows one list query may return; over it the query fails and asks for a narrower where. */
+        @WithDefault("10000")
+        int maxRows();
+    }
+
+    /**
+     * The embedded PostgreSQL of the dev and test profiles. Read at start-up by
+     * {@code EmbeddedPostgresConfigSourceFactory}; listed here so the keys are documented and
+     * validated. Never used in the prod profile, nor when {@code quarkus.datasource.jdbc.url} is set.
+     */
+    interface EmbeddedPostgres {
+        /** Start an embedded PostgreSQL when no datasource URL is configured (dev and test only). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Port of the embedded server; 0 picks a free port. */
+        @WithDefault("0")
+        int port();
+
+        /** Data directory kept across restarts; empty means a fresh temporary database each start. */
+        Optional<String> dataDir();
+    }
+}
