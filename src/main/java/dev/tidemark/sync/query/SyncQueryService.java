@@ -1,0 +1,56 @@
+package dev.tidemark.sync.query;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import dev.tidemark.sync.config.TidemarkConfig;
+import dev.tidemark.sync.entity.SyncedEntity;
+import dev.tidemark.sync.error.LimitExceededException;
+import dev.tidemark.sync.schema.SyncRegistry;
+import dev.tidemark.sync.schema.SyncTable;
+import dev.tidemark.sync.where.JpqlRenderer;
+import dev.tidemark.sync.where.JpqlScope;
+import dev.tidemark.sync.where.WhereParser;
+
+/** Lists the rows of a table that match a where-scope, in one parameterised query. */
+@ApplicationScoped
+public class SyncQueryService {
+
+    static final String ORDER = JpqlScope.ROOT + ".createdAt, " + JpqlScope.ROOT + ".uid";
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    SyncRegistry registry;
+
+    @Inject
+    WhereParser parser;
+
+    @Inject
+    TidemarkConfig config;
+
+    /**
+     * Rows of {@code type} matching {@code where} (null: all), oldest first; tombstones only when
+     * {@code includeDeleted}. Fails with LIMIT_EXCEEDED rather than return a truncated list.
+     */
+    public <T extends SyncedEntity> List<T> list(Class<T> type, Object where, boolean includeDeleted) {
+        SyncTable table = registry.table(type);
+        JpqlScope scope = JpqlRenderer.render(parser.parse(table, where, "where"));
+        List<String> extra = new ArrayList<>();
+        if (!includeDeleted) {
+            extra.add(JpqlScope.ROOT + ".deletedAt is null");
+        }
+        int max = config.query().maxRows();
+        List<T> rows = scope.select(em, type, table.entityName(), extra, ORDER).setMaxResults(max + 1).getResultList();
+        if (rows.size() > max) {
+            throw new LimitExceededException("where", "more than " + max + " " + table.typeName()
+                    + " rows match (tidemark.query.max-rows); narrow the where");
+        }
+        return rows;
+    }
+}

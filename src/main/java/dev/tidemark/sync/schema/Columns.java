@@ -1,0 +1,49 @@
+package dev.tidemark.sync.schema;
+
+import java.lang.reflect.Field;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.tidemark.sync.entity.SyncedEntity;
+
+/** Reads and writes entity columns by their registry description (generic engine code has no getters to call). */
+public final class Columns {
+
+    private static final Map<String, Field> FIELDS = new ConcurrentHashMap<>();
+
+    private Columns() {
+    }
+
+    public static Object read(SyncedEntity row, SyncColumn column) {
+        try {
+            return field(row.getClass(), column.field()).get(row);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void write(SyncedEntity row, SyncColumn column, Object value) {
+        try {
+            field(row.getClass(), column.field()).set(row, value);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Field field(Class<?> type, String name) {
+        return FIELDS.computeIfAbsent(type.getName() + "#" + name, key -> find(type, name));
+    }
+
+    private static Field find(Class<?> type, String name) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            try {
+                Field field = c.getDeclaredField(name);
+                field.setAccessible(true);
+                return field;
+            } catch (NoSuchFieldException e) {
+                // keep looking in the superclass
+            }
+        }
+        throw new IllegalStateException(type.getName() + " has no field " + name);
+    }
+}

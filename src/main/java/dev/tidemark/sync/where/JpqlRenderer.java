@@ -1,0 +1,108 @@
+package dev.tidemark.sync.where;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Renders a {@link Condition} to JPQL, with every value bound as a named parameter. */
+public final class JpqlRenderer {
+
+    /** Escape character for LIKE patterns; chosen to need no escaping in JPQL string literals. */
+    private static final char LIKE_ESCAPE = '!';
+
+    private final Map<String, Object> parameters = new LinkedHashMap<>();
+    private int aliases;
+
+    private JpqlRenderer() {
+    }
+
+    public static JpqlScope render(Condition condition) {
+        JpqlRenderer renderer = new JpqlRenderer();
+        String predicate = renderer.render(condition, JpqlScope.ROOT);
+        return new JpqlScope(predicate, Map.copyOf(renderer.parameters));
+    }
+
+    private String render(Condition condition, String alias) {
+        if (condition instanceof Condition.All all) {
+            return join(all.parts(), " and ", "1=1", alias);
+        }
+        if (condition instanceof Condition.AnyOf any) {
+            return join(any.parts(), " or ", "1=0", alias);
+        }
+        if (condition instanceof Condition.Not not) {
+            return "not (" + render(not.inner(), alias) + ")";
+        }
+        if (condition instanceof Condition.Compare compare) {
+            return compare(compare, alias + "." + compare.column().field());
+        }
+        if (condition instanceof Condition.Parent parent) {
+            String inner = nextAlias();
+            return alias + "." + parent.relation().foreignKey().field() + " in (select " + inner + ".uid from "
+                    + parent.target().entityName() + " " + inner + " where " + render(parent.condition(), inner) + ")";
+        }
+        Condition.Children children = (Condition.Children) condition;
+        String inner = nextAlias();
+        return (children.some() ? "" : "not ") + "exists (select " + inner + ".uid from " + children.child().entityName()
+                + " " + inner + " where " + inner + "." + children.back().foreignKey().field() + " = " + alias + ".uid and "
+                + inner + ".deletedAt is null and " + render(children.condition(), inner) + ")";
+    }
+
+    private String join(List<Condition> parts, String operator, String empty, String alias) {
+        if (parts.isEmpty()) {
+            return empty;
+        }
+        return parts.stream().map(p -> "(" + render(p, alias) + ")").collect(Collectors.joining(operator));
+    }
+
+    private String compare(Condition.Compare compare, String path) {
+        Object value = compare.value();
+        switch (compare.op()) {
+            case EQ:
+                return path + " = " + param(value);
+            case NE:
+                return "(" + path + " is null or " + path + " <> " + param(value) + ")";
+            case IN:
+                return ((List<?>) value).isEmpty() ? "1=0" : path + " in " + param(value);
+            case NOT_IN:
+                return ((List<?>) value).isEmpty() ? "1=1" : "(" + path + " is null or " + path + " not in " + param(value) + ")";
+            case LT:
+                return path + " < " + param(value);
+            case LTE:
+                return path + " <= " + param(value);
+            case GT:
+                return path + " > " + param(value);
+            case GTE:
+                return path + " >= " + param(value);
+            case IS_NULL:
+                return path + (Boolean.TRUE.equals(value) ? " is null" : " is not null");
+            case CONTAINS:
+                return path + " like " + param("%" + escapeLike((String) value) + "%") + " escape '" + LIKE_ESCAPE + "'";
+            case STARTS_WITH:
+                return path + " like " + param(escapeLike((String) value) + "%") + " escape '" + LIKE_ESCAPE + "'";
+            default:
+                throw new IllegalStateException("Unhandled operator " + compare.op());
+        }
+    }
+
+    private String param(Object value) {
+        String name = "p" + parameters.size();
+        parameters.put(name, value);
+        return ":" + name;
+    }
+
+    private String nextAlias() {
+        return "e" + (++aliases);
+    }
+
+    static String escapeLike(String text) {
+        StringBuilder escaped = new StringBuilder(text.length() + 4);
+        for (char c : text.toCharArray()) {
+            if (c == '%' || c == '_' || c == LIKE_ESCAPE) {
+                escaped.append(LIKE_ESCAPE);
+            }
+            escaped.append(c);
+        }
+        return escaped.toString();
+    }
+}

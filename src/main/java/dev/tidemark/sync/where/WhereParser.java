@@ -1,0 +1,197 @@
+package dev.tidemark.sync.where;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.tidemark.sync.config.TidemarkConfig;
+import dev.tidemark.sync.error.InvalidInputException;
+import dev.tidemark.sync.error.LimitExceededException;
+import dev.tidemark.sync.schema.ChildRelation;
+import dev.tidemark.sync.schema.ParentRelation;
+import dev.tidemark.sync.schema.SyncColumn;
+import dev.tidemark.sync.schema.SyncRegistry;
+import dev.tidemark.sync.schema.SyncTable;
+
+/**
+ * Turns a where-input object (a {@link SyncedWhere} subclass) into a validated {@link Condition}:
+ * field names are resolved against the table's registry entry, UUIDs are checked, and the depth
+ * and list-size limits are enforced. Every error names the input path it is about.
+ */
+@ApplicationScoped
+public class WhereParser {
+
+    private static final Pattern UUID_TEXT = Pattern.compile(
+            "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+
+    @Inject
+    SyncRegistry registry;
+
+    @Inject
+    TidemarkConfig config;
+
+    /** Parses {@code where} for {@code table}; null means no condition. */
+    public Condition parse(SyncTable table, Object where, String path) {
+        return where == null ? Condition.TRUE : parse(table, where, path, 1);
+    }
+
+    private Condition parse(SyncTable table, Object where, String path, int depth) {
+        int maxDepth = config.where().maxDepth();
+        if (depth > maxDepth) {
+            throw new LimitExceededException(path, "where-input nested deeper than " + maxDepth
+                    + " levels (tidemark.where.max-depth); flatten the and/or/not or relation nesting");
+        }
+        List<Condition> parts = new ArrayList<>();
+        for (Field field : publicFields(where.getClass())) {
+            Object value = read(field, where);
+            if (value != null) {
+                parts.add(parseField(table, field.getName(), value, path + "." + field.getName(), depth));
+            }
+        }
+        return parts.size() == 1 ? parts.get(0) : new Condition.All(List.copyOf(parts));
+    }
+
+    private Condition parseField(SyncTable table, String name, Object value, String path, int depth) {
+        switch (name) {
+            case "and":
+                return new Condition.All(parseList(table, value, path, depth));
+            case "or":
+                return new Condition.AnyOf(parseList(table, value, path, depth));
+            case "not":
+                return new Condition.Not(parse(table, value, path, depth + 1));
+            default:
+                break;
+        }
+        SyncColumn column = table.column(name);
+        if (column != null) {
+            return parseFilter(column, value, path);
+        }
+        ParentRelation parent = table.parents().get(name);
+        if (parent != null) {
+            SyncTable target = registry.table(parent.target());
+            return new Condition.Parent(parent, target, parse(target, value, path, depth + 1));
+        }
+        ChildRelation child = table.children().get(name);
+        if (child != null) {
+            return parseChildren(child, value, path, depth);
+        }
+        throw new IllegalStateException("Where-input field " + path + " matches no column or relation of "
+                + table.typeName() + "; rename it after the entity field");
+    }
+
+    private List<Condition> parseList(SyncTable table, Object value, String path, int depth) {
+        List<Condition> parts = new ArrayList<>();
+        int i = 0;
+        for (Object item : (List<?>) value) {
+            String itemPath = path + "[" + i++ + "]";
+            if (item == null) {
+                throw new InvalidInputException(itemPath, "null is not a where-input; remove it from the list");
+            }
+            parts.add(parse(table, item, itemPath, depth + 1));
+        }
+        return List.copyOf(parts);
+    }
+
+    private Condition parseChildren(ChildRelation relation, Object value, String path, int depth) {
+        SyncTable child = registry.table(relation.child());
+        ParentRelation back = child.parents().get(relation.parentField());
+        List<Condition> parts = new ArrayList<>();
+        Object some = read(field(value.getClass(), "some"), value);
+        Object none = read(field(value.getClass(), "none"), value);
+        if (some != null) {
+            parts.add(new Condition.Children(relation, child, back, true, parse(child, some, path + ".some", depth + 1)));
+        }
+        if (none != null) {
+            parts.add(new Condition.Children(relation, child, back, false, parse(child, none, path + ".none", depth + 1)));
+        }
+        return parts.size() == 1 ? parts.get(0) : new Condition.All(List.copyOf(parts));
+    }
+
+    private Condition parseFilter(SyncColumn column, Object filter, String path) {
+        List<Condition> parts = new ArrayList<>();
+        for (Field field : publicFields(filter.getClass())) {
+            Object value = read(field, filter);
+            if (value == null) {
+                continue;
+            }
+            Op op = Op.ofField(field.getName());
+            String opPath = path + "." + field.getName();
+            if (op.takesList()) {
+                parts.add(new Condition.Compare(column, op, convertList(column, (List<?>) value, opPath)));
+            } else if (op == Op.IS_NULL) {
+                parts.add(new Condition.Compare(column, op, value));
+            } else {
+                parts.add(new Condition.Compare(column, op, convert(column, value, opPath)));
+            }
+        }
+        return parts.size() == 1 ? parts.get(0) : new Condition.All(List.copyOf(parts));
+    }
+
+    private List<Object> convertList(SyncColumn column, List<?> values, String path) {
+        int max = config.where().maxInSize();
+        if (values.size() > max) {
+            throw new LimitExceededException(path, "list of " + values.size() + " values is over the limit of " + max
+                    + " (tidemark.where.max-in-size); split the query or narrow it with a relation");
+        }
+        List<Object> converted = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            converted.add(convert(column, values.get(i), path + "[" + i + "]"));
+        }
+        return converted;
+    }
+
+    private static Object convert(SyncColumn column, Object value, String path) {
+        if (value == null) {
+            throw new InvalidInputException(path, "null is not a value here; use isNull to match missing values");
+        }
+        if (column.type() == UUID.class) {
+            return parseUuid(value.toString(), path);
+        }
+        return value;
+    }
+
+    /** Parses a canonical UUID string (8-4-4-4-12 hex digits), naming {@code path} when it is not one. */
+    public static UUID parseUuid(String text, String path) {
+        if (text == null || !UUID_TEXT.matcher(text).matches()) {
+            throw new InvalidInputException(path, "'" + abbreviate(text) + "' is not a valid UUID "
+                    + "(expected 8-4-4-4-12 hexadecimal digits, e.g. 3f2504e0-4f89-11d3-9a0c-0305e82c3301)");
+        }
+        return UUID.fromString(text);
+    }
+
+    private static String abbreviate(String text) {
+        return text == null || text.length() <= 64 ? String.valueOf(text) : text.substring(0, 61) + "...";
+    }
+
+    static List<Field> publicFields(Class<?> type) {
+        List<Field> fields = new ArrayList<>();
+        for (Field field : type.getFields()) {
+            if (!Modifier.isStatic(field.getModifiers())) {
+                fields.add(field);
+            }
+        }
+        return fields;
+    }
+
+    private static Field field(Class<?> type, String name) {
+        try {
+            return type.getField(name);
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException(type.getName() + " must have a public field '" + name + "'", e);
+        }
+    }
+
+    private static Object read(Field field, Object target) {
+        try {
+            return field.get(target);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
