@@ -1,0 +1,83 @@
+package dev.tidemark.demo.api;
+
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.graphql.DefaultValue;
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.GraphQLApi;
+import org.eclipse.microprofile.graphql.Input;
+import org.eclipse.microprofile.graphql.Mutation;
+import org.eclipse.microprofile.graphql.NonNull;
+import org.eclipse.microprofile.graphql.Query;
+import org.eclipse.microprofile.graphql.Source;
+
+import dev.tidemark.demo.model.Group;
+import dev.tidemark.demo.model.User;
+import dev.tidemark.demo.model.UserGroup;
+import dev.tidemark.sync.query.RelationLoader;
+import dev.tidemark.sync.query.SyncQueryService;
+import dev.tidemark.sync.where.StringFilter;
+import dev.tidemark.sync.where.SyncedWhere;
+import dev.tidemark.sync.write.SyncWriteService;
+import dev.tidemark.sync.write.SyncedInput;
+
+/** GraphQL API of {@link Group}: query, writes and relation fields. */
+@GraphQLApi
+public class GroupApi {
+
+    @Input("GroupWhere")
+    @Description("Which groups: conditions on columns and relations; all given fields must hold.")
+    public static class GroupWhere extends SyncedWhere {
+        public StringFilter name;
+        @Description("Groups with some / no live membership matching.")
+        public UserGroupApi.UserGroupListWhere memberships;
+        public List<GroupWhere> and;
+        public List<GroupWhere> or;
+        public GroupWhere not;
+    }
+
+    @Input("GroupInput")
+    public static class GroupInput extends SyncedInput {
+        @NonNull
+        public String name;
+    }
+
+    @Inject
+    SyncQueryService queries;
+
+    @Inject
+    SyncWriteService writes;
+
+    @Inject
+    RelationLoader relations;
+
+    @Query
+    @Description("Groups matching the where (all when absent); tombstones only with includeDeleted.")
+    public @NonNull List<@NonNull Group> groups(GroupWhere where, @DefaultValue("false") boolean includeDeleted) {
+        return queries.list(Group.class, where, includeDeleted);
+    }
+
+    @Mutation
+    @Description("Creates or updates the group with input.uid.")
+    public @NonNull Group saveGroup(@NonNull GroupInput input) {
+        return writes.save(Group.class, input);
+    }
+
+    @Mutation
+    @Description("Deletes (tombstones) the group and all its memberships.")
+    public @NonNull Group deleteGroup(@NonNull String uid) {
+        return writes.delete(Group.class, uid);
+    }
+
+    @Description("The group's live memberships.")
+    public List<@NonNull List<@NonNull UserGroup>> memberships(@Source List<Group> groups) {
+        return relations.children(groups, "memberships", UserGroup.class);
+    }
+
+    @Description("The live users who are live members of the group.")
+    public List<@NonNull List<@NonNull User>> members(@Source List<Group> groups) {
+        return relations.through(groups, "memberships", UserGroup.class, "user", User.class);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.tidemark.demo.api;
+
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.graphql.DefaultValue;
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.GraphQLApi;
+import org.eclipse.microprofile.graphql.Input;
+import org.eclipse.microprofile.graphql.Mutation;
+import org.eclipse.microprofile.graphql.NonNull;
+import org.eclipse.microprofile.graphql.Query;
+import org.eclipse.microprofile.graphql.Source;
+
+import dev.tidemark.demo.model.Group;
+import dev.tidemark.demo.model.User;
+import dev.tidemark.demo.model.UserDocument;
+import dev.tidemark.demo.model.UserGroup;
+import dev.tidemark.sync.query.RelationLoader;
+import dev.tidemark.sync.query.SyncQueryService;
+import dev.tidemark.sync.where.StringFilter;
+import dev.tidemark.sync.where.SyncedWhere;
+import dev.tidemark.sync.write.SyncWriteService;
+import dev.tidemark.sync.write.SyncedInput;
+
+/** GraphQL API of {@link User}: query, writes and relation fields. */
+@GraphQLApi
+public class UserApi {
+
+    @Input("UserWhere")
+    @Description("Which users: conditions on columns and relations; all given fields must hold.")
+    public static class UserWhere extends SyncedWhere {
+        public StringFilter name;
+        public StringFilter email;
+        @Description("Users with some / no live membership matching.")
+        public UserGroupApi.UserGroupListWhere memberships;
+        @Description("Users with some / no live document matching.")
+        public UserDocumentApi.UserDocumentListWhere documents;
+        public List<UserWhere> and;
+        public List<UserWhere> or;
+        public UserWhere not;
+    }
+
+    @Input("UserListWhere")
+    @Description("A condition on a list of related users.")
+    public static class UserListWhere {
+        public UserWhere some;
+        public UserWhere none;
+    }
+
+    @Input("UserInput")
+    public static class UserInput extends SyncedInput {
+        @NonNull
+        public String name;
+        public String email;
+    }
+
+    @Inject
+    SyncQueryService queries;
+
+    @Inject
+    SyncWriteService writes;
+
+    @Inject
+    RelationLoader relations;
+
+    @Query
+    @Description("Users matching the where (all when absent); tombstones only with includeDeleted.")
+    public @NonNull List<@NonNull User> users(UserWhere where, @DefaultValue("false") boolean includeDeleted) {
+        return queries.list(User.class, where, includeDeleted);
+    }
+
+    @Mutation
+    @Description("Creates or updates the user with input.uid.")
+    public @NonNull User saveUser(@NonNull UserInput input) {
+        return writes.save(User.class, input);
+    }
+
+    @Mutation
+    @Description("Deletes (tombstones) the user and their memberships.")
+    public @NonNull User deleteUser(@NonNull String uid) {
+        return writes.delete(User.class, uid);
+    }
+
+    @Description("The user's live memberships.")
+    public List<@NonNull List<@NonNull UserGroup>> memberships(@Source List<User> users) {
+        return relations.children(users, "memberships", UserGroup.class);
+    }
+
+    @Description("The live groups the user is a live member of.")
+    public List<@NonNull List<@NonNull Group>> groups(@Source List<User> users) {
+        return relations.through(users, "memberships", UserGroup.class, "group", Group.class);
+    }
+
+    @Description("The user's live documents.")
+    public List<@NonNull List<@NonNull UserDocument>> documents(@Source List<User> users) {
+        return relations.children(users, "documents", UserDocument.class);
+    }
+}

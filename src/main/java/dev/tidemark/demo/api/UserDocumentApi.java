@@ -1,0 +1,97 @@
+package dev.tidemark.demo.api;
+
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.graphql.DefaultValue;
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.GraphQLApi;
+import org.eclipse.microprofile.graphql.Input;
+import org.eclipse.microprofile.graphql.Mutation;
+import org.eclipse.microprofile.graphql.NonNull;
+import org.eclipse.microprofile.graphql.Query;
+import org.eclipse.microprofile.graphql.Source;
+
+import dev.tidemark.demo.model.User;
+import dev.tidemark.demo.model.UserDocument;
+import dev.tidemark.demo.model.UserDocumentEvent;
+import dev.tidemark.sync.query.RelationLoader;
+import dev.tidemark.sync.query.SyncQueryService;
+import dev.tidemark.sync.where.StringFilter;
+import dev.tidemark.sync.where.SyncedWhere;
+import dev.tidemark.sync.where.UuidFilter;
+import dev.tidemark.sync.write.SyncWriteService;
+import dev.tidemark.sync.write.SyncedInput;
+
+/** GraphQL API of {@link UserDocument}. */
+@GraphQLApi
+public class UserDocumentApi {
+
+    @Input("UserDocumentWhere")
+    @Description("Which documents: conditions on columns and relations; all given fields must hold.")
+    public static class UserDocumentWhere extends SyncedWhere {
+        public UuidFilter userUid;
+        public StringFilter title;
+        @Description("The document's owner matches.")
+        public UserApi.UserWhere user;
+        @Description("Documents with some / no live event matching.")
+        public UserDocumentEventApi.UserDocumentEventListWhere events;
+        public List<UserDocumentWhere> and;
+        public List<UserDocumentWhere> or;
+        public UserDocumentWhere not;
+    }
+
+    @Input("UserDocumentListWhere")
+    @Description("A condition on a list of related documents (live ones only).")
+    public static class UserDocumentListWhere {
+        public UserDocumentWhere some;
+        public UserDocumentWhere none;
+    }
+
+    @Input("UserDocumentInput")
+    public static class UserDocumentInput extends SyncedInput {
+        @NonNull
+        public String userUid;
+        @NonNull
+        public String title;
+    }
+
+    @Inject
+    SyncQueryService queries;
+
+    @Inject
+    SyncWriteService writes;
+
+    @Inject
+    RelationLoader relations;
+
+    @Query
+    @Description("Documents matching the where (all when absent); tombstones only with includeDeleted.")
+    public @NonNull List<@NonNull UserDocument> userDocuments(UserDocumentWhere where,
+            @DefaultValue("false") boolean includeDeleted) {
+        return queries.list(UserDocument.class, where, includeDeleted);
+    }
+
+    @Mutation
+    @Description("Creates or updates a document; refused when its owner is missing or deleted.")
+    public @NonNull UserDocument saveUserDocument(@NonNull UserDocumentInput input) {
+        return writes.save(UserDocument.class, input);
+    }
+
+    @Mutation
+    @Description("Deletes (tombstones) the document.")
+    public @NonNull UserDocument deleteUserDocument(@NonNull String uid) {
+        return writes.delete(UserDocument.class, uid);
+    }
+
+    @Description("The owner (even if deleted).")
+    public List<User> user(@Source List<UserDocument> documents) {
+        return relations.parents(documents, "user", User.class);
+    }
+
+    @Description("The document's live events, oldest first.")
+    public List<@NonNull List<@NonNull UserDocumentEvent>> events(@Source List<UserDocument> documents) {
+        return relations.children(documents, "events", UserDocumentEvent.class);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.tidemark.demo.api;
+
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.graphql.DefaultValue;
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.GraphQLApi;
+import org.eclipse.microprofile.graphql.Input;
+import org.eclipse.microprofile.graphql.Mutation;
+import org.eclipse.microprofile.graphql.NonNull;
+import org.eclipse.microprofile.graphql.Query;
+import org.eclipse.microprofile.graphql.Source;
+
+import dev.tidemark.demo.model.Group;
+import dev.tidemark.demo.model.User;
+import dev.tidemark.demo.model.UserGroup;
+import dev.tidemark.sync.query.RelationLoader;
+import dev.tidemark.sync.query.SyncQueryService;
+import dev.tidemark.sync.where.SyncedWhere;
+import dev.tidemark.sync.where.UuidFilter;
+import dev.tidemark.sync.write.SyncWriteService;
+import dev.tidemark.sync.write.SyncedInput;
+
+/** GraphQL API of {@link UserGroup}, the membership join table. */
+@GraphQLApi
+public class UserGroupApi {
+
+    @Input("UserGroupWhere")
+    @Description("Which memberships: conditions on columns and relations; all given fields must hold.")
+    public static class UserGroupWhere extends SyncedWhere {
+        public UuidFilter userUid;
+        public UuidFilter groupUid;
+        @Description("The membership's user matches.")
+        public UserApi.UserWhere user;
+        @Description("The membership's group matches.")
+        public GroupApi.GroupWhere group;
+        public List<UserGroupWhere> and;
+        public List<UserGroupWhere> or;
+        public UserGroupWhere not;
+    }
+
+    @Input("UserGroupListWhere")
+    @Description("A condition on a list of related memberships (live ones only).")
+    public static class UserGroupListWhere {
+        public UserGroupWhere some;
+        public UserGroupWhere none;
+    }
+
+    @Input("UserGroupInput")
+    public static class UserGroupInput extends SyncedInput {
+        @NonNull
+        public String userUid;
+        @NonNull
+        public String groupUid;
+    }
+
+    @Inject
+    SyncQueryService queries;
+
+    @Inject
+    SyncWriteService writes;
+
+    @Inject
+    RelationLoader relations;
+
+    @Query
+    @Description("Memberships matching the where (all when absent); tombstones only with includeDeleted.")
+    public @NonNull List<@NonNull UserGroup> userGroups(UserGroupWhere where, @DefaultValue("false") boolean includeDeleted) {
+        return queries.list(UserGroup.class, where, includeDeleted);
+    }
+
+    @Mutation
+    @Description("Creates or updates a membership; refused when its user or group is missing or deleted.")
+    public @NonNull UserGroup saveUserGroup(@NonNull UserGroupInput input) {
+        return writes.save(UserGroup.class, input);
+    }
+
+    @Mutation
+    @Description("Deletes (tombstones) the membership.")
+    public @NonNull UserGroup deleteUserGroup(@NonNull String uid) {
+        return writes.delete(UserGroup.class, uid);
+    }
+
+    @Description("The member (even if deleted).")
+    public List<User> user(@Source List<UserGroup> memberships) {
+        return relations.parents(memberships, "user", User.class);
+    }
+
+    @Description("The group (even if deleted).")
+    public List<Group> group(@Source List<UserGroup> memberships) {
+        return relations.parents(memberships, "group", Group.class);
+    }
+}

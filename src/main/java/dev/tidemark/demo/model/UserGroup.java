@@ -1,0 +1,44 @@
+package dev.tidemark.demo.model;
+
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.Ignore;
+import org.eclipse.microprofile.graphql.NonNull;
+
+import dev.tidemark.sync.entity.SyncedEntity;
+import dev.tidemark.sync.entity.TombstoneCascade;
+
+/** Membership of a user in a group: an explicit, synced join row. Deleting either side deletes it. */
+@Entity(name = "UserGroup")
+@Table(name = "user_group")
+@Description("Membership of a user in a group (join table). Tombstoned when its user or group is.")
+public class UserGroup extends SyncedEntity {
+
+    @Column(name = "user_uid", nullable = false)
+    @NonNull
+    public UUID userUid;
+
+    @Column(name = "group_uid", nullable = false)
+    @NonNull
+    public UUID groupUid;
+
+    @ManyToOne(fetch = FetchType.LAZY)
+    @JoinColumn(name = "user_uid", insertable = false, updatable = false)
+    @TombstoneCascade
+    @Ignore
+    public User user;
+
+    @ManyToOne(fetch = FetchType.LAZY)
+    @JoinColumn(name = "group_uid", insertable = false, updatable = false)
+    @TombstoneCascade
+    @Ignore
+    public Group group;
+}
