@@ -1,0 +1,89 @@
+package dev.tidemark.support;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * Sends GraphQL documents (text blocks) with variables to the running test server, the way any
+ * HTTP client would, and checks the envelope. Variables are given as alternating name/value pairs.
+ */
+public final class GraphQL {
+
+    private GraphQL() {
+    }
+
+    /** Runs the operation and returns the whole response body. */
+    public static JsonPath post(String document, Object... variables) {
+        String body = Json.createObjectBuilder()
+                .add("query", document)
+                .add("variables", toJson(vars(variables)))
+                .build().toString();
+        return given().contentType(ContentType.JSON).body(body)
+                .when().post("/graphql")
+                .then().statusCode(200)
+                .extract().jsonPath();
+    }
+
+    /** Runs the operation, asserts it has no errors, and returns the response (read paths from {@code data.}). */
+    public static JsonPath ok(String document, Object... variables) {
+        JsonPath response = post(document, variables);
+        assertNull(response.get("errors"), () -> "unexpected errors: " + response.prettify());
+        return response;
+    }
+
+    /** Runs the operation, asserts it failed, and returns its first error ({@code message}, {@code extensions.code}...). */
+    public static JsonPath error(String document, Object... variables) {
+        JsonPath response = post(document, variables);
+        List<Object> errors = response.getList("errors");
+        assertNotNull(errors, () -> "expected an error, got: " + response.prettify());
+        return new JsonPath(response.prettify()).setRootPath("errors[0]");
+    }
+
+    public static Map<String, Object> vars(Object... pairs) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put((String) pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+
+    @SuppressWarnings("unchecked")
+    static JsonValue toJson(Object value) {
+        if (value == null) {
+            return JsonValue.NULL;
+        }
+        if (value instanceof Map<?, ?> map) {
+            JsonObjectBuilder object = Json.createObjectBuilder();
+            ((Map<String, Object>) map).forEach((k, v) -> object.add(k, toJson(v)));
+            return object.build();
+        }
+        if (value instanceof List<?> list) {
+            JsonArrayBuilder array = Json.createArrayBuilder();
+            list.forEach(v -> array.add(toJson(v)));
+            return array.build();
+        }
+        if (value instanceof Boolean b) {
+            return b ? JsonValue.TRUE : JsonValue.FALSE;
+        }
+        if (value instanceof Integer || value instanceof Long) {
+            return Json.createValue(((Number) value).longValue());
+        }
+        if (value instanceof Number n) {
+            return Json.createValue(n.doubleValue());
+        }
+        return Json.createValue(value.toString());
+    }
+}
