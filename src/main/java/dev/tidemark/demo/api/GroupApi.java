@@ -1,5 +1,6 @@
 package dev.tidemark.demo.api;
 
+import java.time.OffsetDateTime;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -12,11 +13,14 @@ import org.eclipse.microprofile.graphql.Mutation;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
+import org.eclipse.microprofile.graphql.Type;
 
 import dev.tidemark.demo.model.Group;
 import dev.tidemark.demo.model.User;
 import dev.tidemark.demo.model.UserGroup;
 import dev.tidemark.sync.query.RelationLoader;
+import dev.tidemark.sync.reconcile.ScopeInput;
+import dev.tidemark.sync.reconcile.ScopeResult;
 import dev.tidemark.sync.query.SyncQueryService;
 import dev.tidemark.sync.where.StringFilter;
 import dev.tidemark.sync.where.SyncedWhere;
@@ -42,6 +46,30 @@ public class GroupApi {
     public static class GroupInput extends SyncedInput {
         @NonNull
         public String name;
+    }
+
+    @Input("GroupChangeInput")
+    @Description("A Group changed offline: its new values, the version they were based on, its tombstone if deleted.")
+    public static class GroupChange extends GroupInput {
+        @Description("The version the change was based on; null for a row created offline.")
+        public Long baseVersion;
+        @Description("When the client deleted the row offline; null if it did not.")
+        public OffsetDateTime deletedAt;
+    }
+
+    @Input("GroupScopeInput")
+    @Description("One Group scope of a sync: its where, the rows the client holds, and its offline changes.")
+    public static class GroupScope extends ScopeInput {
+        public GroupWhere where;
+        public List<GroupChange> changes;
+    }
+
+    @Type("GroupScopeResult")
+    @Description("What the client must do for one Group scope.")
+    public static class GroupScopeResult extends ScopeResult {
+        @NonNull
+        @Description("Rows to store (replacing the cached copy), tombstones included.")
+        public List<@NonNull Group> upserts;
     }
 
     @Inject

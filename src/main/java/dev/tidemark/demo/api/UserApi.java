@@ -1,5 +1,6 @@
 package dev.tidemark.demo.api;
 
+import java.time.OffsetDateTime;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -12,12 +13,15 @@ import org.eclipse.microprofile.graphql.Mutation;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
+import org.eclipse.microprofile.graphql.Type;
 
 import dev.tidemark.demo.model.Group;
 import dev.tidemark.demo.model.User;
 import dev.tidemark.demo.model.UserDocument;
 import dev.tidemark.demo.model.UserGroup;
 import dev.tidemark.sync.query.RelationLoader;
+import dev.tidemark.sync.reconcile.ScopeInput;
+import dev.tidemark.sync.reconcile.ScopeResult;
 import dev.tidemark.sync.query.SyncQueryService;
 import dev.tidemark.sync.where.StringFilter;
 import dev.tidemark.sync.where.SyncedWhere;
@@ -54,6 +58,30 @@ public class UserApi {
         @NonNull
         public String name;
         public String email;
+    }
+
+    @Input("UserChangeInput")
+    @Description("A User changed offline: its new values, the version they were based on, its tombstone if deleted.")
+    public static class UserChange extends UserInput {
+        @Description("The version the change was based on; null for a row created offline.")
+        public Long baseVersion;
+        @Description("When the client deleted the row offline; null if it did not.")
+        public OffsetDateTime deletedAt;
+    }
+
+    @Input("UserScopeInput")
+    @Description("One User scope of a sync: its where, the rows the client holds, and its offline changes.")
+    public static class UserScope extends ScopeInput {
+        public UserWhere where;
+        public List<UserChange> changes;
+    }
+
+    @Type("UserScopeResult")
+    @Description("What the client must do for one User scope.")
+    public static class UserScopeResult extends ScopeResult {
+        @NonNull
+        @Description("Rows to store (replacing the cached copy), tombstones included.")
+        public List<@NonNull User> upserts;
     }
 
     @Inject

@@ -1,5 +1,6 @@
 package dev.tidemark.demo.api;
 
+import java.time.OffsetDateTime;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -12,11 +13,14 @@ import org.eclipse.microprofile.graphql.Mutation;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
+import org.eclipse.microprofile.graphql.Type;
 
 import dev.tidemark.demo.model.User;
 import dev.tidemark.demo.model.UserDocument;
 import dev.tidemark.demo.model.UserDocumentEvent;
 import dev.tidemark.sync.query.RelationLoader;
+import dev.tidemark.sync.reconcile.ScopeInput;
+import dev.tidemark.sync.reconcile.ScopeResult;
 import dev.tidemark.sync.query.SyncQueryService;
 import dev.tidemark.sync.where.StringFilter;
 import dev.tidemark.sync.where.SyncedWhere;
@@ -55,6 +59,30 @@ public class UserDocumentApi {
         public String userUid;
         @NonNull
         public String title;
+    }
+
+    @Input("UserDocumentChangeInput")
+    @Description("A UserDocument changed offline: its new values, the version they were based on, its tombstone if deleted.")
+    public static class UserDocumentChange extends UserDocumentInput {
+        @Description("The version the change was based on; null for a row created offline.")
+        public Long baseVersion;
+        @Description("When the client deleted the row offline; null if it did not.")
+        public OffsetDateTime deletedAt;
+    }
+
+    @Input("UserDocumentScopeInput")
+    @Description("One UserDocument scope of a sync: its where, the rows the client holds, and its offline changes.")
+    public static class UserDocumentScope extends ScopeInput {
+        public UserDocumentWhere where;
+        public List<UserDocumentChange> changes;
+    }
+
+    @Type("UserDocumentScopeResult")
+    @Description("What the client must do for one UserDocument scope.")
+    public static class UserDocumentScopeResult extends ScopeResult {
+        @NonNull
+        @Description("Rows to store (replacing the cached copy), tombstones included.")
+        public List<@NonNull UserDocument> upserts;
     }
 
     @Inject

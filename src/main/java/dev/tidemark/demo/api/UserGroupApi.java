@@ -1,5 +1,6 @@
 package dev.tidemark.demo.api;
 
+import java.time.OffsetDateTime;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -12,11 +13,14 @@ import org.eclipse.microprofile.graphql.Mutation;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
+import org.eclipse.microprofile.graphql.Type;
 
 import dev.tidemark.demo.model.Group;
 import dev.tidemark.demo.model.User;
 import dev.tidemark.demo.model.UserGroup;
 import dev.tidemark.sync.query.RelationLoader;
+import dev.tidemark.sync.reconcile.ScopeInput;
+import dev.tidemark.sync.reconcile.ScopeResult;
 import dev.tidemark.sync.query.SyncQueryService;
 import dev.tidemark.sync.where.SyncedWhere;
 import dev.tidemark.sync.where.UuidFilter;
@@ -54,6 +58,30 @@ public class UserGroupApi {
         public String userUid;
         @NonNull
         public String groupUid;
+    }
+
+    @Input("UserGroupChangeInput")
+    @Description("A UserGroup changed offline: its new values, the version they were based on, its tombstone if deleted.")
+    public static class UserGroupChange extends UserGroupInput {
+        @Description("The version the change was based on; null for a row created offline.")
+        public Long baseVersion;
+        @Description("When the client deleted the row offline; null if it did not.")
+        public OffsetDateTime deletedAt;
+    }
+
+    @Input("UserGroupScopeInput")
+    @Description("One UserGroup scope of a sync: its where, the rows the client holds, and its offline changes.")
+    public static class UserGroupScope extends ScopeInput {
+        public UserGroupWhere where;
+        public List<UserGroupChange> changes;
+    }
+
+    @Type("UserGroupScopeResult")
+    @Description("What the client must do for one UserGroup scope.")
+    public static class UserGroupScopeResult extends ScopeResult {
+        @NonNull
+        @Description("Rows to store (replacing the cached copy), tombstones included.")
+        public List<@NonNull UserGroup> upserts;
     }
 
     @Inject

@@ -13,7 +13,33 @@ public interface TidemarkConfig {
 
     Query query();
 
+    Sync sync();
+
+    Retention retention();
+
     EmbeddedPostgres embeddedPostgres();
+
+    /** Limits of one sync call; over them the whole sync is refused (LIMIT_EXCEEDED), nothing written. */
+    interface Sync {
+        /** Most client rows (held plus changed, all scopes together) in one sync. */
+        @WithDefault("200000")
+        int maxRows();
+
+        /** Most scopes in one sync. */
+        @WithDefault("64")
+        int maxScopes();
+    }
+
+    /** Tombstone retention: tombstones (and sync replay records) older than the horizon are purged. */
+    interface Retention {
+        /** How long a tombstone is kept before it is purged (ISO-8601 duration or e.g. 30d). */
+        @WithDefault("30d")
+        java.time.Duration tombstones();
+
+        /** How often the purge runs on each instance (Quarkus scheduler syntax, e.g. 1h). */
+        @WithDefault("1h")
+        String purgeEvery();
+    }
 
     /** Limits on the where-inputs clients send. */
     interface Where {

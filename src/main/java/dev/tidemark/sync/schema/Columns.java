@@ -4,6 +4,8 @@ import java.lang.reflect.Field;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.hibernate.engine.spi.SelfDirtinessTracker;
+
 import dev.tidemark.sync.entity.SyncedEntity;
 
 /** Reads and writes entity columns by their registry description (generic engine code has no getters to call). */
@@ -22,11 +24,18 @@ public final class Columns {
         }
     }
 
+    /**
+     * Sets a column and tells Hibernate it changed: entities are bytecode-enhanced with inline
+     * dirty tracking, which a reflective write would bypass (the change would never be flushed).
+     */
     public static void write(SyncedEntity row, SyncColumn column, Object value) {
         try {
             field(row.getClass(), column.field()).set(row, value);
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
+        }
+        if (row instanceof SelfDirtinessTracker tracker) {
+            tracker.$$_hibernate_trackChange(column.field());
         }
     }
 

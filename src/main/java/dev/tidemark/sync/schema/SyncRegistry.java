@@ -25,6 +25,7 @@ import jakarta.persistence.metamodel.EntityType;
 
 import org.hibernate.Hibernate;
 
+import dev.tidemark.sync.entity.ConflictPolicy;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.entity.TombstoneCascade;
 import io.quarkus.runtime.StartupEvent;
@@ -61,6 +62,26 @@ public class SyncRegistry {
             throw new IllegalArgumentException(type.getName() + " is not a synced entity (extend SyncedEntity and annotate @Entity)");
         }
         return table;
+    }
+
+    /**
+     * Every table, parents before the tables that reference them, so rows written in this order
+     * never reference a parent that is written later (ties in name order, for determinism).
+     */
+    public List<SyncTable> inDependencyOrder() {
+        List<SyncTable> ordered = new ArrayList<>();
+        List<SyncTable> pending = new ArrayList<>(all());
+        pending.sort(Comparator.comparing(SyncTable::typeName));
+        while (!pending.isEmpty()) {
+            SyncTable next = pending.stream()
+                    .filter(t -> t.parents().values().stream().allMatch(p -> p.target() == t.entityClass()
+                            || ordered.stream().anyMatch(o -> o.entityClass() == p.target())))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("Synced tables reference each other in a cycle: " + pending));
+            ordered.add(next);
+            pending.remove(next);
+        }
+        return ordered;
     }
 
     /** The table of an entity instance, looking through Hibernate proxies. */
@@ -118,8 +139,9 @@ public class SyncRegistry {
         Entity entity = type.getAnnotation(Entity.class);
         Table table = type.getAnnotation(Table.class);
         String entityName = entity.name().isEmpty() ? type.getSimpleName() : entity.name();
+        ConflictPolicy policy = type.getAnnotation(ConflictPolicy.class);
         return new SyncTable(type.getSimpleName(), entityName, table == null ? entityName : table.name(), type,
-                Map.copyOf(columns), Map.copyOf(parents), Map.copyOf(children));
+                Map.copyOf(columns), Map.copyOf(parents), Map.copyOf(children), policy == null || policy.deleteWins());
     }
 
     private static ParentRelation parentRelation(Class<?> type, Field field, Map<String, SyncColumn> columns) {

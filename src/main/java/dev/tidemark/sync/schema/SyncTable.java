@@ -15,9 +15,12 @@ import dev.tidemark.sync.entity.SyncedEntity;
  * @param columns columns by field name, sync columns included
  * @param parents many-to-one relations by field name
  * @param children one-to-many relations by field name
+ * @param deleteWins conflict policy: a tombstone wins over a concurrent update
+ *        ({@link dev.tidemark.sync.entity.ConflictPolicy})
  */
 public record SyncTable(String typeName, String entityName, String tableName, Class<? extends SyncedEntity> entityClass,
-        Map<String, SyncColumn> columns, Map<String, ParentRelation> parents, Map<String, ChildRelation> children) {
+        Map<String, SyncColumn> columns, Map<String, ParentRelation> parents, Map<String, ChildRelation> children,
+        boolean deleteWins) {
 
     public SyncColumn column(String field) {
         return columns.get(field);

@@ -1,0 +1,19 @@
+package dev.tidemark.sync.reconcile;
+
+import java.util.List;
+
+import org.eclipse.microprofile.graphql.Description;
+
+/**
+ * Base of a table's sync scope input: a where (declared by the subclass, typed for the table),
+ * the rows the client holds unchanged, and its offline changes (declared by the subclass as a
+ * list of the table's change input: the save input plus {@code baseVersion} and {@code deletedAt}).
+ */
+public abstract class ScopeInput {
+
+    @Description("The client's name for this scope, echoed in the result.")
+    public String id;
+
+    @Description("Rows of this scope the client holds unchanged, with their versions.")
+    public List<HeldRowInput> held;
+}

@@ -1,0 +1,93 @@
+package dev.tidemark.sync.reconcile;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
+
+import org.hibernate.jpa.HibernateHints;
+
+import dev.tidemark.sync.entity.SyncedEntity;
+import dev.tidemark.sync.schema.SyncTable;
+import dev.tidemark.sync.where.JpqlRenderer;
+import dev.tidemark.sync.where.JpqlScope;
+
+/**
+ * Compares one scope's rows on the server with what the client holds, row by row on versions, and
+ * lists what the client must store and drop. Only {@code (uid, version, deletedAt)} of the scope
+ * is streamed from the database; full rows are loaded only for the rows the client must store, so
+ * the answer grows with the differences, not with the scope. Every change the client sent comes
+ * back as an upsert (the row as the server now has it) or a drop.
+ */
+@ApplicationScoped
+public class ScopeReader {
+
+    static final int FETCH_SIZE = 2000;
+    static final int CHUNK = 1000;
+
+    @Inject
+    EntityManager em;
+
+    public ScopeOutcome read(ScopeRequest scope, ChangeResults results) {
+        Map<UUID, Long> known = new LinkedHashMap<>(scope.held());
+        // Every change is answered with the server's row (upsert) or a drop, applied or not: null
+        // forces the row out whatever its version, so the client never keeps a refused edit.
+        scope.changes().forEach(change -> known.put(change.uid(), null));
+        Set<UUID> send = new LinkedHashSet<>();
+        Set<UUID> seen = new HashSet<>();
+        try (Stream<Object[]> rows = versions(scope)) {
+            rows.forEach(row -> {
+                UUID uid = (UUID) row[0];
+                long version = (Long) row[1];
+                if (known.containsKey(uid)) {
+                    seen.add(uid);
+                    Long held = known.get(uid);
+                    if (held == null || held != version) {
+                        send.add(uid);
+                    }
+                } else if (row[2] == null) {
+                    send.add(uid); // tombstones go only to clients that hold the row
+                }
+            });
+        }
+        List<UUID> drops = new ArrayList<>();
+        for (UUID uid : known.keySet()) {
+            if (!seen.contains(uid)) {
+                drops.add(uid);
+            }
+        }
+        return new ScopeOutcome(scope.id(), load(scope.table(), send), drops, results.applied(), results.rejected());
+    }
+
+    private Stream<Object[]> versions(ScopeRequest scope) {
+        JpqlScope where = JpqlRenderer.render(scope.condition());
+        TypedQuery<Object[]> query = em.createQuery("select " + JpqlScope.ROOT + ".uid, " + JpqlScope.ROOT + ".version, "
+                + JpqlScope.ROOT + ".deletedAt from " + scope.table().entityName() + " " + JpqlScope.ROOT + " where "
+                + where.predicate(), Object[].class);
+        query.setHint(HibernateHints.HINT_FETCH_SIZE, FETCH_SIZE);
+        query.setHint(HibernateHints.HINT_READ_ONLY, true);
+        return where.bind(query).getResultStream();
+    }
+
+    private List<SyncedEntity> load(SyncTable table, Set<UUID> uids) {
+        List<SyncedEntity> rows = new ArrayList<>(uids.size());
+        List<UUID> all = new ArrayList<>(uids);
+        for (int from = 0; from < all.size(); from += CHUNK) {
+            List<UUID> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+            rows.addAll(em.createQuery("select e from " + table.entityName() + " e where e.uid in :uids order by e.createdAt, e.uid",
+                    table.entityClass()).setParameter("uids", chunk).getResultList());
+        }
+        return rows;
+    }
+
+}

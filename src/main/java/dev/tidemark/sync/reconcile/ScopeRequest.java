@@ -1,0 +1,22 @@
+package dev.tidemark.sync.reconcile;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.tidemark.sync.schema.SyncTable;
+import dev.tidemark.sync.where.Condition;
+
+/**
+ * One scope of a sync, validated.
+ *
+ * @param id the client's name for it
+ * @param table the table
+ * @param condition the parsed where
+ * @param held uid → version of the rows the client holds unchanged
+ * @param changes the client's offline changes in this scope
+ * @param path input path for errors
+ */
+public record ScopeRequest(String id, SyncTable table, Condition condition, Map<UUID, Long> held, List<ClientChange> changes,
+        String path) {
+}

@@ -1,0 +1,36 @@
+package dev.tidemark.sync.reconcile;
+
+import java.util.List;
+
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.NonNull;
+
+/**
+ * Base of a table's sync scope result: what the client must do to hold exactly the server's rows
+ * of the scope. The subclass declares {@code upserts}, typed for the table.
+ */
+public abstract class ScopeResult {
+
+    @Description("The client's name for the scope, as sent.")
+    public String id;
+
+    @NonNull
+    @Description("Uids the client must remove from its cache: gone from the server, or no longer in this scope.")
+    public List<@NonNull String> drops;
+
+    @NonNull
+    @Description("Uids of the client's changes that were applied (their new rows are in upserts).")
+    public List<@NonNull String> applied;
+
+    @NonNull
+    @Description("The client's changes that were refused or lost a conflict, with reasons.")
+    public List<@NonNull SyncRejection> rejected;
+
+    /** Fills the fields of this base from the engine's outcome; the subclass fills {@code upserts}. */
+    public void fill(ScopeOutcome outcome) {
+        id = outcome.id();
+        drops = outcome.drops().stream().map(Object::toString).toList();
+        applied = outcome.applied().stream().map(Object::toString).toList();
+        rejected = outcome.rejected();
+    }
+}

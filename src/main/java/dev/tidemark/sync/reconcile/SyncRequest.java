@@ -1,0 +1,15 @@
+package dev.tidemark.sync.reconcile;
+
+import java.util.List;
+
+import dev.tidemark.sync.cursor.SyncCursor;
+
+/**
+ * A whole sync: every scope of the client, applied in one transaction.
+ *
+ * @param syncId client-made id; a replay with the same id re-applies nothing
+ * @param cutoff the cursor of the client's last sync or event, null for a first sync
+ * @param scopes the scopes, in the order the result lists them
+ */
+public record SyncRequest(String syncId, SyncCursor cutoff, List<ScopeRequest> scopes) {
+}

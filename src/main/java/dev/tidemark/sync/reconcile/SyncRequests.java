@@ -1,0 +1,99 @@
+package dev.tidemark.sync.reconcile;
+
+import java.lang.reflect.Field;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.tidemark.sync.cursor.SyncCursor;
+import dev.tidemark.sync.entity.SyncedEntity;
+import dev.tidemark.sync.error.InvalidInputException;
+import dev.tidemark.sync.schema.SyncRegistry;
+import dev.tidemark.sync.schema.SyncTable;
+import dev.tidemark.sync.where.WhereParser;
+import dev.tidemark.sync.write.SyncedInput;
+
+/**
+ * Turns a table's scope inputs ({@link ScopeInput} subclasses with {@code where} and
+ * {@code changes}) into validated {@link ScopeRequest}s. A malformed row (invalid uid, a uid
+ * twice in one scope, a change without its base version field) refuses the whole sync before
+ * anything is written.
+ */
+@ApplicationScoped
+public class SyncRequests {
+
+    @Inject
+    SyncRegistry registry;
+
+    @Inject
+    WhereParser parser;
+
+    /** Starts a sync with the client's id and cutoff (null for a first sync). */
+    public SyncPlan plan(String syncId, String cutoff) {
+        return new SyncPlan(this, syncId, cutoff == null ? null : SyncCursor.decode(cutoff, "input.cutoff"));
+    }
+
+    public List<ScopeRequest> scopes(Class<? extends SyncedEntity> type, String path, List<? extends ScopeInput> inputs) {
+        List<ScopeRequest> scopes = new ArrayList<>();
+        if (inputs == null) {
+            return scopes;
+        }
+        SyncTable table = registry.table(type);
+        for (int i = 0; i < inputs.size(); i++) {
+            scopes.add(scope(table, inputs.get(i), path + "[" + i + "]"));
+        }
+        return scopes;
+    }
+
+    private ScopeRequest scope(SyncTable table, ScopeInput input, String path) {
+        if (input == null) {
+            throw new InvalidInputException(path, "null is not a scope; remove it from the list");
+        }
+        Object where = read(input, "where");
+        Map<UUID, Long> held = new LinkedHashMap<>();
+        Set<UUID> seen = new HashSet<>();
+        List<HeldRowInput> heldInputs = input.held == null ? List.of() : input.held;
+        for (int i = 0; i < heldInputs.size(); i++) {
+            HeldRowInput row = heldInputs.get(i);
+            String rowPath = path + ".held[" + i + "]";
+            UUID uid = WhereParser.parseUuid(row.uid, rowPath + ".uid");
+            requireOnce(seen, uid, rowPath + ".uid");
+            held.put(uid, row.version);
+        }
+        List<ClientChange> changes = new ArrayList<>();
+        List<?> changeInputs = (List<?>) read(input, "changes");
+        for (int i = 0; changeInputs != null && i < changeInputs.size(); i++) {
+            String rowPath = path + ".changes[" + i + "]";
+            SyncedInput change = (SyncedInput) changeInputs.get(i);
+            UUID uid = WhereParser.parseUuid(change.uid, rowPath + ".uid");
+            requireOnce(seen, uid, rowPath + ".uid");
+            changes.add(new ClientChange(uid, (Long) read(change, "baseVersion"), (OffsetDateTime) read(change, "deletedAt"),
+                    change, rowPath));
+        }
+        return new ScopeRequest(input.id, table, parser.parse(table, where, path + ".where"), held, changes, path);
+    }
+
+    private static void requireOnce(Set<UUID> seen, UUID uid, String path) {
+        if (!seen.add(uid)) {
+            throw new InvalidInputException(path, uid + " appears twice in this scope; send each row once, "
+                    + "in held if unchanged or in changes if changed");
+        }
+    }
+
+    private static Object read(Object input, String name) {
+        try {
+            Field field = input.getClass().getField(name);
+            return field.get(input);
+        } catch (NoSuchFieldException | IllegalAccessException e) {
+            throw new IllegalStateException(input.getClass().getName() + " must have a public field '" + name + "'", e);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.tidemark.support;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.restassured.path.json.JsonPath;
+
+/**
+ * Builds a {@code sync} mutation's variables the way a client would, and reads its result.
+ * Tables are named as in {@code SyncInput} ({@code users}, {@code userGroups}, ...).
+ */
+public final class SyncCall {
+
+    public static final String DOCUMENT = """
+            mutation($input: SyncInput!) {
+              sync(input: $input) {
+                syncId cursor replayed
+                users { id drops applied rejected { uid reason field message } upserts { uid name email createdAt updatedAt deletedAt version } }
+                groups { id drops applied rejected { uid reason field message } upserts { uid name createdAt updatedAt deletedAt version } }
+                userGroups { id drops applied rejected { uid reason field message } upserts { uid userUid groupUid createdAt updatedAt deletedAt version } }
+                userDocuments { id drops applied rejected { uid reason field message } upserts { uid userUid title createdAt updatedAt deletedAt version } }
+                userDocumentEvents { id drops applied rejected { uid reason field message } upserts { uid documentUid kind payload createdAt updatedAt deletedAt version } }
+              }
+            }""";
+
+    private final Map<String, Object> input = new LinkedHashMap<>();
+
+    public SyncCall() {
+        this(UUID.randomUUID().toString());
+    }
+
+    public SyncCall(String syncId) {
+        input.put("syncId", syncId);
+    }
+
+    public SyncCall cutoff(String cursor) {
+        input.put("cutoff", cursor);
+        return this;
+    }
+
+    /** Adds a scope to {@code table}: its where (null for all rows), held {uid: version}, and changes. */
+    @SuppressWarnings("unchecked")
+    public SyncCall scope(String table, Map<String, Object> where, Map<String, Long> held, List<Map<String, Object>> changes) {
+        Map<String, Object> scope = new LinkedHashMap<>();
+        scope.put("id", table + ((List<Object>) input.computeIfAbsent(table, t -> new ArrayList<>())).size());
+        scope.put("where", where);
+        List<Map<String, Object>> heldRows = new ArrayList<>();
+        held.forEach((uid, version) -> heldRows.add(Map.of("uid", uid, "version", version)));
+        scope.put("held", heldRows);
+        scope.put("changes", changes);
+        ((List<Object>) input.get(table)).add(scope);
+        return this;
+    }
+
+    public Map<String, Object> input() {
+        return input;
+    }
+
+    public Result send() {
+        return new Result(GraphQL.ok(DOCUMENT, "input", input));
+    }
+
+    public JsonPath sendExpectingError() {
+        return GraphQL.error(DOCUMENT, "input", input);
+    }
+
+    /** A row value map for a change: {@code values} plus baseVersion (null: new row). */
+    public static Map<String, Object> change(String uid, Long baseVersion, Object... values) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("uid", uid);
+        row.put("baseVersion", baseVersion);
+        for (int i = 0; i < values.length; i += 2) {
+            row.put((String) values[i], values[i + 1]);
+        }
+        return row;
+    }
+
+    /** The result of a sync, read per table and scope index. */
+    public record Result(JsonPath json) {
+
+        String base(String table, int scope) {
+            return "data.sync." + table + "[" + scope + "].";
+        }
+
+        public List<Map<String, Object>> upserts(String table) {
+            return json.getList(base(table, 0) + "upserts");
+        }
+
+        public List<String> upsertUids(String table) {
+            return json.getList(base(table, 0) + "upserts.uid");
+        }
+
+        public Map<String, Object> upsert(String table, String uid) {
+            return upserts(table).stream().filter(r -> uid.equals(r.get("uid"))).findFirst().orElse(null);
+        }
+
+        public List<String> drops(String table) {
+            return json.getList(base(table, 0) + "drops");
+        }
+
+        public List<String> applied(String table) {
+            return json.getList(base(table, 0) + "applied");
+        }
+
+        public List<Map<String, Object>> rejected(String table) {
+            return json.getList(base(table, 0) + "rejected");
+        }
+
+        public String reason(String table, String uid) {
+            return rejected(table).stream().filter(r -> uid.equals(r.get("uid"))).map(r -> (String) r.get("reason"))
+                    .findFirst().orElse(null);
+        }
+
+        public String cursor() {
+            return json.getString("data.sync.cursor");
+        }
+
+        public boolean replayed() {
+            return json.getBoolean("data.sync.replayed");
+        }
+    }
+}
