@@ -1,0 +1,102 @@
+package dev.tidemark.demo;
+
+import static dev.tidemark.support.SyncCall.change;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.tidemark.support.Db;
+import dev.tidemark.support.Demo;
+import dev.tidemark.support.GraphQL;
+import dev.tidemark.support.SyncCall;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+
+/** Limits and malformed syncs: refused whole, with a code and a path, nothing written. */
+@QuarkusTest
+@TestProfile(SyncLimitsTest.SmallLimits.class)
+class SyncLimitsTest {
+
+    public static class SmallLimits implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("tidemark.sync.max-rows", "4", "tidemark.sync.max-scopes", "2");
+        }
+    }
+
+    @Inject
+    Db db;
+
+    List<Map<String, Object>> snapshot;
+
+    @BeforeEach
+    void seed() {
+        db.clear();
+        Demo.user("Ann", null);
+        snapshot = db.snapshot();
+    }
+
+    void assertRefused(SyncCall call, String code, String field) {
+        JsonPath error = call.sendExpectingError();
+        assertEquals(code, error.getString("extensions.code"), error.prettify());
+        assertEquals(field, error.getString("extensions.field"), error.prettify());
+        assertEquals(snapshot, db.snapshot(), "nothing written");
+    }
+
+    @Test
+    void shouldRefuseMoreRowsThanTheLimit() {
+        Map<String, Long> held = new LinkedHashMap<>();
+        for (int i = 0; i < 4; i++) {
+            held.put(Demo.uid(), 1L);
+        }
+        assertRefused(new SyncCall().scope("users", null, held, List.of(change(Demo.uid(), null, "name", "fifth"))),
+                "LIMIT_EXCEEDED", "input");
+        new SyncCall().scope("users", null, held, List.of()).send(); // exactly the limit is fine
+    }
+
+    @Test
+    void shouldRefuseMoreScopesThanTheLimit() {
+        assertRefused(new SyncCall().scope("users", null, Map.of(), List.of()).scope("groups", null, Map.of(), List.of())
+                .scope("userGroups", null, Map.of(), List.of()), "LIMIT_EXCEEDED", "input");
+    }
+
+    @Test
+    void shouldRefuseMalformedRowsNamingThem() {
+        assertRefused(new SyncCall().scope("users", null, Map.of("not-a-uuid", 1L), List.of()),
+                "BAD_USER_INPUT", "input.users[0].held[0].uid");
+        assertRefused(new SyncCall().scope("users", null, Map.of(), List.of(change("x1", null, "name", "n"))),
+                "BAD_USER_INPUT", "input.users[0].changes[0].uid");
+        String uid = Demo.uid();
+        assertRefused(new SyncCall().scope("users", null, Map.of(uid, 1L), List.of(change(uid, 1L, "name", "twice"))),
+                "BAD_USER_INPUT", "input.users[0].changes[0].uid");
+        assertRefused(new SyncCall().scope("userGroups", null, Map.of(), List.of(change(Demo.uid(), null, "userUid", "bad", "groupUid", Demo.uid()))),
+                "BAD_USER_INPUT", "input.userGroups[0].changes[0].userUid");
+        assertRefused(new SyncCall().scope("users", Map.of("uid", Map.of("eq", "nope")), Map.of(), List.of()),
+                "BAD_USER_INPUT", "input.users[0].where.uid.eq");
+        assertRefused(new SyncCall().cutoff("yesterday").scope("users", null, Map.of(), List.of()), "BAD_USER_INPUT", "input.cutoff");
+    }
+
+    @Test
+    void shouldRejectUnknownTablesAndWrongTypesBeforeRunning() {
+        JsonPath unknownTable = GraphQL.error(SyncCall.DOCUMENT, "input", Map.of("syncId", "s", "posts", List.of()));
+        assertTrue(unknownTable.getString("message").contains("posts"), unknownTable.prettify());
+        JsonPath wrongType = GraphQL.error(SyncCall.DOCUMENT, "input", Map.of("syncId", "s",
+                "users", List.of(Map.of("held", List.of(Map.of("uid", Demo.uid(), "version", "latest"))))));
+        assertTrue(wrongType.getString("message").contains("version") || wrongType.getString("message").contains("latest"),
+                wrongType.prettify());
+        JsonPath missingName = GraphQL.error(SyncCall.DOCUMENT, "input", Map.of("syncId", "s",
+                "users", List.of(Map.of("changes", List.of(Map.of("uid", Demo.uid()))))));
+        assertTrue(missingName.getString("message").contains("name"), missingName.prettify());
+        assertEquals(snapshot, db.snapshot());
+    }
+}
