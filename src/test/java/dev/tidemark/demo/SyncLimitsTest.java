@@ -73,7 +73,14 @@ class SyncLimitsTest {
     @Test
     void shouldRefuseMalformedRowsNamingThem() {
         assertRefused(new SyncCall().scope("users", null, Map.of("not-a-uuid", 1L), List.of()),
-                "BAD_USER_INPUT", "input.users[0].held[0].uid");
+                "BAD_USER_INPUT", "input.users[0].held[0]");
+        JsonPath noVersion = GraphQL.error(SyncCall.DOCUMENT, "input", Map.of("syncId", "s",
+                "users", List.of(Map.of("held", List.of(Demo.uid(), Demo.uid() + ":latest")))));
+        assertEquals("input.users[0].held[0]", noVersion.getString("extensions.field"));
+        JsonPath badVersion = GraphQL.error(SyncCall.DOCUMENT, "input", Map.of("syncId", "s",
+                "users", List.of(Map.of("held", List.of(Demo.uid() + ":latest")))));
+        assertEquals("input.users[0].held[0]", badVersion.getString("extensions.field"));
+        assertTrue(badVersion.getString("message").contains("latest"));
         assertRefused(new SyncCall().scope("users", null, Map.of(), List.of(change("x1", null, "name", "n"))),
                 "BAD_USER_INPUT", "input.users[0].changes[0].uid");
         String uid = Demo.uid();
@@ -91,9 +98,11 @@ class SyncLimitsTest {
         JsonPath unknownTable = GraphQL.error(SyncCall.DOCUMENT, "input", Map.of("syncId", "s", "posts", List.of()));
         assertTrue(unknownTable.getString("message").contains("posts"), unknownTable.prettify());
         JsonPath wrongType = GraphQL.error(SyncCall.DOCUMENT, "input", Map.of("syncId", "s",
-                "users", List.of(Map.of("held", List.of(Map.of("uid", Demo.uid(), "version", "latest"))))));
-        assertTrue(wrongType.getString("message").contains("version") || wrongType.getString("message").contains("latest"),
-                wrongType.prettify());
+                "users", List.of(Map.of("changes", List.of(Map.of("uid", Demo.uid(), "name", "n", "baseVersion", "latest"))))));
+        assertTrue(wrongType.getString("message").contains("latest"), wrongType.prettify());
+        JsonPath heldObjects = GraphQL.error(SyncCall.DOCUMENT, "input", Map.of("syncId", "s",
+                "users", List.of(Map.of("held", List.of(Map.of("uid", Demo.uid()))))));
+        assertTrue(heldObjects.getString("message").contains("String"), heldObjects.prettify());
         JsonPath missingName = GraphQL.error(SyncCall.DOCUMENT, "input", Map.of("syncId", "s",
                 "users", List.of(Map.of("changes", List.of(Map.of("uid", Demo.uid()))))));
         assertTrue(missingName.getString("message").contains("name"), missingName.prettify());

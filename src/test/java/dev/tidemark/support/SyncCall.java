@@ -47,8 +47,8 @@ public final class SyncCall {
         Map<String, Object> scope = new LinkedHashMap<>();
         scope.put("id", table + ((List<Object>) input.computeIfAbsent(table, t -> new ArrayList<>())).size());
         scope.put("where", where);
-        List<Map<String, Object>> heldRows = new ArrayList<>();
-        held.forEach((uid, version) -> heldRows.add(Map.of("uid", uid, "version", version)));
+        List<String> heldRows = new ArrayList<>();
+        held.forEach((uid, version) -> heldRows.add(uid + ":" + version));
         scope.put("held", heldRows);
         scope.put("changes", changes);
         ((List<Object>) input.get(table)).add(scope);

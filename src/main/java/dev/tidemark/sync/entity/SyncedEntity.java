@@ -12,14 +12,14 @@ import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.Ignore;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.hibernate.annotations.DynamicUpdate;
-import org.hibernate.annotations.Generated;
-import org.hibernate.generator.EventType;
 
 /**
  * Base of every synced row: a client-made uid, timestamps, a tombstone and a server version.
  *
  * <p>{@code version} is assigned by the database (trigger {@code sync_bump_version}) on every
- * insert and update, whatever the write path, and read back by Hibernate after the write.
+ * insert and update, whatever the write path. Hibernate never writes it and does not read it
+ * back on its own (a generated value would stop JDBC batching, which sync relies on): whoever
+ * needs the new version re-reads the row ({@code RowWriter.write}).
  * Updates only write the columns that changed ({@link DynamicUpdate}), so a stale copy of a row
  * never overwrites a tombstone set by a cascade in the same transaction.
  *
@@ -52,7 +52,6 @@ public abstract class SyncedEntity {
     @Description("Set when the row is deleted (tombstone); null for a live row.")
     public OffsetDateTime deletedAt;
 
-    @Generated(event = { EventType.INSERT, EventType.UPDATE })
     @Column(name = "version", nullable = false, insertable = false, updatable = false)
     @Description("Server-assigned version, increased on every write of the row; newer rows have larger versions.")
     public long version;

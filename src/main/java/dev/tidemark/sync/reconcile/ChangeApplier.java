@@ -10,6 +10,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.schema.SyncRegistry;
@@ -78,18 +79,31 @@ public class ChangeApplier {
         List<ChangeResults> results = new ArrayList<>();
         scopes.forEach(s -> results.add(ChangeResults.empty()));
         Map<String, Refusal> done = new HashMap<>();
+        // One group per (phase, table): its rows and their parents are locked with a few queries,
+        // written, then flushed together, before the next table's rows need them.
+        Map<String, List<Pending>> groups = new java.util.LinkedHashMap<>();
         for (Pending p : pending) {
-            ScopeRequest scope = scopes.get(p.scope());
-            String key = scope.table().typeName() + "/" + p.change().uid();
-            Refusal refusal = done.containsKey(key) ? done.get(key) : apply(scope, p.change(), now);
-            done.put(key, refusal);
-            ChangeResults result = results.get(p.scope());
-            if (refusal == null) {
-                result.applied().add(p.change().uid());
-            } else {
-                result.rejected().add(new SyncRejection(p.change().uid().toString(), refusal.reason(), refusal.field(),
-                        refusal.message()));
+            groups.computeIfAbsent((deletesExisting(p.change()) ? "1/" : "0/") + scopes.get(p.scope()).table().typeName(),
+                    k -> new ArrayList<>()).add(p);
+        }
+        for (List<Pending> group : groups.values()) {
+            SyncTable table = scopes.get(group.get(0).scope()).table();
+            rows.lockAll(table.entityClass(), group.stream().map(p -> p.change().uid()).toList(), LockModeType.PESSIMISTIC_WRITE);
+            rows.lockParentsOf(table, group.stream().map(p -> (Object) p.change().values()).toList());
+            for (Pending p : group) {
+                ScopeRequest scope = scopes.get(p.scope());
+                String key = scope.table().typeName() + "/" + p.change().uid();
+                Refusal refusal = done.containsKey(key) ? done.get(key) : apply(scope, p.change(), now);
+                done.put(key, refusal);
+                ChangeResults result = results.get(p.scope());
+                if (refusal == null) {
+                    result.applied().add(p.change().uid());
+                } else {
+                    result.rejected().add(new SyncRejection(p.change().uid().toString(), refusal.reason(), refusal.field(),
+                            refusal.message()));
+                }
             }
+            em.flush();
         }
         return results;
     }
@@ -128,7 +142,7 @@ public class ChangeApplier {
                 return parents;
             }
         }
-        rows.write(row, false);
+        rows.stage(row, false);
         return null;
     }
 
@@ -177,7 +191,7 @@ public class ChangeApplier {
         if (parents != null) {
             return parents;
         }
-        rows.write(row, true);
+        rows.stage(row, true);
         return null;
     }
 

@@ -14,6 +14,7 @@ public abstract class ScopeInput {
     @Description("The client's name for this scope, echoed in the result.")
     public String id;
 
-    @Description("Rows of this scope the client holds unchanged, with their versions.")
-    public List<HeldRowInput> held;
+    @Description("Rows of this scope the client holds unchanged, each as \"<uid>:<version>\" "
+            + "(compact on purpose: a scope may hold 100k rows).")
+    public List<String> held;
 }

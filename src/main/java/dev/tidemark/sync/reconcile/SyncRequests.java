@@ -60,13 +60,17 @@ public class SyncRequests {
         Object where = read(input, "where");
         Map<UUID, Long> held = new LinkedHashMap<>();
         Set<UUID> seen = new HashSet<>();
-        List<HeldRowInput> heldInputs = input.held == null ? List.of() : input.held;
+        List<String> heldInputs = input.held == null ? List.of() : input.held;
         for (int i = 0; i < heldInputs.size(); i++) {
-            HeldRowInput row = heldInputs.get(i);
             String rowPath = path + ".held[" + i + "]";
-            UUID uid = WhereParser.parseUuid(row.uid, rowPath + ".uid");
-            requireOnce(seen, uid, rowPath + ".uid");
-            held.put(uid, row.version);
+            String row = heldInputs.get(i);
+            int colon = row == null ? -1 : row.lastIndexOf(':');
+            if (colon < 0) {
+                throw new InvalidInputException(rowPath, "'" + row + "' is not \"<uid>:<version>\"");
+            }
+            UUID uid = WhereParser.parseUuid(row.substring(0, colon), rowPath);
+            requireOnce(seen, uid, rowPath);
+            held.put(uid, parseVersion(row.substring(colon + 1), rowPath));
         }
         List<ClientChange> changes = new ArrayList<>();
         List<?> changeInputs = (List<?>) read(input, "changes");
@@ -79,6 +83,14 @@ public class SyncRequests {
                     change, rowPath));
         }
         return new ScopeRequest(input.id, table, parser.parse(table, where, path + ".where"), held, changes, path);
+    }
+
+    private static long parseVersion(String text, String path) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException(path, "'" + text + "' is not a version (a whole number)");
+        }
     }
 
     private static void requireOnce(Set<UUID> seen, UUID uid, String path) {

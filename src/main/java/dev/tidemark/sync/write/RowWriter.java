@@ -1,6 +1,8 @@
 package dev.tidemark.sync.write;
 
 import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,6 +36,44 @@ public class RowWriter {
     /** The row, locked {@code FOR UPDATE} until the transaction ends, or null. */
     public <T extends SyncedEntity> T lock(Class<T> type, UUID uid) {
         return em.find(type, uid, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /**
+     * Locks many rows of one table with one query per thousand uids: {@code FOR UPDATE} for rows
+     * about to be written, {@code FOR SHARE} for parents that must stay as they are. Later
+     * {@link #lock} and parent checks of these rows are then answered from the persistence context.
+     */
+    public void lockAll(Class<? extends SyncedEntity> type, java.util.Collection<UUID> uids, LockModeType mode) {
+        List<UUID> all = new ArrayList<>(new java.util.LinkedHashSet<>(uids));
+        all.sort(null); // one lock order for every transaction: concurrent syncs cannot deadlock on it
+        for (int from = 0; from < all.size(); from += 1000) {
+            em.createQuery("select e from " + registry.table(type).entityName() + " e where e.uid in :uids order by e.uid", type)
+                    .setParameter("uids", all.subList(from, Math.min(all.size(), from + 1000)))
+                    .setLockMode(mode)
+                    .getResultList();
+        }
+    }
+
+    /** Locks {@code FOR SHARE} the parents the given inputs reference (foreign keys as UUID strings, malformed ones skipped). */
+    public void lockParentsOf(SyncTable table, List<?> inputs) {
+        for (ParentRelation relation : table.parents().values()) {
+            List<UUID> parents = new ArrayList<>();
+            for (Object input : inputs) {
+                Object value = readField(input, relation.foreignKey().field());
+                if (value != null && WhereParser.isUuid(value.toString())) {
+                    parents.add(UUID.fromString(value.toString()));
+                }
+            }
+            lockAll(relation.target(), parents, LockModeType.PESSIMISTIC_READ);
+        }
+    }
+
+    private static Object readField(Object input, String name) {
+        try {
+            return input.getClass().getField(name).get(input);
+        } catch (NoSuchFieldException | IllegalAccessException e) {
+            return null;
+        }
     }
 
     public <T extends SyncedEntity> T newRow(Class<T> type, UUID uid) {
@@ -105,12 +145,24 @@ public class RowWriter {
         return null;
     }
 
-    /** Inserts a new row or writes the changes of a managed one, so versions and cascades happen now. */
+    /**
+     * Inserts a new row or writes the changes of a managed one now (cascades included), and reads
+     * back the version the database gave it.
+     */
     public void write(SyncedEntity row, boolean created) {
+        stage(row, created);
+        em.flush();
+        em.refresh(row);
+    }
+
+    /**
+     * Like {@link #write}, but leaves the SQL to the caller's next flush, so many rows go in JDBC
+     * batches; the in-memory version is stale until the row is read again.
+     */
+    public void stage(SyncedEntity row, boolean created) {
         if (created) {
             em.persist(row);
         }
-        em.flush();
     }
 
     private static Object read(Field field, Object target) {

@@ -1,0 +1,203 @@
+package dev.tidemark.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import dev.tidemark.support.Db;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Sync speed for one scope of 10k and 100k users with 1% changed on the server and 1% changed
+ * offline: sync time next to a plain JDBC SELECT of the same rows, bytes each way, peak heap.
+ * Not part of {@code ./mvnw verify}; run it with {@code ./mvnw test -Pbenchmark}.
+ */
+@QuarkusTest
+@Tag("benchmark")
+class SyncBenchmarkTest {
+
+    static final int RUNS = Integer.getInteger("benchmark.runs", 9);
+    static final int[] SIZES = { Integer.getInteger("benchmark.size", 0) };
+    static final int WARMUP = 2;
+    static final String DOCUMENT = "mutation($input: SyncInput!) { sync(input: $input) { cursor users { drops applied "
+            + "rejected { uid reason } upserts { uid name email createdAt updatedAt deletedAt version } } } }";
+
+    @Inject
+    Db db;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    final HttpClient http = HttpClient.newHttpClient();
+    final Random random = new Random(42);
+
+    @Test
+    void benchmark() throws Exception {
+        db.clear();
+        System.out.println();
+        System.out.println("scope rows | sync p50 | sync p95 | SELECT p50 | ratio | request bytes | response bytes | upserts | peak heap");
+        for (int size : SIZES[0] > 0 ? SIZES : new int[] { 10_000, 100_000 }) {
+            measure(size);
+        }
+    }
+
+    void measure(int size) throws Exception {
+        String tag = "bench-" + size;
+        db.update("insert into app_user (uid, created_at, updated_at, name, email) select gen_random_uuid(), now(), now(), "
+                + "'user ' || i, ? from generate_series(1, ?) i", tag, size);
+        List<Long> syncs = new ArrayList<>();
+        List<Long> selects = new ArrayList<>();
+        long requestBytes = 0;
+        long responseBytes = 0;
+        long peakHeap = 0;
+        int upserts = 0;
+        for (int run = 0; run < WARMUP + RUNS; run++) {
+            Map<UUID, Long> client = versions(tag);
+            List<UUID> uids = new ArrayList<>(client.keySet());
+            Collections.shuffle(uids, random);
+            int changed = size / 100;
+            List<UUID> serverSide = uids.subList(0, changed);
+            List<UUID> clientSide = uids.subList(changed, 2 * changed);
+            serverUpdate(serverSide, run);
+            String body = request(tag, client, clientSide, run);
+
+            resetPeaks();
+            long start = System.nanoTime();
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/graphql"))
+                    .header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            long syncNanos = System.nanoTime() - start;
+            if (response.statusCode() != 200 || response.body().contains("\"errors\"")) {
+                throw new IllegalStateException("sync failed: " + response.body().substring(0, Math.min(500, response.body().length())));
+            }
+            long heap = peaks();
+            long selectNanos = select(tag);
+            if (run >= WARMUP) {
+                syncs.add(syncNanos);
+                selects.add(selectNanos);
+                requestBytes = body.getBytes(StandardCharsets.UTF_8).length;
+                responseBytes = response.body().getBytes(StandardCharsets.UTF_8).length;
+                upserts = count(response.body(), "\"version\"");
+                peakHeap = Math.max(peakHeap, heap);
+            }
+        }
+        double syncP50 = percentile(syncs, 50);
+        double selectP50 = percentile(selects, 50);
+        System.out.printf("%10d | %5.1f ms | %5.1f ms | %7.1f ms | %4.1fx | %13d | %14d | %7d | %6d MiB%n", size, syncP50,
+                percentile(syncs, 95), selectP50, syncP50 / selectP50, requestBytes, responseBytes, upserts, peakHeap >> 20);
+    }
+
+    Map<UUID, Long> versions(String tag) {
+        Map<UUID, Long> versions = new LinkedHashMap<>();
+        for (Map<String, Object> row : db.rows("select uid, version from app_user where email = ?", tag)) {
+            versions.put((UUID) row.get("uid"), ((Number) row.get("version")).longValue());
+        }
+        return versions;
+    }
+
+    void serverUpdate(List<UUID> uids, int run) throws Exception {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("update app_user set name = ? where uid = any(?)")) {
+            s.setString(1, "server " + run);
+            s.setArray(2, c.createArrayOf("uuid", uids.toArray()));
+            s.executeUpdate();
+        }
+    }
+
+    /** The sync a client sends: every row it holds, 1% of them changed offline. */
+    static String request(String tag, Map<UUID, Long> client, List<UUID> changed, int run) {
+        java.util.Set<UUID> changedSet = new java.util.HashSet<>(changed);
+        StringBuilder json = new StringBuilder(client.size() * 72);
+        json.append("{\"query\":\"").append(DOCUMENT.replace("\"", "\\\"")).append("\",\"variables\":{\"input\":{\"syncId\":\"")
+                .append(UUID.randomUUID()).append("\",\"users\":[{\"where\":{\"email\":{\"eq\":\"").append(tag)
+                .append("\"}},\"held\":[");
+        boolean first = true;
+        for (Map.Entry<UUID, Long> row : client.entrySet()) {
+            if (!changedSet.contains(row.getKey())) {
+                json.append(first ? "\"" : ",\"").append(row.getKey()).append(':').append(row.getValue()).append('"');
+                first = false;
+            }
+        }
+        json.append("],\"changes\":[");
+        first = true;
+        for (UUID uid : changed) {
+            json.append(first ? "" : ",").append("{\"uid\":\"").append(uid).append("\",\"baseVersion\":").append(client.get(uid))
+                    .append(",\"name\":\"client ").append(run).append("\",\"email\":\"").append(tag).append("\"}");
+            first = false;
+        }
+        return json.append("]}]}}}").toString();
+    }
+
+    long select(String tag) throws Exception {
+        long start = System.nanoTime();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("select uid, created_at, updated_at, deleted_at, version, name, email "
+                        + "from app_user where email = ?")) {
+            s.setString(1, tag);
+            s.setFetchSize(2000);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rs.getObject(1);
+                    rs.getObject(2);
+                    rs.getObject(3);
+                    rs.getObject(4);
+                    rs.getLong(5);
+                    rs.getString(6);
+                    rs.getString(7);
+                }
+            }
+        }
+        return System.nanoTime() - start;
+    }
+
+    static void resetPeaks() {
+        System.gc();
+        ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    static long peaks() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+    }
+
+    static double percentile(List<Long> nanos, int percentile) {
+        List<Long> sorted = new ArrayList<>(nanos);
+        Collections.sort(sorted);
+        int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, index)) / 1e6;
+    }
+
+    static int count(String text, String needle) {
+        int count = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            count++;
+        }
+        return count;
+    }
+}
