@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import dev.tidemark.sync.cursor.SyncCursor;
 import dev.tidemark.sync.entity.SyncedEntity;
+import dev.tidemark.sync.schema.InputFields;
 
 /**
  * Assembles one {@link SyncRequest} from an app's per-table scope lists, and splits the outcome
@@ -47,18 +48,10 @@ public final class SyncPlan {
                 ScopeOutcome scope = outcome.scopes().get(i);
                 R result = factory.get();
                 result.fill(scope);
-                setUpserts(result, scope.upserts());
+                InputFields.set(result, "upserts", scope.upserts());
                 results.add(result);
             }
         }
         return results;
-    }
-
-    private static void setUpserts(ScopeResult result, List<SyncedEntity> upserts) {
-        try {
-            result.getClass().getField("upserts").set(result, upserts);
-        } catch (NoSuchFieldException | IllegalAccessException e) {
-            throw new IllegalStateException(result.getClass().getName() + " must have a public field 'upserts'", e);
-        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.tidemark.sync.reconcile;
 
-import java.lang.reflect.Field;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,6 +15,7 @@ import jakarta.inject.Inject;
 import dev.tidemark.sync.cursor.SyncCursor;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.error.InvalidInputException;
+import dev.tidemark.sync.schema.InputFields;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.where.WhereParser;
@@ -57,7 +57,7 @@ public class SyncRequests {
         if (input == null) {
             throw new InvalidInputException(path, "null is not a scope; remove it from the list");
         }
-        Object where = read(input, "where");
+        Object where = InputFields.require(input, "where");
         Map<UUID, Long> held = new LinkedHashMap<>();
         Set<UUID> seen = new HashSet<>();
         List<String> heldInputs = input.held == null ? List.of() : input.held;
@@ -73,13 +73,14 @@ public class SyncRequests {
             held.put(uid, parseVersion(row.substring(colon + 1), rowPath));
         }
         List<ClientChange> changes = new ArrayList<>();
-        List<?> changeInputs = (List<?>) read(input, "changes");
+        List<?> changeInputs = (List<?>) InputFields.require(input, "changes");
         for (int i = 0; changeInputs != null && i < changeInputs.size(); i++) {
             String rowPath = path + ".changes[" + i + "]";
             SyncedInput change = (SyncedInput) changeInputs.get(i);
             UUID uid = WhereParser.parseUuid(change.uid, rowPath + ".uid");
             requireOnce(seen, uid, rowPath + ".uid");
-            changes.add(new ClientChange(uid, (Long) read(change, "baseVersion"), (OffsetDateTime) read(change, "deletedAt"),
+            changes.add(new ClientChange(uid, (Long) InputFields.require(change, "baseVersion"),
+                    (OffsetDateTime) InputFields.require(change, "deletedAt"),
                     change, rowPath));
         }
         return new ScopeRequest(input.id, table, parser.parse(table, where, path + ".where"), held, changes, path);
@@ -97,15 +98,6 @@ public class SyncRequests {
         if (!seen.add(uid)) {
             throw new InvalidInputException(path, uid + " appears twice in this scope; send each row once, "
                     + "in held if unchanged or in changes if changed");
-        }
-    }
-
-    private static Object read(Object input, String name) {
-        try {
-            Field field = input.getClass().getField(name);
-            return field.get(input);
-        } catch (NoSuchFieldException | IllegalAccessException e) {
-            throw new IllegalStateException(input.getClass().getName() + " must have a public field '" + name + "'", e);
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.tidemark.sync.where;
 
 import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -13,6 +12,7 @@ import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.error.InvalidInputException;
 import dev.tidemark.sync.error.LimitExceededException;
 import dev.tidemark.sync.schema.ChildRelation;
+import dev.tidemark.sync.schema.InputFields;
 import dev.tidemark.sync.schema.ParentRelation;
 import dev.tidemark.sync.schema.SyncColumn;
 import dev.tidemark.sync.schema.SyncRegistry;
@@ -44,8 +44,8 @@ public class WhereParser {
                     + " levels (tidemark.where.max-depth); flatten the and/or/not or relation nesting");
         }
         List<Condition> parts = new ArrayList<>();
-        for (Field field : publicFields(where.getClass())) {
-            Object value = read(field, where);
+        for (Field field : InputFields.of(where.getClass())) {
+            Object value = InputFields.get(field, where);
             if (value != null) {
                 parts.add(parseField(table, field.getName(), value, path + "." + field.getName(), depth));
             }
@@ -98,8 +98,8 @@ public class WhereParser {
         SyncTable child = registry.table(relation.child());
         ParentRelation back = child.parents().get(relation.parentField());
         List<Condition> parts = new ArrayList<>();
-        Object some = read(field(value.getClass(), "some"), value);
-        Object none = read(field(value.getClass(), "none"), value);
+        Object some = InputFields.require(value, "some");
+        Object none = InputFields.require(value, "none");
         if (some != null) {
             parts.add(new Condition.Children(relation, child, back, true, parse(child, some, path + ".some", depth + 1)));
         }
@@ -111,8 +111,8 @@ public class WhereParser {
 
     private Condition parseFilter(SyncColumn column, Object filter, String path) {
         List<Condition> parts = new ArrayList<>();
-        for (Field field : publicFields(filter.getClass())) {
-            Object value = read(field, filter);
+        for (Field field : InputFields.of(filter.getClass())) {
+            Object value = InputFields.get(field, filter);
             if (value == null) {
                 continue;
             }
@@ -178,31 +178,5 @@ public class WhereParser {
 
     private static String abbreviate(String text) {
         return text == null || text.length() <= 64 ? String.valueOf(text) : text.substring(0, 61) + "...";
-    }
-
-    static List<Field> publicFields(Class<?> type) {
-        List<Field> fields = new ArrayList<>();
-        for (Field field : type.getFields()) {
-            if (!Modifier.isStatic(field.getModifiers())) {
-                fields.add(field);
-            }
-        }
-        return fields;
-    }
-
-    private static Field field(Class<?> type, String name) {
-        try {
-            return type.getField(name);
-        } catch (NoSuchFieldException e) {
-            throw new IllegalStateException(type.getName() + " must have a public field '" + name + "'", e);
-        }
-    }
-
-    private static Object read(Field field, Object target) {
-        try {
-            return field.get(target);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -13,6 +13,7 @@ import jakarta.persistence.LockModeType;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.error.InvalidInputException;
 import dev.tidemark.sync.schema.Columns;
+import dev.tidemark.sync.schema.InputFields;
 import dev.tidemark.sync.schema.ParentRelation;
 import dev.tidemark.sync.schema.SyncColumn;
 import dev.tidemark.sync.schema.SyncRegistry;
@@ -59,20 +60,12 @@ public class RowWriter {
         for (ParentRelation relation : table.parents().values()) {
             List<UUID> parents = new ArrayList<>();
             for (Object input : inputs) {
-                Object value = readField(input, relation.foreignKey().field());
+                Object value = InputFields.optional(input, relation.foreignKey().field());
                 if (value != null && WhereParser.isUuid(value.toString())) {
                     parents.add(UUID.fromString(value.toString()));
                 }
             }
             lockAll(relation.target(), parents, LockModeType.PESSIMISTIC_READ);
-        }
-    }
-
-    private static Object readField(Object input, String name) {
-        try {
-            return input.getClass().getField(name).get(input);
-        } catch (NoSuchFieldException | IllegalAccessException e) {
-            return null;
         }
     }
 
@@ -92,13 +85,13 @@ public class RowWriter {
      * value or a malformed UUID is a malformed request and throws.
      */
     public void copyColumns(SyncTable table, Object input, SyncedEntity row, String path) {
-        for (Field field : input.getClass().getFields()) {
+        for (Field field : InputFields.of(input.getClass())) {
             SyncColumn column = table.column(field.getName());
             if (column == null || column.system() || column.field().equals("uid")) {
                 continue;
             }
             String fieldPath = path + "." + column.field();
-            Object value = read(field, input);
+            Object value = InputFields.get(field, input);
             if (value == null && !column.nullable()) {
                 throw new InvalidInputException(fieldPath, "is required for " + table.typeName());
             }
@@ -162,14 +155,6 @@ public class RowWriter {
     public void stage(SyncedEntity row, boolean created) {
         if (created) {
             em.persist(row);
-        }
-    }
-
-    private static Object read(Field field, Object target) {
-        try {
-            return field.get(target);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
