@@ -159,6 +159,45 @@ class SyncInvariantsTest {
         }
     }
 
+    /**
+     * Two clients syncing overlapping rows at once (one deletes a group, the other edits its
+     * memberships) both get an answer: a deadlock between them is retried, never a server error.
+     */
+    @Test
+    void shouldAnswerConcurrentSyncsOnOverlappingRows() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 15; round++) {
+                String group = Demo.group("G" + round);
+                String m1 = Demo.membership(ann, group);
+                String m2 = Demo.membership(bob, group);
+                long groupVersion = db.count("select version from app_group where uid = ?::uuid", group);
+                long v1 = db.count("select version from user_group where uid = ?::uuid", m1);
+                long v2 = db.count("select version from user_group where uid = ?::uuid", m2);
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+                var deleteGroup = pool.submit(() -> {
+                    start.await();
+                    return new SyncCall().scope("groups", null, Map.of(), List.of(change(group, groupVersion, "name", "x",
+                            "deletedAt", OffsetDateTime.now(ZoneOffset.UTC).toString()))).send();
+                });
+                var editMemberships = pool.submit(() -> {
+                    start.await();
+                    return new SyncCall().scope("userGroups", null, Map.of(), List.of(
+                            change(m2, v2, "userUid", bob, "groupUid", group, "updatedAt", OffsetDateTime.now(ZoneOffset.UTC).toString()),
+                            change(m1, v1, "userUid", ann, "groupUid", group, "updatedAt", OffsetDateTime.now(ZoneOffset.UTC).toString())))
+                            .send();
+                });
+                deleteGroup.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                editMemberships.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(0, db.count("""
+                select count(*) from user_group m join app_group g on g.uid = m.group_uid
+                where m.deleted_at is null and g.deleted_at is not null"""));
+    }
+
     /** I2: every change sent is answered: applied, or rejected with a reason — and comes back as an upsert or a drop. */
     @Test
     void shouldAccountForEveryChange() {

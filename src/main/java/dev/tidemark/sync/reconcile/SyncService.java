@@ -1,123 +1,49 @@
 package dev.tidemark.sync.reconcile;
 
-import java.lang.reflect.Field;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.Optional;
+import java.sql.SQLException;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 
-import dev.tidemark.sync.config.TidemarkConfig;
-import dev.tidemark.sync.cursor.CursorSource;
-import dev.tidemark.sync.error.InvalidInputException;
-import dev.tidemark.sync.error.LimitExceededException;
-import dev.tidemark.sync.time.ServerClock;
+import org.jboss.logging.Logger;
 
 /**
- * The sync of DESIGN §3: applies a client's offline changes and tells it what to change so that,
- * for every scope, it holds exactly the server's rows. All of it in one transaction (I5): a
- * failure anywhere (a constraint, a malformed row) writes nothing, not even the replay record.
+ * Runs a sync, retrying it (a few times, whole) when PostgreSQL aborted it to break a deadlock
+ * or a serialization conflict with another transaction: two clients syncing overlapping rows at
+ * once must both succeed, not hand one of them a server error. A retry is safe because the failed
+ * attempt wrote nothing, its replay record included.
  */
 @ApplicationScoped
 public class SyncService {
 
-    @Inject
-    ChangeApplier applier;
+    static final int ATTEMPTS = 3;
+    private static final Set<String> RETRYABLE = Set.of("40P01", "40001"); // deadlock_detected, serialization_failure
+    private static final Logger LOG = Logger.getLogger(SyncService.class);
 
     @Inject
-    ScopeReader reader;
+    SyncTransaction transaction;
 
-    @Inject
-    SyncLedger ledger;
-
-    @Inject
-    CursorSource cursors;
-
-    @Inject
-    ServerClock clock;
-
-    @Inject
-    TidemarkConfig config;
-
-    @Inject
-    EntityManager em;
-
-    @Transactional
     public SyncOutcome sync(SyncRequest request) {
-        checkLimits(request);
-        if (request.syncId() == null || request.syncId().isBlank() || request.syncId().length() > 200) {
-            throw new InvalidInputException("input.syncId", "a sync needs a client-made id of 1 to 200 characters (a UUID is best)");
-        }
-        Optional<List<ChangeResults>> stored = ledger.claim(request.syncId(), fingerprint(request));
-        List<ChangeResults> results;
-        if (stored.isPresent()) {
-            results = stored.get();
-        } else {
-            OffsetDateTime now = clock.now();
-            results = applier.applyAll(request.scopes(), now);
-            ledger.record(request.syncId(), results);
-        }
-        // Cascades ran as bulk SQL: rows this sync loaded before them are stale in the persistence
-        // context. Everything is flushed; read the scopes from the database, not from memory.
-        em.flush();
-        em.clear();
-        // Taken after the writes and before the reads: every transaction older than it has ended,
-        // so its changes are in what the reads below see.
-        var cursor = cursors.current();
-        List<ScopeOutcome> scopes = new ArrayList<>();
-        for (int i = 0; i < request.scopes().size(); i++) {
-            scopes.add(reader.read(request.scopes().get(i), results.get(i)));
-        }
-        return new SyncOutcome(request.syncId(), cursor, stored.isPresent(), scopes);
-    }
-
-    private void checkLimits(SyncRequest request) {
-        int maxScopes = config.sync().maxScopes();
-        if (request.scopes().size() > maxScopes) {
-            throw new LimitExceededException("input", request.scopes().size() + " scopes are over the limit of " + maxScopes
-                    + " (tidemark.sync.max-scopes); merge scopes with or-wheres");
-        }
-        long rows = request.scopes().stream().mapToLong(s -> s.held().size() + s.changes().size()).sum();
-        int maxRows = config.sync().maxRows();
-        if (rows > maxRows) {
-            throw new LimitExceededException("input", rows + " client rows are over the limit of " + maxRows
-                    + " (tidemark.sync.max-rows); sync the scopes in several calls");
-        }
-    }
-
-    /** A digest of the changes only: a replay must carry the same changes, its held rows may differ. */
-    static String fingerprint(SyncRequest request) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (ScopeRequest scope : request.scopes()) {
-                update(digest, "scope:" + scope.table().typeName() + ":" + scope.changes().size());
-                for (ClientChange change : scope.changes()) {
-                    update(digest, change.uid() + ":" + change.baseVersion() + ":" + change.deletedAt());
-                    Field[] fields = change.values().getClass().getFields();
-                    Arrays.sort(fields, Comparator.comparing(Field::getName));
-                    for (Field field : fields) {
-                        update(digest, field.getName() + "=" + field.get(change.values()));
-                    }
+        for (int attempt = 1;; attempt++) {
+            try {
+                return transaction.run(request);
+            } catch (RuntimeException e) {
+                if (attempt >= ATTEMPTS || !retryable(e)) {
+                    throw e;
                 }
+                LOG.debugf("sync %s aborted by the database (%s), attempt %d of %d", request.syncId(), e, attempt, ATTEMPTS);
             }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException | IllegalAccessException e) {
-            throw new IllegalStateException(e);
         }
     }
 
-    private static void update(MessageDigest digest, String text) {
-        digest.update(text.getBytes(StandardCharsets.UTF_8));
-        digest.update((byte) 0);
+    /** Whether the failure is the database's way of saying "run me again": a deadlock or serialization failure. */
+    static boolean retryable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && RETRYABLE.contains(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,0 +1,124 @@
+package dev.tidemark.sync.reconcile;
+
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import dev.tidemark.sync.config.TidemarkConfig;
+import dev.tidemark.sync.cursor.CursorSource;
+import dev.tidemark.sync.error.InvalidInputException;
+import dev.tidemark.sync.error.LimitExceededException;
+import dev.tidemark.sync.time.ServerClock;
+
+/**
+ * One attempt at a sync (DESIGN §3), in one transaction (I5): applies a client's offline changes
+ * and tells it what to change so that, for every scope, it holds exactly the server's rows. A
+ * failure anywhere (a constraint, a malformed row) writes nothing, not even the replay record.
+ * {@link SyncService} retries it when the database aborts it for a deadlock.
+ */
+@ApplicationScoped
+public class SyncTransaction {
+
+    @Inject
+    ChangeApplier applier;
+
+    @Inject
+    ScopeReader reader;
+
+    @Inject
+    SyncLedger ledger;
+
+    @Inject
+    CursorSource cursors;
+
+    @Inject
+    ServerClock clock;
+
+    @Inject
+    TidemarkConfig config;
+
+    @Inject
+    EntityManager em;
+
+    @Transactional
+    public SyncOutcome run(SyncRequest request) {
+        checkLimits(request);
+        if (request.syncId() == null || request.syncId().isBlank() || request.syncId().length() > 200) {
+            throw new InvalidInputException("input.syncId", "a sync needs a client-made id of 1 to 200 characters (a UUID is best)");
+        }
+        Optional<List<ChangeResults>> stored = ledger.claim(request.syncId(), fingerprint(request));
+        List<ChangeResults> results;
+        if (stored.isPresent()) {
+            results = stored.get();
+        } else {
+            OffsetDateTime now = clock.now();
+            results = applier.applyAll(request.scopes(), now);
+            ledger.record(request.syncId(), results);
+        }
+        // Cascades ran as bulk SQL: rows this sync loaded before them are stale in the persistence
+        // context. Everything is flushed; read the scopes from the database, not from memory.
+        em.flush();
+        em.clear();
+        // Taken after the writes and before the reads: every transaction older than it has ended,
+        // so its changes are in what the reads below see.
+        var cursor = cursors.current();
+        List<ScopeOutcome> scopes = new ArrayList<>();
+        for (int i = 0; i < request.scopes().size(); i++) {
+            scopes.add(reader.read(request.scopes().get(i), results.get(i)));
+        }
+        return new SyncOutcome(request.syncId(), cursor, stored.isPresent(), scopes);
+    }
+
+    private void checkLimits(SyncRequest request) {
+        int maxScopes = config.sync().maxScopes();
+        if (request.scopes().size() > maxScopes) {
+            throw new LimitExceededException("input", request.scopes().size() + " scopes are over the limit of " + maxScopes
+                    + " (tidemark.sync.max-scopes); merge scopes with or-wheres");
+        }
+        long rows = request.scopes().stream().mapToLong(s -> s.held().size() + s.changes().size()).sum();
+        int maxRows = config.sync().maxRows();
+        if (rows > maxRows) {
+            throw new LimitExceededException("input", rows + " client rows are over the limit of " + maxRows
+                    + " (tidemark.sync.max-rows); sync the scopes in several calls");
+        }
+    }
+
+    /** A digest of the changes only: a replay must carry the same changes, its held rows may differ. */
+    static String fingerprint(SyncRequest request) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (ScopeRequest scope : request.scopes()) {
+                update(digest, "scope:" + scope.table().typeName() + ":" + scope.changes().size());
+                for (ClientChange change : scope.changes()) {
+                    update(digest, change.uid() + ":" + change.baseVersion() + ":" + change.deletedAt());
+                    Field[] fields = change.values().getClass().getFields();
+                    Arrays.sort(fields, Comparator.comparing(Field::getName));
+                    for (Field field : fields) {
+                        update(digest, field.getName() + "=" + field.get(change.values()));
+                    }
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException | IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void update(MessageDigest digest, String text) {
+        digest.update(text.getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+    }
+}
