@@ -221,6 +221,40 @@ class CascadeTest {
         assertNoOrphans();
     }
 
+    /**
+     * An existing membership edited while its group is deleted: the two transactions lock the same
+     * rows in opposite orders. The edit is applied, or refused because the group (PARENT_DELETED) or
+     * the cascade (ROW_DELETED) got there first; never a server error.
+     */
+    @Test
+    void shouldAnswerAnEditRacingTheDeleteOfItsGroup() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 25; round++) {
+                String group = Demo.group("Edit race " + round);
+                String membership = Demo.membership(ann, group);
+                CyclicBarrier start = new CyclicBarrier(2);
+                Future<io.restassured.path.json.JsonPath> edit = pool.submit(() -> {
+                    await(start);
+                    return post(SAVE_MEMBERSHIP, "uid", membership, "user", ann, "group", group);
+                });
+                Future<io.restassured.path.json.JsonPath> delete = pool.submit(() -> {
+                    await(start);
+                    return post("mutation($g: String!) { deleteGroup(uid: $g) { uid } }", "g", group);
+                });
+                io.restassured.path.json.JsonPath edited = edit.get(30, TimeUnit.SECONDS);
+                assertTrue(edited.get("errors") == null
+                        || List.of("PARENT_DELETED", "ROW_DELETED").contains(edited.getString("errors[0].extensions.code")),
+                        edited.prettify());
+                io.restassured.path.json.JsonPath deleted = delete.get(30, TimeUnit.SECONDS);
+                assertTrue(deleted.get("errors") == null, deleted.prettify());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertNoOrphans();
+    }
+
     private static void await(CyclicBarrier barrier) {
         try {
             barrier.await(10, TimeUnit.SECONDS);

@@ -1,93 +1,24 @@
 package dev.tidemark.sync.write;
 
-import java.time.OffsetDateTime;
-import java.util.UUID;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 
 import dev.tidemark.sync.entity.SyncedEntity;
-import dev.tidemark.sync.error.NotFoundException;
-import dev.tidemark.sync.error.ParentDeletedException;
-import dev.tidemark.sync.error.ParentNotFoundException;
-import dev.tidemark.sync.error.RowDeletedException;
-import dev.tidemark.sync.schema.SyncRegistry;
-import dev.tidemark.sync.schema.SyncTable;
-import dev.tidemark.sync.time.ServerClock;
-import dev.tidemark.sync.where.WhereParser;
 
-/**
- * Online writes: upsert by client uid and tombstone. Each call is one transaction; a refused write
- * throws a {@code SyncInputException} and writes nothing. Tombstones cascade through the entity
- * listener, so the rows a delete hides are hidden in the same transaction.
- */
+/** Online writes (the save and delete mutations), each run again if the database aborted it for a deadlock. */
 @ApplicationScoped
 public class SyncWriteService {
 
     @Inject
-    RowWriter rows;
+    OnlineWriteTransaction transaction;
 
-    @Inject
-    SyncRegistry registry;
-
-    @Inject
-    ServerClock clock;
-
-    /**
-     * Inserts or updates the row {@code input.uid} with every column the input names. Refuses to
-     * change a tombstone, and to point a reference at a missing or tombstoned parent (I6).
-     */
-    @Transactional
+    /** Inserts or updates the row {@code input.uid}; see {@link OnlineWriteTransaction#save}. */
     public <T extends SyncedEntity> T save(Class<T> type, SyncedInput input) {
-        SyncTable table = registry.table(type);
-        UUID uid = WhereParser.parseUuid(input.uid, "input.uid");
-        OffsetDateTime now = clock.now();
-        T row = rows.lock(type, uid);
-        boolean created = row == null;
-        if (created) {
-            row = rows.newRow(type, uid);
-            row.createdAt = clock.clamp(input.createdAt, now);
-        } else if (row.isDeleted()) {
-            throw new RowDeletedException("input.uid", table.typeName() + " " + uid + " was deleted at " + row.deletedAt
-                    + " and cannot be changed; create a new row with a new uid");
-        }
-        rows.copyColumns(table, input, row, "input");
-        throwIfRefused(rows.checkParents(table, row, "input"));
-        row.updatedAt = latest(clock.clamp(input.updatedAt, now), row.createdAt);
-        rows.write(row, created);
-        return row;
+        return DeadlockRetry.run("save " + input.uid, () -> transaction.save(type, input));
     }
 
-    /** Tombstones the row (idempotent: a tombstone stays as it is) and cascades to its join rows. */
-    @Transactional
-    public <T extends SyncedEntity> T delete(Class<T> type, String uidText) {
-        SyncTable table = registry.table(type);
-        UUID uid = WhereParser.parseUuid(uidText, "uid");
-        T row = rows.lock(type, uid);
-        if (row == null) {
-            throw new NotFoundException("uid", "no " + table.typeName() + " has uid " + uid);
-        }
-        if (!row.isDeleted()) {
-            OffsetDateTime now = clock.now();
-            row.deletedAt = now;
-            row.updatedAt = latest(now, row.updatedAt);
-            rows.write(row, false);
-        }
-        return row;
-    }
-
-    private static void throwIfRefused(Refusal refusal) {
-        if (refusal == null) {
-            return;
-        }
-        if (refusal.reason() == SyncReason.PARENT_NOT_FOUND) {
-            throw new ParentNotFoundException(refusal.field(), refusal.message());
-        }
-        throw new ParentDeletedException(refusal.field(), refusal.message());
-    }
-
-    static OffsetDateTime latest(OffsetDateTime a, OffsetDateTime b) {
-        return a.isBefore(b) ? b : a;
+    /** Tombstones the row and cascades; see {@link OnlineWriteTransaction#delete}. */
+    public <T extends SyncedEntity> T delete(Class<T> type, String uid) {
+        return DeadlockRetry.run("delete " + uid, () -> transaction.delete(type, uid));
     }
 }
