@@ -13,11 +13,16 @@ import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 
+import io.smallrye.graphql.api.Subscription;
+import io.smallrye.mutiny.Multi;
+
 import dev.tidemark.demo.model.Group;
 import dev.tidemark.demo.model.User;
 import dev.tidemark.demo.model.UserGroup;
 import dev.tidemark.sync.query.RelationLoader;
 import dev.tidemark.sync.query.SyncQueryService;
+import dev.tidemark.sync.realtime.ChangeEvent;
+import dev.tidemark.sync.realtime.SubscriptionHub;
 import dev.tidemark.sync.where.StringFilter;
 import dev.tidemark.sync.where.SyncedWhere;
 import dev.tidemark.sync.write.SyncWriteService;
@@ -53,6 +58,9 @@ public class GroupApi {
     @Inject
     RelationLoader relations;
 
+    @Inject
+    SubscriptionHub hub;
+
     @Query
     @Description("Groups matching the where (all when absent); tombstones only with includeDeleted.")
     public @NonNull List<@NonNull Group> groups(GroupWhere where, @DefaultValue("false") boolean includeDeleted) {
@@ -69,6 +77,12 @@ public class GroupApi {
     @Description("Deletes (tombstones) the group and all its memberships.")
     public @NonNull Group deleteGroup(@NonNull String uid) {
         return writes.delete(Group.class, uid);
+    }
+
+    @Subscription
+    @Description("Changes of groups matching the where, from commit order: READY first, then UPSERT, DELETE, LEAVE_SCOPE or RESYNC.")
+    public Multi<ChangeEvent<Group>> groupChanged(GroupWhere where) {
+        return hub.subscribe(Group.class, where);
     }
 
     @Description("The group's live memberships.")

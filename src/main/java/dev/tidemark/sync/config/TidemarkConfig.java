@@ -1,5 +1,6 @@
 package dev.tidemark.sync.config;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -14,6 +15,8 @@ public interface TidemarkConfig {
     Query query();
 
     EmbeddedPostgres embeddedPostgres();
+
+    Realtime realtime();
 
     /** Limits on the where-inputs clients send. */
     interface Where {
@@ -31,6 +34,25 @@ public interface TidemarkConfig {
         /** Most rows one list query may return; over it the query fails and asks for a narrower where. */
         @WithDefault("10000")
         int maxRows();
+    }
+
+    /** Subscriptions and the change log they are fed from. */
+    interface Realtime {
+        /** Most subscriptions one WebSocket connection may hold at once; more are refused with LIMIT_EXCEEDED. */
+        @WithDefault("100")
+        int maxSubscriptionsPerConnection();
+
+        /** How often the change log is read when no notification arrives (fallback if a NOTIFY is missed). */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** How long change-log entries are kept; older ones are deleted by every instance's tailer. */
+        @WithDefault("24h")
+        Duration retention();
+
+        /** Events buffered per subscription when its client reads slower than changes arrive; over it the subscription fails. */
+        @WithDefault("10000")
+        int subscriberBuffer();
     }
 
     /**
