@@ -28,6 +28,7 @@ import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -72,6 +73,14 @@ public class ChangeLogTailer {
         thread = new Thread(this::run, "tidemark-change-tailer");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * SIGTERM with {@code quarkus.shutdown.delay} set: the HTTP server still runs, so sockets can be
+     * closed with a code before Quarkus closes them itself (with 1000).
+     */
+    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
+        hub.shutdown();
     }
 
     void onStop(@Observes @Priority(1) ShutdownEvent event) {

@@ -111,7 +111,10 @@ public class SubscriptionHub {
      * Stops accepting subscriptions, ends every stream and closes every client connection with
      * {@link #CLOSE_SERVICE_RESTART}, so clients reconnect (through the load balancer, elsewhere).
      */
-    public void shutdown() {
+    public synchronized void shutdown() {
+        if (closing) {
+            return;
+        }
         closing = true;
         LOG.infof("Closing %d realtime connection(s) with code %d", connections.size(), CLOSE_SERVICE_RESTART);
         for (ClientConnection connection : connections.values()) {
