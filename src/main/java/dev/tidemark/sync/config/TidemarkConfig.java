@@ -38,6 +38,10 @@ public interface TidemarkConfig {
 
     /** Subscriptions and the change log they are fed from. */
     interface Realtime {
+        /** Tail the change log and deliver events; false leaves subscriptions with their READY event only (for tests that count SQL). */
+        @WithDefault("true")
+        boolean enabled();
+
         /** Most subscriptions one WebSocket connection may hold at once; more are refused with LIMIT_EXCEEDED. */
         @WithDefault("100")
         int maxSubscriptionsPerConnection();

@@ -69,6 +69,10 @@ public class ChangeLogTailer {
     void onStart(@Observes StartupEvent event) {
         QuarkusTransaction.requiringNew().run(reader::start);
         hub.cursorSource(() -> reader.cursor().encode());
+        if (!config.realtime().enabled()) {
+            LOG.warn("tidemark.realtime.enabled=false: subscriptions on this instance receive no changes");
+            return;
+        }
         running = true;
         thread = new Thread(this::run, "tidemark-change-tailer");
         thread.setDaemon(true);

@@ -28,9 +28,25 @@ final class ScopeGroup {
     /** Tables reached through two or more relations: a change there is answered with RESYNC. */
     final Set<String> deepTables = new HashSet<>();
 
+    /** Every table whose change can concern this group; batches touching none of them are skipped. */
+    final Set<String> tables = new HashSet<>();
+
     ScopeGroup(Key key) {
         this.key = key;
         collect(key.condition());
+        tables.add(key.table().tableName());
+        parents.forEach(p -> tables.add(p.target().tableName()));
+        children.forEach(c -> tables.add(c.child().tableName()));
+        tables.addAll(deepTables);
+    }
+
+    boolean concerns(ChangeBatch batch) {
+        for (String table : tables) {
+            if (!batch.rowsOf(table).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     SyncTable table() {

@@ -85,7 +85,7 @@ public class SubscriptionHub {
     /** Delivers one batch: each group is evaluated once, its events go to every member. */
     void deliver(ChangeBatch batch) {
         for (ScopeGroup group : groups.values()) {
-            if (group.subscribers.isEmpty()) {
+            if (group.subscribers.isEmpty() || !group.concerns(batch)) {
                 continue;
             }
             List<ChangeEvent<?>> events = ScopeEvaluator.events(group, batch);
