@@ -171,8 +171,8 @@ public class ChangeLogTailer {
         if (now.isBefore(nextPrune)) {
             return;
         }
-        nextPrune = now.plusSeconds(60);
-        long seconds = config.realtime().retention().toSeconds();
+        long seconds = Math.max(1, config.realtime().retention().toSeconds());
+        nextPrune = now.plusSeconds(Math.min(60, seconds));
         try (Statement statement = connection.createStatement()) {
             int deleted = statement.executeUpdate("delete from sync_change where changed_at < now() - interval '"
                     + seconds + " seconds'");
