@@ -29,8 +29,8 @@ import io.quarkus.test.junit.TestProfile;
 
 /**
  * Realtime benchmark, run on demand only (its name matches no test pattern, so {@code verify}
- * never runs it): {@code ./mvnw test -Dtest=RealtimeBenchmark [-Dtidemark.bench.shape=a|b]
- * [-Dtidemark.bench.seconds=20]}. Prints commit-to-delivery latency p50/p99 and heap per idle
+ * never runs it): {@code ./mvnw test -Dtest=RealtimeBenchmark [-Dbench.shape=a|b]
+ * [-Dbench.seconds=20]}. Prints commit-to-delivery latency p50/p99 and heap per idle
  * subscription for the two shapes of issue 4:
  * (a) 5,000 subscriptions on distinct scopes, 200 writes/s each matching 50 of them;
  * (b) 1,000 subscriptions on one scope, 20 writes/s (20,000 deliveries/s).
@@ -45,7 +45,7 @@ class RealtimeBenchmark {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("tidemark.realtime.max-subscriptions-per-connection", "1000",
-                    "tidemark.realtime.subscriber-buffer", "100000",
+                    "tidemark.realtime.subscriber-buffer", System.getProperty("bench.buffer", "10000"),
                     "quarkus.log.level", "WARN");
         }
     }
@@ -58,8 +58,8 @@ class RealtimeBenchmark {
 
     @Test
     void run() throws Exception {
-        int seconds = Integer.getInteger("tidemark.bench.seconds", 20);
-        for (String shape : System.getProperty("tidemark.bench.shape", "a,b").split(",")) {
+        int seconds = Integer.getInteger("bench.seconds", 20);
+        for (String shape : System.getProperty("bench.shape", "a,b").split(",")) {
             if (shape.equals("a")) {
                 measure("a: 5000 distinct scopes, 200 writes/s x 50 matches", 5000, 200, 50, seconds,
                         i -> "{name: {startsWith: \"bench-a" + (i % 100) + "-\"}, email: {ne: \"s" + i + "\"}}",
@@ -105,6 +105,9 @@ class RealtimeBenchmark {
             throw new IllegalStateException("only " + (subscriptions - ready.getCount()) + " subscriptions became READY");
         }
         long heapAfter = usedHeap();
+        if (Boolean.getBoolean("bench.histogram")) {
+            printHistogram();
+        }
         recorder.start = totalWrites - writesPerSecond * seconds; // writes before this are warm-up
         write(writesPerSecond, totalWrites, committed, name);
         Thread.sleep(3000); // let the last deliveries arrive
@@ -158,6 +161,14 @@ class RealtimeBenchmark {
                 + "  latency commit->delivery ms: p50=%.1f p99=%.1f max=%.1f%n  heap per idle subscription: %d bytes (server+client, one JVM)%n",
                 title, subscriptions, perSecond, seconds, measured, measured / (double) seconds,
                 pct(sorted, 0.50), pct(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6, heapPerSubscription);
+    }
+
+    /** Top of the live-object class histogram (what an idle subscription costs), via the DiagnosticCommand MBean. */
+    private static void printHistogram() throws Exception {
+        javax.management.ObjectName name = new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand");
+        String histogram = (String) java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(name,
+                "gcClassHistogram", new Object[] { new String[0] }, new String[] { String[].class.getName() });
+        histogram.lines().limit(30).forEach(System.out::println);
     }
 
     private static double pct(long[] sorted, double q) {

@@ -76,8 +76,8 @@ class RealtimeOrderingTest {
 
     @Test
     void shouldDeliverEveryCommittedRowAndNoRolledBackOneWhateverTheCommitOrder() throws SQLException {
-        long seed = Long.getLong("tidemark.test.seed", 20261124L);
-        System.out.println("RealtimeOrderingTest seed=" + seed + " (rerun with -Dtidemark.test.seed=" + seed + ")");
+        long seed = Long.getLong("test.seed", 20261124L);
+        System.out.println("RealtimeOrderingTest seed=" + seed + " (rerun with -Dtest.seed=" + seed + ")");
         Random random = new Random(seed);
         String prefix = "Random-" + Demo.uid();
         Set<String> committed = new HashSet<>();
