@@ -66,19 +66,17 @@ public class SubscriptionHub {
         Condition condition = parser.parse(table, where, "where");
         ClientConnection connection = reserve();
         ScopeGroup.Key key = new ScopeGroup.Key(table, condition);
-        int buffer = config.realtime().subscriberBuffer();
-        Multi<ChangeEvent<?>> events = Multi.createFrom().emitter(emitter -> {
-            Subscriber subscriber = new Subscriber(emitter, connection);
-            emitter.onTermination(() -> release(key, subscriber));
-            groups.compute(key, (k, group) -> {
-                ScopeGroup target = group == null ? new ScopeGroup(k) : group;
-                target.subscribers.add(subscriber);
-                return target;
-            });
-            emitter.emit(ChangeEvent.signal(ChangeOperation.READY, cursor.get()));
-        }, buffer);
+        Subscriber[] self = new Subscriber[1];
+        Subscriber subscriber = new Subscriber(connection, config.realtime().subscriberBuffer(), () -> release(key, self[0]));
+        self[0] = subscriber;
+        subscriber.offer(ChangeEvent.signal(ChangeOperation.READY, cursor.get())); // before any change: the tailer only sees members
+        groups.compute(key, (k, group) -> {
+            ScopeGroup target = group == null ? new ScopeGroup(k) : group;
+            target.subscribers.add(subscriber);
+            return target;
+        });
         @SuppressWarnings("unchecked")
-        Multi<ChangeEvent<T>> typed = (Multi<ChangeEvent<T>>) (Multi<?>) events;
+        Multi<ChangeEvent<T>> typed = (Multi<ChangeEvent<T>>) (Multi<?>) subscriber.events();
         return typed;
     }
 
@@ -91,7 +89,7 @@ public class SubscriptionHub {
             List<ChangeEvent<?>> events = ScopeEvaluator.events(group, batch);
             for (ChangeEvent<?> event : events) {
                 for (Subscriber subscriber : group.subscribers) {
-                    subscriber.emitter().emit(event);
+                    subscriber.offer(event);
                 }
             }
         }
@@ -121,7 +119,7 @@ public class SubscriptionHub {
             connection.close(CLOSE_SERVICE_RESTART, "server shutting down; reconnect");
         }
         for (ScopeGroup group : groups.values()) {
-            group.subscribers.forEach(s -> s.emitter().complete());
+            group.subscribers.forEach(Subscriber::complete);
         }
     }
 
@@ -145,8 +143,8 @@ public class SubscriptionHub {
     }
 
     private void release(ScopeGroup.Key key, Subscriber subscriber) {
-        if (subscriber.connection() != null) {
-            subscriber.connection().subscriptions.decrementAndGet();
+        if (subscriber.connection != null) {
+            subscriber.connection.subscriptions.decrementAndGet();
         }
         groups.computeIfPresent(key, (k, group) -> {
             group.subscribers.remove(subscriber);
