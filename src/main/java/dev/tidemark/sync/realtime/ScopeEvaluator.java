@@ -29,6 +29,9 @@ final class ScopeEvaluator {
     }
 
     static List<ChangeEvent<?>> events(ScopeGroup group, ChangeBatch batch) {
+        if (group.parents.isEmpty() && group.children.isEmpty()) {
+            return ownRowsOnly(group, batch);
+        }
         Map<UUID, Candidate> candidates = new LinkedHashMap<>();
         for (ChangedRow row : batch.rowsOf(group.table().tableName()).values()) {
             candidates.put(row.now().uid(), new Candidate(row.before(), row.now(), row.position(), true));
@@ -50,21 +53,42 @@ final class ScopeEvaluator {
         return events;
     }
 
+    /** The common case, kept free of allocations when nothing matches: no relation in the where. */
+    private static List<ChangeEvent<?>> ownRowsOnly(ScopeGroup group, ChangeBatch batch) {
+        List<ChangeEvent<?>> events = null;
+        for (ChangedRow row : batch.rowsOf(group.table().tableName()).values()) {
+            ChangeEvent<?> event = decide(group, batch, new Candidate(row.before(), row.now(), row.position(), true));
+            if (event != null) {
+                events = events == null ? new ArrayList<>(2) : events;
+                events.add(event);
+            }
+        }
+        if (!group.deepTables.isEmpty() && group.deepTables.stream().anyMatch(t -> !batch.rowsOf(t).isEmpty())) {
+            events = events == null ? new ArrayList<>(1) : events;
+            events.add(ChangeEvent.signal(ChangeOperation.RESYNC, batch.cursor));
+        }
+        return events == null ? List.of() : events;
+    }
+
     private static ChangeEvent<?> decide(ScopeGroup group, ChangeBatch batch, Candidate candidate) {
         Condition scope = group.condition();
         boolean now = RowMatcher.matches(scope, candidate.now(), batch.now);
         boolean before = candidate.before() != null && RowMatcher.matches(scope, candidate.before(), batch.before);
-        SyncedEntity entity = batch.now.entity(group.table(), candidate.now().uid());
+        ChangeOperation operation = null;
         if (!candidate.now().live()) {
-            return candidate.written() && (now || before) ? ChangeEvent.of(ChangeOperation.DELETE, entity, batch.cursor) : null;
+            operation = candidate.written() && (now || before) ? ChangeOperation.DELETE : null;
+        } else if (now && (candidate.written() || !before)) {
+            operation = ChangeOperation.UPSERT;
+        } else if (!now && before) {
+            operation = ChangeOperation.LEAVE_SCOPE;
         }
-        if (now && (candidate.written() || !before)) {
-            return ChangeEvent.of(ChangeOperation.UPSERT, entity, batch.cursor);
+        if (operation == null) {
+            return null;
         }
-        if (!now && before) {
-            return new ChangeEvent<>(ChangeOperation.LEAVE_SCOPE, null, entity.uid.toString(), entity.version, batch.cursor);
-        }
-        return null;
+        SyncedEntity entity = batch.now.entity(group.table(), candidate.now().uid());
+        return operation == ChangeOperation.LEAVE_SCOPE
+                ? new ChangeEvent<>(operation, null, entity.uid.toString(), entity.version, batch.cursor)
+                : ChangeEvent.of(operation, entity, batch.cursor);
     }
 
     /** A parent whose match flipped moves its live children in or out (a document changing owner). */
