@@ -20,32 +20,55 @@ final class RowMatcher {
     private RowMatcher() {
     }
 
+    /** Whether the row is in the scope: the condition is true (unknown, as in SQL, is not). */
     static boolean matches(Condition condition, RowImage row, RelationLookup lookup) {
+        return eval(condition, row, lookup) == Boolean.TRUE;
+    }
+
+    /**
+     * SQL's three-valued logic, so that {@code not}, {@code and} and {@code or} over null columns
+     * select what the query selects: TRUE, FALSE, or null for UNKNOWN.
+     */
+    private static Boolean eval(Condition condition, RowImage row, RelationLookup lookup) {
         if (condition instanceof Condition.All all) {
+            Boolean result = Boolean.TRUE;
             for (Condition part : all.parts()) {
-                if (!matches(part, row, lookup)) {
-                    return false;
+                Boolean value = eval(part, row, lookup);
+                if (value == Boolean.FALSE) {
+                    return Boolean.FALSE;
+                }
+                if (value == null) {
+                    result = null;
                 }
             }
-            return true;
+            return result;
         }
         if (condition instanceof Condition.AnyOf any) {
+            Boolean result = Boolean.FALSE;
             for (Condition part : any.parts()) {
-                if (matches(part, row, lookup)) {
-                    return true;
+                Boolean value = eval(part, row, lookup);
+                if (value == Boolean.TRUE) {
+                    return Boolean.TRUE;
+                }
+                if (value == null) {
+                    result = null;
                 }
             }
-            return false;
+            return result;
         }
         if (condition instanceof Condition.Not not) {
-            return !matches(not.inner(), row, lookup);
+            Boolean inner = eval(not.inner(), row, lookup);
+            return inner == null ? null : !inner;
         }
         if (condition instanceof Condition.Compare compare) {
             return compare(compare, row.get(compare.column().field()));
         }
         if (condition instanceof Condition.Parent parent) {
             UUID key = (UUID) row.get(parent.relation().foreignKey().field());
-            RowImage target = key == null ? null : lookup.parent(parent.target(), key);
+            if (key == null) {
+                return null;
+            }
+            RowImage target = lookup.parent(parent.target(), key);
             return target != null && matches(parent.condition(), target, lookup);
         }
         Condition.Children children = (Condition.Children) condition;
@@ -59,31 +82,44 @@ final class RowMatcher {
         return children.some() == any;
     }
 
-    private static boolean compare(Condition.Compare compare, Object value) {
+    /** As rendered by {@code JpqlRenderer}: ne/notIn are "is null or ...", the others are unknown on null. */
+    private static Boolean compare(Condition.Compare compare, Object value) {
         Object operand = compare.value();
         switch (compare.op()) {
-            case EQ:
-                return value != null && same(value, operand);
             case NE:
                 return value == null || !same(value, operand);
-            case IN:
-                return value != null && contains((List<?>) operand, value);
             case NOT_IN:
-                return value == null || !contains((List<?>) operand, value);
-            case LT:
-                return value != null && order(value, operand) < 0;
-            case LTE:
-                return value != null && order(value, operand) <= 0;
-            case GT:
-                return value != null && order(value, operand) > 0;
-            case GTE:
-                return value != null && order(value, operand) >= 0;
+                return value == null || ((List<?>) operand).isEmpty() || !contains((List<?>) operand, value);
+            case IN:
+                if (((List<?>) operand).isEmpty()) {
+                    return Boolean.FALSE;
+                }
+                break;
             case IS_NULL:
                 return (value == null) == Boolean.TRUE.equals(operand);
+            default:
+                break;
+        }
+        if (value == null) {
+            return null;
+        }
+        switch (compare.op()) {
+            case EQ:
+                return same(value, operand);
+            case IN:
+                return contains((List<?>) operand, value);
+            case LT:
+                return order(value, operand) < 0;
+            case LTE:
+                return order(value, operand) <= 0;
+            case GT:
+                return order(value, operand) > 0;
+            case GTE:
+                return order(value, operand) >= 0;
             case CONTAINS:
-                return value != null && value.toString().contains((String) operand);
+                return value.toString().contains((String) operand);
             case STARTS_WITH:
-                return value != null && value.toString().startsWith((String) operand);
+                return value.toString().startsWith((String) operand);
             default:
                 throw new IllegalStateException("Unhandled operator " + compare.op());
         }
