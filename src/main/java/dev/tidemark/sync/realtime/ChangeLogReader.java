@@ -49,11 +49,22 @@ public class ChangeLogReader {
     }
 
     /**
-     * Entries visible now and not read before, in log order, and moves the watermark. Must run in a
+     * The result of one read: its entries, and the reader state to adopt once they are delivered.
+     *
+     * @param entries entries in log order
+     * @param watermark the snapshot's xmin
+     * @param cursor the cursor of the events of these entries
+     */
+    public record Read(List<ChangeLogEntry> entries, long watermark, SyncCursor cursor) {
+    }
+
+    /**
+     * Entries visible now and not read before, in log order. Nothing moves until {@link #advance}
+     * is called after they were delivered, so a failed delivery is read again. Must run in a
      * transaction that the caller opened, before any other statement.
      */
     @SuppressWarnings("unchecked")
-    public List<ChangeLogEntry> next() {
+    public Read next() {
         em.createNativeQuery("set transaction isolation level repeatable read, read only").executeUpdate();
         Object[] snapshot = snapshot();
         String seen = read.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
@@ -68,12 +79,16 @@ public class ChangeLogReader {
             entries.add(new ChangeLogEntry(((Number) row[0]).longValue(), Long.parseLong((String) row[1]), (String) row[2],
                     (UUID) row[3], ((Number) row[4]).longValue(), (String) row[5]));
         }
-        long xmin = Long.parseLong((String) snapshot[0]);
-        entries.forEach(e -> read.add(e.tx()));
-        read.removeIf(tx -> tx < xmin);
-        watermark = Math.max(watermark, xmin);
-        cursor = new SyncCursor(watermark, toInstant(snapshot[1]));
-        return entries;
+        long xmin = Math.max(watermark, Long.parseLong((String) snapshot[0]));
+        return new Read(entries, xmin, new SyncCursor(xmin, toInstant(snapshot[1])));
+    }
+
+    /** Marks a read as delivered: its transactions are not read again, and the watermark moves. */
+    public void advance(Read delivered) {
+        delivered.entries().forEach(e -> read.add(e.tx()));
+        read.removeIf(tx -> tx < delivered.watermark());
+        watermark = delivered.watermark();
+        cursor = delivered.cursor();
     }
 
     private Object[] snapshot() {

@@ -118,18 +118,25 @@ public class ChangeLogTailer {
         }
     }
 
-    /** One read: every entry now visible, delivered as one batch. Package-visible for tests. */
+    /**
+     * One read: every entry now visible, delivered as one batch. If loading or delivering fails
+     * (e.g. a deadlock with a TRUNCATE), the reader does not advance and the batch is read again;
+     * subscribers may then get an event twice, which the version makes harmless.
+     */
     void readBatch() {
-        QuarkusTransaction.requiringNew().run(() -> {
-            List<ChangeLogEntry> entries = reader.next();
-            if (!entries.isEmpty()) {
-                hub.deliver(load(entries));
+        ChangeLogReader.Read read = QuarkusTransaction.requiringNew().call(() -> {
+            ChangeLogReader.Read next = reader.next();
+            if (!next.entries().isEmpty()) {
+                hub.deliver(load(next));
             }
+            return next;
         });
+        reader.advance(read);
     }
 
-    private ChangeBatch load(List<ChangeLogEntry> entries) {
-        ChangeBatch batch = new ChangeBatch(new BatchLookup(em), reader.cursor().encode());
+    private ChangeBatch load(ChangeLogReader.Read read) {
+        List<ChangeLogEntry> entries = read.entries();
+        ChangeBatch batch = new ChangeBatch(new BatchLookup(em), read.cursor().encode());
         Map<String, Map<UUID, List<ChangeLogEntry>>> byTable = new LinkedHashMap<>();
         for (ChangeLogEntry entry : entries) {
             byTable.computeIfAbsent(entry.table(), t -> new LinkedHashMap<>())
