@@ -50,6 +50,7 @@ public class SubscriptionHub {
     CurrentVertxRequest currentRequest;
 
     private final Map<ScopeGroup.Key, ScopeGroup> groups = new ConcurrentHashMap<>();
+    private final ScopeIndex index = new ScopeIndex();
     private final Map<HttpConnection, ClientConnection> connections = new ConcurrentHashMap<>();
     private volatile boolean closing;
     private volatile Supplier<String> cursor = () -> null;
@@ -71,7 +72,11 @@ public class SubscriptionHub {
         self[0] = subscriber;
         subscriber.offer(ChangeEvent.signal(ChangeOperation.READY, cursor.get())); // before any change: the tailer only sees members
         groups.compute(key, (k, group) -> {
-            ScopeGroup target = group == null ? new ScopeGroup(k) : group;
+            ScopeGroup target = group;
+            if (target == null) {
+                target = new ScopeGroup(k);
+                index.add(target);
+            }
             target.subscribers.add(subscriber);
             return target;
         });
@@ -80,9 +85,9 @@ public class SubscriptionHub {
         return typed;
     }
 
-    /** Delivers one batch: each group is evaluated once, its events go to every member. */
+    /** Delivers one batch: each group it may concern is evaluated once, its events go to every member. */
     void deliver(ChangeBatch batch) {
-        for (ScopeGroup group : groups.values()) {
+        for (ScopeGroup group : index.candidates(batch)) {
             if (group.subscribers.isEmpty() || !group.concerns(batch)) {
                 continue;
             }
@@ -148,7 +153,11 @@ public class SubscriptionHub {
         }
         groups.computeIfPresent(key, (k, group) -> {
             group.subscribers.remove(subscriber);
-            return group.subscribers.isEmpty() ? null : group;
+            if (group.subscribers.isEmpty()) {
+                index.remove(group);
+                return null;
+            }
+            return group;
         });
     }
 
