@@ -167,6 +167,19 @@ class SyncTest {
     }
 
     @Test
+    void shouldJudgeANewRowInScopeExactlyAsTheScopeQueryWould() {
+        String nullEmail = Demo.uid();
+        Map<String, Object> notX = Map.of("not", Map.of("email", Map.of("eq", "x@x.io")));
+        Result result = new SyncCall().scope("users", notX, Map.of(), List.of(change(nullEmail, null, "name", "No email"))).send();
+        assertEquals("OUT_OF_SCOPE", result.reason("users", nullEmail),
+                "SQL: not (null = 'x') is unknown, so the scope's query would never return this row");
+        String withEmail = Demo.uid();
+        Result accepted = new SyncCall().scope("users", notX, Map.of(),
+                List.of(change(withEmail, null, "name", "Other email", "email", "y@x.io"))).send();
+        assertEquals(List.of(withEmail), accepted.applied("users"));
+    }
+
+    @Test
     void shouldRefuseToTakeOverTheUidOfARowOutsideTheScope() {
         Map<String, Object> onlyAnn = Map.of("uid", Map.of("eq", ann));
         Result result = new SyncCall().scope("users", Map.of("name", Map.of("eq", "Mallory")), Map.of(),

@@ -15,6 +15,9 @@ import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
+import io.smallrye.graphql.api.Subscription;
+import io.smallrye.mutiny.Multi;
+
 import dev.tidemark.demo.model.Group;
 import dev.tidemark.demo.model.User;
 import dev.tidemark.demo.model.UserGroup;
@@ -22,6 +25,8 @@ import dev.tidemark.sync.query.RelationLoader;
 import dev.tidemark.sync.reconcile.ScopeInput;
 import dev.tidemark.sync.reconcile.ScopeResult;
 import dev.tidemark.sync.query.SyncQueryService;
+import dev.tidemark.sync.realtime.ChangeEvent;
+import dev.tidemark.sync.realtime.SubscriptionHub;
 import dev.tidemark.sync.where.StringFilter;
 import dev.tidemark.sync.where.SyncedWhere;
 import dev.tidemark.sync.write.SyncWriteService;
@@ -81,6 +86,9 @@ public class GroupApi {
     @Inject
     RelationLoader relations;
 
+    @Inject
+    SubscriptionHub hub;
+
     @Query
     @Description("Groups matching the where (all when absent); tombstones only with includeDeleted.")
     public @NonNull List<@NonNull Group> groups(GroupWhere where, @DefaultValue("false") boolean includeDeleted) {
@@ -97,6 +105,12 @@ public class GroupApi {
     @Description("Deletes (tombstones) the group and all its memberships.")
     public @NonNull Group deleteGroup(@NonNull String uid) {
         return writes.delete(Group.class, uid);
+    }
+
+    @Subscription
+    @Description("Changes of groups matching the where, from commit order: READY first, then UPSERT, DELETE, LEAVE_SCOPE or RESYNC.")
+    public Multi<ChangeEvent<Group>> groupChanged(GroupWhere where) {
+        return hub.subscribe(Group.class, where);
     }
 
     @Description("The group's live memberships.")

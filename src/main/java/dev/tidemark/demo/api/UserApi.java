@@ -15,6 +15,9 @@ import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
+import io.smallrye.graphql.api.Subscription;
+import io.smallrye.mutiny.Multi;
+
 import dev.tidemark.demo.model.Group;
 import dev.tidemark.demo.model.User;
 import dev.tidemark.demo.model.UserDocument;
@@ -23,6 +26,8 @@ import dev.tidemark.sync.query.RelationLoader;
 import dev.tidemark.sync.reconcile.ScopeInput;
 import dev.tidemark.sync.reconcile.ScopeResult;
 import dev.tidemark.sync.query.SyncQueryService;
+import dev.tidemark.sync.realtime.ChangeEvent;
+import dev.tidemark.sync.realtime.SubscriptionHub;
 import dev.tidemark.sync.where.StringFilter;
 import dev.tidemark.sync.where.SyncedWhere;
 import dev.tidemark.sync.write.SyncWriteService;
@@ -93,6 +98,9 @@ public class UserApi {
     @Inject
     RelationLoader relations;
 
+    @Inject
+    SubscriptionHub hub;
+
     @Query
     @Description("Users matching the where (all when absent); tombstones only with includeDeleted.")
     public @NonNull List<@NonNull User> users(UserWhere where, @DefaultValue("false") boolean includeDeleted) {
@@ -109,6 +117,12 @@ public class UserApi {
     @Description("Deletes (tombstones) the user and their memberships.")
     public @NonNull User deleteUser(@NonNull String uid) {
         return writes.delete(User.class, uid);
+    }
+
+    @Subscription
+    @Description("Changes of users matching the where, from commit order: READY first, then UPSERT, DELETE, LEAVE_SCOPE or RESYNC.")
+    public Multi<ChangeEvent<User>> userChanged(UserWhere where) {
+        return hub.subscribe(User.class, where);
     }
 
     @Description("The user's live memberships.")

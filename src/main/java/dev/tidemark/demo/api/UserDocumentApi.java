@@ -15,6 +15,9 @@ import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
+import io.smallrye.graphql.api.Subscription;
+import io.smallrye.mutiny.Multi;
+
 import dev.tidemark.demo.model.User;
 import dev.tidemark.demo.model.UserDocument;
 import dev.tidemark.demo.model.UserDocumentEvent;
@@ -22,6 +25,8 @@ import dev.tidemark.sync.query.RelationLoader;
 import dev.tidemark.sync.reconcile.ScopeInput;
 import dev.tidemark.sync.reconcile.ScopeResult;
 import dev.tidemark.sync.query.SyncQueryService;
+import dev.tidemark.sync.realtime.ChangeEvent;
+import dev.tidemark.sync.realtime.SubscriptionHub;
 import dev.tidemark.sync.where.StringFilter;
 import dev.tidemark.sync.where.SyncedWhere;
 import dev.tidemark.sync.where.UuidFilter;
@@ -94,6 +99,9 @@ public class UserDocumentApi {
     @Inject
     RelationLoader relations;
 
+    @Inject
+    SubscriptionHub hub;
+
     @Query
     @Description("Documents matching the where (all when absent); tombstones only with includeDeleted.")
     public @NonNull List<@NonNull UserDocument> userDocuments(UserDocumentWhere where,
@@ -111,6 +119,12 @@ public class UserDocumentApi {
     @Description("Deletes (tombstones) the document.")
     public @NonNull UserDocument deleteUserDocument(@NonNull String uid) {
         return writes.delete(UserDocument.class, uid);
+    }
+
+    @Subscription
+    @Description("Changes of documents matching the where, from commit order: READY first, then UPSERT, DELETE, LEAVE_SCOPE or RESYNC.")
+    public Multi<ChangeEvent<UserDocument>> userDocumentChanged(UserDocumentWhere where) {
+        return hub.subscribe(UserDocument.class, where);
     }
 
     @Description("The owner (even if deleted).")

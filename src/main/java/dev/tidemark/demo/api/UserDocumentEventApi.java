@@ -15,12 +15,17 @@ import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
+import io.smallrye.graphql.api.Subscription;
+import io.smallrye.mutiny.Multi;
+
 import dev.tidemark.demo.model.UserDocument;
 import dev.tidemark.demo.model.UserDocumentEvent;
 import dev.tidemark.sync.query.RelationLoader;
 import dev.tidemark.sync.reconcile.ScopeInput;
 import dev.tidemark.sync.reconcile.ScopeResult;
 import dev.tidemark.sync.query.SyncQueryService;
+import dev.tidemark.sync.realtime.ChangeEvent;
+import dev.tidemark.sync.realtime.SubscriptionHub;
 import dev.tidemark.sync.where.StringFilter;
 import dev.tidemark.sync.where.SyncedWhere;
 import dev.tidemark.sync.where.UuidFilter;
@@ -93,6 +98,9 @@ public class UserDocumentEventApi {
     @Inject
     RelationLoader relations;
 
+    @Inject
+    SubscriptionHub hub;
+
     @Query
     @Description("Document events matching the where (all when absent); tombstones only with includeDeleted.")
     public @NonNull List<@NonNull UserDocumentEvent> userDocumentEvents(UserDocumentEventWhere where,
@@ -110,6 +118,12 @@ public class UserDocumentEventApi {
     @Description("Deletes (tombstones) the document event.")
     public @NonNull UserDocumentEvent deleteUserDocumentEvent(@NonNull String uid) {
         return writes.delete(UserDocumentEvent.class, uid);
+    }
+
+    @Subscription
+    @Description("Changes of document events matching the where, from commit order: READY first, then UPSERT, DELETE, LEAVE_SCOPE or RESYNC.")
+    public Multi<ChangeEvent<UserDocumentEvent>> userDocumentEventChanged(UserDocumentEventWhere where) {
+        return hub.subscribe(UserDocumentEvent.class, where);
     }
 
     @Description("The event's document (even if deleted).")

@@ -15,6 +15,9 @@ import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 import org.eclipse.microprofile.graphql.Type;
 
+import io.smallrye.graphql.api.Subscription;
+import io.smallrye.mutiny.Multi;
+
 import dev.tidemark.demo.model.Group;
 import dev.tidemark.demo.model.User;
 import dev.tidemark.demo.model.UserGroup;
@@ -22,6 +25,8 @@ import dev.tidemark.sync.query.RelationLoader;
 import dev.tidemark.sync.reconcile.ScopeInput;
 import dev.tidemark.sync.reconcile.ScopeResult;
 import dev.tidemark.sync.query.SyncQueryService;
+import dev.tidemark.sync.realtime.ChangeEvent;
+import dev.tidemark.sync.realtime.SubscriptionHub;
 import dev.tidemark.sync.where.SyncedWhere;
 import dev.tidemark.sync.where.UuidFilter;
 import dev.tidemark.sync.write.SyncWriteService;
@@ -93,6 +98,9 @@ public class UserGroupApi {
     @Inject
     RelationLoader relations;
 
+    @Inject
+    SubscriptionHub hub;
+
     @Query
     @Description("Memberships matching the where (all when absent); tombstones only with includeDeleted.")
     public @NonNull List<@NonNull UserGroup> userGroups(UserGroupWhere where, @DefaultValue("false") boolean includeDeleted) {
@@ -109,6 +117,12 @@ public class UserGroupApi {
     @Description("Deletes (tombstones) the membership.")
     public @NonNull UserGroup deleteUserGroup(@NonNull String uid) {
         return writes.delete(UserGroup.class, uid);
+    }
+
+    @Subscription
+    @Description("Changes of memberships matching the where, from commit order: READY first, then UPSERT, DELETE, LEAVE_SCOPE or RESYNC.")
+    public Multi<ChangeEvent<UserGroup>> userGroupChanged(UserGroupWhere where) {
+        return hub.subscribe(UserGroup.class, where);
     }
 
     @Description("The member (even if deleted).")

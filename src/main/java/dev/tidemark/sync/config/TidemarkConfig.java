@@ -1,5 +1,6 @@
 package dev.tidemark.sync.config;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -16,6 +17,8 @@ public interface TidemarkConfig {
     Sync sync();
 
     Retention retention();
+
+    Realtime realtime();
 
     EmbeddedPostgres embeddedPostgres();
 
@@ -57,6 +60,29 @@ public interface TidemarkConfig {
         /** Most rows one list query may return; over it the query fails and asks for a narrower where. */
         @WithDefault("10000")
         int maxRows();
+    }
+
+    /** Subscriptions and the change log they are fed from. */
+    interface Realtime {
+        /** Tail the change log and deliver events; false leaves subscriptions with their READY event only (for tests that count SQL). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Most subscriptions one WebSocket connection may hold at once; more are refused with LIMIT_EXCEEDED. */
+        @WithDefault("100")
+        int maxSubscriptionsPerConnection();
+
+        /** How often the change log is read when no notification arrives (fallback if a NOTIFY is missed). */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** How long change-log entries are kept; older ones are deleted by every instance's tailer. */
+        @WithDefault("24h")
+        Duration retention();
+
+        /** Events buffered per subscription when its client reads slower than changes arrive; over it the subscription fails. */
+        @WithDefault("10000")
+        int subscriberBuffer();
     }
 
     /**

@@ -1,0 +1,28 @@
+package dev.tidemark.sync.realtime;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The change-log entries one tailer read made visible, with the rows they name, read in the same
+ * repeatable-read snapshot, and the cursor every event of the batch carries.
+ */
+final class ChangeBatch {
+
+    /** Changed rows by SQL table name, then uid. */
+    final Map<String, Map<UUID, ChangedRow>> changed = new LinkedHashMap<>();
+    final BatchLookup now;
+    final BeforeLookup before;
+    final String cursor;
+
+    ChangeBatch(BatchLookup now, String cursor) {
+        this.now = now;
+        this.before = new BeforeLookup(now, changed);
+        this.cursor = cursor;
+    }
+
+    Map<UUID, ChangedRow> rowsOf(String table) {
+        return changed.getOrDefault(table, Map.of());
+    }
+}

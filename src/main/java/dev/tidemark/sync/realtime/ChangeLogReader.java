@@ -1,0 +1,108 @@
+package dev.tidemark.sync.realtime;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import dev.tidemark.sync.cursor.SyncCursor;
+
+/**
+ * Reads the change log without gaps (DESIGN §5). Entries are selected by the writing
+ * transaction's id, never by "log id greater than the last one seen": the reader keeps a
+ * watermark {@code xmin} (every transaction below it has ended and was read) and the ids of the
+ * transactions at or above it that it has already read. Each read runs in a repeatable-read
+ * snapshot and returns every entry that snapshot sees and the reader has not; afterwards the
+ * watermark becomes the snapshot's xmin. A transaction that took its log id first but commits
+ * last is above the watermark until it commits, so it is read then.
+ *
+ * <p>Not thread-safe: one tailer thread owns it.
+ */
+@ApplicationScoped
+public class ChangeLogReader {
+
+    @Inject
+    EntityManager em;
+
+    private long watermark = -1;
+    private final Set<Long> read = new HashSet<>();
+    private volatile SyncCursor cursor;
+
+    /** Starts at the current snapshot: changes committed before it are the business of sync, not of events. */
+    public void start() {
+        Object[] snapshot = snapshot();
+        watermark = Long.parseLong((String) snapshot[0]);
+        cursor = new SyncCursor(watermark, toInstant(snapshot[1]));
+    }
+
+    /** Position up to which every change was delivered (the READY event's cursor). */
+    public SyncCursor cursor() {
+        return cursor;
+    }
+
+    /**
+     * The result of one read: its entries, and the reader state to adopt once they are delivered.
+     *
+     * @param entries entries in log order
+     * @param watermark the snapshot's xmin
+     * @param cursor the cursor of the events of these entries
+     */
+    public record Read(List<ChangeLogEntry> entries, long watermark, SyncCursor cursor) {
+    }
+
+    /**
+     * Entries visible now and not read before, in log order. Nothing moves until {@link #advance}
+     * is called after they were delivered, so a failed delivery is read again. Must run in a
+     * transaction that the caller opened, before any other statement.
+     */
+    @SuppressWarnings("unchecked")
+    public Read next() {
+        em.createNativeQuery("set transaction isolation level repeatable read, read only").executeUpdate();
+        Object[] snapshot = snapshot();
+        String seen = read.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
+        List<Object[]> rows = em.createNativeQuery("select id, tx::text, table_name, row_uid, row_version, old_row::text"
+                + " from sync_change where tx >= cast(:watermark as xid8) and not (tx = any(cast(:seen as xid8[])))"
+                + " order by id")
+                .setParameter("watermark", String.valueOf(watermark))
+                .setParameter("seen", seen)
+                .getResultList();
+        List<ChangeLogEntry> entries = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            entries.add(new ChangeLogEntry(((Number) row[0]).longValue(), Long.parseLong((String) row[1]), (String) row[2],
+                    (UUID) row[3], ((Number) row[4]).longValue(), (String) row[5]));
+        }
+        long xmin = Math.max(watermark, Long.parseLong((String) snapshot[0]));
+        return new Read(entries, xmin, new SyncCursor(xmin, toInstant(snapshot[1])));
+    }
+
+    /** Marks a read as delivered: its transactions are not read again, and the watermark moves. */
+    public void advance(Read delivered) {
+        delivered.entries().forEach(e -> read.add(e.tx()));
+        read.removeIf(tx -> tx < delivered.watermark());
+        watermark = delivered.watermark();
+        cursor = delivered.cursor();
+    }
+
+    private Object[] snapshot() {
+        return (Object[]) em.createNativeQuery("select pg_snapshot_xmin(pg_current_snapshot())::text, statement_timestamp()")
+                .getSingleResult();
+    }
+
+    private static Instant toInstant(Object value) {
+        if (value instanceof OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp ts) {
+            return ts.toInstant();
+        }
+        return (Instant) value;
+    }
+}

@@ -1,0 +1,206 @@
+package dev.tidemark.sync.realtime;
+
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonReader;
+import jakarta.persistence.EntityManager;
+
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+
+import dev.tidemark.sync.where.RowImage;
+import dev.tidemark.sync.config.TidemarkConfig;
+import dev.tidemark.sync.entity.SyncedEntity;
+import dev.tidemark.sync.schema.SyncRegistry;
+import dev.tidemark.sync.schema.SyncTable;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Each instance's single reader of the change log: waits for a {@code NOTIFY sync_change} (or the
+ * poll interval), reads the new entries with {@link ChangeLogReader}, loads the rows they name in
+ * the same snapshot, and hands the batch to the {@link SubscriptionHub}. Also prunes entries older
+ * than the retention.
+ */
+@ApplicationScoped
+public class ChangeLogTailer {
+
+    private static final Logger LOG = Logger.getLogger(ChangeLogTailer.class);
+    private static final int CHUNK = 1000;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    ChangeLogReader reader;
+
+    @Inject
+    SyncRegistry registry;
+
+    @Inject
+    SubscriptionHub hub;
+
+    @Inject
+    TidemarkConfig config;
+
+    private volatile boolean running;
+    private Thread thread;
+    private Instant nextPrune = Instant.EPOCH;
+
+    void onStart(@Observes StartupEvent event) {
+        QuarkusTransaction.requiringNew().run(reader::start);
+        hub.cursorSource(() -> reader.cursor().encode());
+        if (!config.realtime().enabled()) {
+            LOG.warn("tidemark.realtime.enabled=false: subscriptions on this instance receive no changes");
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "tidemark-change-tailer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * SIGTERM with {@code quarkus.shutdown.delay} set: the HTTP server still runs, so sockets can be
+     * closed with a code before Quarkus closes them itself (with 1000).
+     */
+    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
+        hub.shutdown();
+    }
+
+    void onStop(@Observes @Priority(1) ShutdownEvent event) {
+        hub.shutdown();
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    private void run() {
+        while (running) {
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(true);
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("listen sync_change");
+                }
+                PGConnection notifications = connection.unwrap(PGConnection.class);
+                int wait = (int) Math.max(10, config.realtime().pollInterval().toMillis());
+                while (running) {
+                    readBatch();
+                    prune(connection);
+                    notifications.getNotifications(wait);
+                }
+            } catch (Exception e) {
+                if (running) {
+                    LOG.warn("Change-log tailer failed; retrying in 1 s", e);
+                    sleep();
+                }
+            }
+        }
+    }
+
+    /**
+     * One read: every entry now visible, delivered as one batch. If loading or delivering fails
+     * (e.g. a deadlock with a TRUNCATE), the reader does not advance and the batch is read again;
+     * subscribers may then get an event twice, which the version makes harmless.
+     */
+    void readBatch() {
+        ChangeLogReader.Read read = QuarkusTransaction.requiringNew().call(() -> {
+            ChangeLogReader.Read next = reader.next();
+            if (!next.entries().isEmpty()) {
+                hub.deliver(load(next));
+            }
+            return next;
+        });
+        reader.advance(read);
+    }
+
+    private ChangeBatch load(ChangeLogReader.Read read) {
+        List<ChangeLogEntry> entries = read.entries();
+        ChangeBatch batch = new ChangeBatch(new BatchLookup(em), read.cursor().encode());
+        Map<String, Map<UUID, List<ChangeLogEntry>>> byTable = new LinkedHashMap<>();
+        for (ChangeLogEntry entry : entries) {
+            byTable.computeIfAbsent(entry.table(), t -> new LinkedHashMap<>())
+                    .computeIfAbsent(entry.uid(), u -> new ArrayList<>()).add(entry);
+        }
+        Map<String, SyncTable> tables = new HashMap<>();
+        registry.all().forEach(t -> tables.put(t.tableName(), t));
+        byTable.forEach((name, rows) -> {
+            SyncTable table = tables.get(name);
+            if (table != null) {
+                batch.changed.put(name, changedRows(batch, table, rows));
+            }
+        });
+        return batch;
+    }
+
+    private Map<UUID, ChangedRow> changedRows(ChangeBatch batch, SyncTable table, Map<UUID, List<ChangeLogEntry>> rows) {
+        Map<UUID, SyncedEntity> entities = new HashMap<>();
+        List<UUID> uids = new ArrayList<>(rows.keySet());
+        for (int i = 0; i < uids.size(); i += CHUNK) {
+            em.createQuery("select e from " + table.entityName() + " e where e.uid in :uids", table.entityClass())
+                    .setParameter("uids", uids.subList(i, Math.min(uids.size(), i + CHUNK)))
+                    .getResultList().forEach(e -> entities.put(e.uid, e));
+        }
+        Map<UUID, ChangedRow> changed = new LinkedHashMap<>();
+        rows.forEach((uid, log) -> {
+            SyncedEntity entity = entities.get(uid);
+            if (entity != null) {
+                String old = log.get(0).oldRow();
+                RowImage before = old == null ? null : RowImage.ofJson(table, parse(old));
+                changed.put(uid, new ChangedRow(before, batch.now.remember(table, entity), entity, log.get(log.size() - 1).id()));
+            }
+        });
+        return changed;
+    }
+
+    private void prune(Connection connection) throws java.sql.SQLException {
+        Instant now = Instant.now();
+        if (now.isBefore(nextPrune)) {
+            return;
+        }
+        long seconds = Math.max(1, config.realtime().retention().toSeconds());
+        nextPrune = now.plusSeconds(Math.min(60, seconds));
+        try (Statement statement = connection.createStatement()) {
+            int deleted = statement.executeUpdate("delete from sync_change where changed_at < now() - interval '"
+                    + seconds + " seconds'");
+            if (deleted > 0) {
+                LOG.debugf("Pruned %d change-log entries older than %d s", deleted, seconds);
+            }
+        }
+    }
+
+    private static jakarta.json.JsonObject parse(String json) {
+        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+            return reader.readObject();
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

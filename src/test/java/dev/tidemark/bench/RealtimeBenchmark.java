@@ -1,0 +1,240 @@
+package dev.tidemark.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * Realtime benchmark, run on demand only (its name matches no test pattern, so {@code verify}
+ * never runs it): {@code ./mvnw test -Dtest=RealtimeBenchmark [-Dbench.shape=a|b]
+ * [-Dbench.seconds=20]}. Prints commit-to-delivery latency p50/p99 and heap per idle
+ * subscription for the two shapes of issue 4:
+ * (a) 5,000 subscriptions on distinct scopes, 200 writes/s each matching 50 of them;
+ * (b) 1,000 subscriptions on one scope, 20 writes/s (20,000 deliveries/s).
+ * Server, PostgreSQL and the load generator (real graphql-transport-ws clients, JDBC writer) share
+ * the machine. Latency is from the writer's commit returning to the client receiving the message.
+ */
+@QuarkusTest
+@TestProfile(RealtimeBenchmark.Profile.class)
+class RealtimeBenchmark {
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("tidemark.realtime.max-subscriptions-per-connection", "1000",
+                    "tidemark.realtime.subscriber-buffer", System.getProperty("bench.buffer", "10000"),
+                    "quarkus.log.level", "WARN");
+        }
+    }
+
+    static final int PER_CONNECTION = 100;
+    static final int WARMUP_SECONDS = 5;
+
+    @TestHTTPResource("/graphql")
+    URI graphql;
+
+    @Test
+    void run() throws Exception {
+        int seconds = Integer.getInteger("bench.seconds", 20);
+        for (String shape : System.getProperty("bench.shape", "a,b").split(",")) {
+            if (shape.equals("a")) {
+                measure("a: 5000 distinct scopes, 200 writes/s x 50 matches", 5000, 200, 50, seconds,
+                        i -> "{name: {startsWith: \"bench-a" + (i % 100) + "-\"}, email: {ne: \"s" + i + "\"}}",
+                        w -> "bench-a" + (w % 100) + "-w" + w + ";");
+            } else {
+                measure("b: 1000 subscriptions on one scope, 20 writes/s", 1000, 20, 1000, seconds,
+                        i -> "{name: {startsWith: \"bench-b-\"}}",
+                        w -> "bench-b-w" + w + ";");
+            }
+        }
+    }
+
+    interface Scope {
+        String where(int subscription);
+    }
+
+    interface Name {
+        String of(int write);
+    }
+
+    private void measure(String title, int subscriptions, int writesPerSecond, int matches, int seconds, Scope scope, Name name)
+            throws Exception {
+        int totalWrites = writesPerSecond * (WARMUP_SECONDS + seconds);
+        long[] committed = new long[totalWrites];
+        int capacity = totalWrites * matches + 1000;
+        Recorder recorder = new Recorder(capacity);
+        long heapBefore = usedHeap();
+        HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).build();
+        List<WebSocket> sockets = new ArrayList<>();
+        CountDownLatch ready = new CountDownLatch(subscriptions);
+        for (int c = 0; c * PER_CONNECTION < subscriptions; c++) {
+            WebSocket socket = http.newWebSocketBuilder().subprotocols("graphql-transport-ws")
+                    .buildAsync(URI.create(graphql.toString().replaceFirst("^http", "ws")), new Listener(recorder, ready)).join();
+            socket.sendText("{\"type\":\"connection_init\",\"payload\":{}}", true).join();
+            for (int i = c * PER_CONNECTION; i < Math.min(subscriptions, (c + 1) * PER_CONNECTION); i++) {
+                String query = "subscription { userChanged(where: " + scope.where(i) + ") { operation uid version row { uid name version } } }";
+                socket.sendText("{\"id\":\"s" + i + "\",\"type\":\"subscribe\",\"payload\":{\"query\":"
+                        + jakarta.json.Json.createValue(query) + "}}", true).join();
+            }
+            sockets.add(socket);
+        }
+        if (!ready.await(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("only " + (subscriptions - ready.getCount()) + " subscriptions became READY");
+        }
+        long heapAfter = usedHeap();
+        if (Boolean.getBoolean("bench.histogram")) {
+            printHistogram();
+        }
+        recorder.start = totalWrites - writesPerSecond * seconds; // writes before this are warm-up
+        write(writesPerSecond, totalWrites, committed, name);
+        Thread.sleep(3000); // let the last deliveries arrive
+        sockets.forEach(s -> s.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
+        report(title, subscriptions, writesPerSecond, seconds, committed, recorder, (heapAfter - heapBefore) / subscriptions);
+        Thread.sleep(2000);
+    }
+
+    private void write(int perSecond, int total, long[] committed, Name name) throws Exception {
+        String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
+        try (Connection connection = DriverManager.getConnection(url, "postgres", "postgres");
+                PreparedStatement insert = connection.prepareStatement(
+                        "insert into app_user (uid, created_at, updated_at, name) values (?, now(), now(), ?)")) {
+            ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+            AtomicInteger next = new AtomicInteger();
+            CountDownLatch done = new CountDownLatch(1);
+            pacer.scheduleAtFixedRate(() -> {
+                int w = next.getAndIncrement();
+                if (w >= total) {
+                    done.countDown();
+                    return;
+                }
+                try {
+                    insert.setObject(1, UUID.randomUUID());
+                    insert.setString(2, name.of(w));
+                    insert.executeUpdate();
+                    committed[w] = System.nanoTime();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, 0, 1_000_000 / perSecond, TimeUnit.MICROSECONDS);
+            done.await();
+            pacer.shutdownNow();
+        }
+    }
+
+    private static void report(String title, int subscriptions, int perSecond, int seconds, long[] committed, Recorder recorder,
+            long heapPerSubscription) {
+        int n = recorder.count.get();
+        long[] latencies = new long[n];
+        int measured = 0;
+        for (int i = 0; i < n; i++) {
+            int w = recorder.writes[i];
+            if (w >= recorder.start && committed[w] != 0) {
+                latencies[measured++] = Math.max(0, recorder.arrivals[i] - committed[w]);
+            }
+        }
+        long[] sorted = Arrays.copyOf(latencies, measured);
+        Arrays.sort(sorted);
+        System.out.printf("%nBENCH %s%n  subscriptions=%d writes/s=%d measured=%ds deliveries=%d (%.0f/s)%n"
+                + "  latency commit->delivery ms: p50=%.1f p99=%.1f max=%.1f%n  heap per idle subscription: %d bytes (server+client, one JVM)%n",
+                title, subscriptions, perSecond, seconds, measured, measured / (double) seconds,
+                pct(sorted, 0.50), pct(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6, heapPerSubscription);
+    }
+
+    /** Top of the live-object class histogram (what an idle subscription costs), via the DiagnosticCommand MBean. */
+    private static void printHistogram() throws Exception {
+        javax.management.ObjectName name = new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand");
+        String histogram = (String) java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(name,
+                "gcClassHistogram", new Object[] { new String[0] }, new String[] { String[].class.getName() });
+        histogram.lines().limit(30).forEach(System.out::println);
+    }
+
+    private static double pct(long[] sorted, double q) {
+        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * q))] / 1e6;
+    }
+
+    private static long usedHeap() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    /** Arrival times of deliveries, by write number (parsed from the row name "...-w<write>;"). */
+    static final class Recorder {
+        final long[] arrivals;
+        final int[] writes;
+        final AtomicInteger count = new AtomicInteger();
+        volatile int start;
+
+        Recorder(int capacity) {
+            arrivals = new long[capacity];
+            writes = new int[capacity];
+        }
+
+        void record(String message) {
+            int at = message.indexOf("-w");
+            int end = at < 0 ? -1 : message.indexOf(';', at);
+            if (end > 0) {
+                int i = count.getAndIncrement();
+                if (i < arrivals.length) {
+                    arrivals[i] = System.nanoTime();
+                    writes[i] = Integer.parseInt(message, at + 2, end, 10);
+                }
+            }
+        }
+    }
+
+    static final class Listener implements WebSocket.Listener {
+        private final Recorder recorder;
+        private final CountDownLatch ready;
+        private final StringBuilder partial = new StringBuilder();
+
+        Listener(Recorder recorder, CountDownLatch ready) {
+            this.recorder = recorder;
+            this.ready = ready;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String message = partial.toString();
+                partial.setLength(0);
+                if (message.contains("\"READY\"")) {
+                    ready.countDown();
+                } else if (message.contains("\"ping\"")) {
+                    socket.sendText("{\"type\":\"pong\"}", true);
+                } else {
+                    recorder.record(message);
+                }
+            }
+            socket.request(1);
+            return null;
+        }
+    }
+}

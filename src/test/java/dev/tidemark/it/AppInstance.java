@@ -1,0 +1,135 @@
+package dev.tidemark.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One server instance: the packaged application ({@code target/quarkus-app/quarkus-run.jar}) run
+ * as its own process in the prod profile against a given PostgreSQL, as in production.
+ */
+final class AppInstance implements AutoCloseable {
+
+    private final String name;
+    private final String jdbcUrl;
+    private final int port;
+    private Process process;
+
+    AppInstance(String name, String jdbcUrl) {
+        this.name = name;
+        this.jdbcUrl = jdbcUrl;
+        this.port = freePort();
+    }
+
+    AppInstance start() {
+        String jar = System.getProperty("tidemark.app.jar", "target/quarkus-app/quarkus-run.jar");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", jar));
+        builder.environment().put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl);
+        builder.environment().put("QUARKUS_DATASOURCE_USERNAME", "postgres");
+        builder.environment().put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
+        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        builder.environment().put("TIDEMARK_REALTIME_POLL_INTERVAL", "200ms");
+        File log = Path.of("target", "it-" + name + ".log").toFile();
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitReady(log);
+        return this;
+    }
+
+    URI graphql() {
+        return URI.create("http://localhost:" + port + "/graphql");
+    }
+
+    /** POSTs a GraphQL document with a JSON variables object; returns the response body. */
+    String post(String document, String variablesJson) {
+        String body = "{\"query\":" + quote(document) + ",\"variables\":" + variablesJson + "}";
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(graphql())
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SIGTERM, as Kubernetes sends it, and waits for the process to end. */
+    void terminate() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            terminate();
+        }
+    }
+
+    private void awaitReady(File log) {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("instance " + name + " exited at start-up; see " + log);
+            }
+            try {
+                HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            sleep(200);
+        }
+        throw new IllegalStateException("instance " + name + " not ready within 60 s; see " + log);
+    }
+
+    static String quote(String text) {
+        return jakarta.json.Json.createValue(text).toString();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
