@@ -83,6 +83,14 @@ public interface TidemarkConfig {
         /** Events buffered per subscription when its client reads slower than changes arrive; over it the subscription fails. */
         @WithDefault("10000")
         int subscriberBuffer();
+
+        /**
+         * Most change-log entries the tailer loads at once, so memory stays bounded. Transactions are
+         * read whole, oldest first, up to it; a single transaction larger than it (a bulk import) is
+         * not loaded but announced to every subscription as RESYNC.
+         */
+        @WithDefault("5000")
+        int maxBatch();
     }
 
     /**

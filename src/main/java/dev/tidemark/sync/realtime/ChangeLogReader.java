@@ -52,10 +52,14 @@ public class ChangeLogReader {
      * The result of one read: its entries, and the reader state to adopt once they are delivered.
      *
      * @param entries entries in log order
-     * @param watermark the snapshot's xmin
+     * @param transactions the transactions this read covers (their entries, or their bulk flag)
+     * @param bulk whether a transaction too large to load was skipped (subscribers must resync)
+     * @param more whether visible transactions were left for the next read (the batch was full)
+     * @param watermark the new xmin: the snapshot's, or the oldest transaction left unread
      * @param cursor the cursor of the events of these entries
      */
-    public record Read(List<ChangeLogEntry> entries, long watermark, SyncCursor cursor) {
+    public record Read(List<ChangeLogEntry> entries, Set<Long> transactions, boolean bulk, boolean more, long watermark,
+            SyncCursor cursor) {
     }
 
     /**
@@ -64,28 +68,58 @@ public class ChangeLogReader {
      * transaction that the caller opened, before any other statement.
      */
     @SuppressWarnings("unchecked")
-    public Read next() {
+    public Read next(int maxBatch) {
         em.createNativeQuery("set transaction isolation level repeatable read, read only").executeUpdate();
         Object[] snapshot = snapshot();
         String seen = read.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
-        List<Object[]> rows = em.createNativeQuery("select id, tx::text, table_name, row_uid, row_version, old_row::text"
-                + " from sync_change where tx >= cast(:watermark as xid8) and not (tx = any(cast(:seen as xid8[])))"
-                + " order by id")
+        // Whole transactions, oldest first, until the batch is full; memory never holds more than
+        // maxBatch entries however much was written while nobody read.
+        List<Object[]> pending = em.createNativeQuery("select tx::text, count(*), min(id) from sync_change"
+                + " where tx >= cast(:watermark as xid8) and not (tx = any(cast(:seen as xid8[])))"
+                + " group by tx order by min(id)")
                 .setParameter("watermark", String.valueOf(watermark))
                 .setParameter("seen", seen)
                 .getResultList();
-        List<ChangeLogEntry> entries = new ArrayList<>(rows.size());
-        for (Object[] row : rows) {
-            entries.add(new ChangeLogEntry(((Number) row[0]).longValue(), Long.parseLong((String) row[1]), (String) row[2],
-                    (UUID) row[3], ((Number) row[4]).longValue(), (String) row[5]));
+        Set<Long> chosen = new HashSet<>();
+        List<Long> load = new ArrayList<>();
+        boolean bulk = false;
+        long loaded = 0;
+        Long firstLeft = null;
+        for (Object[] tx : pending) {
+            long id = Long.parseLong((String) tx[0]);
+            long count = ((Number) tx[1]).longValue();
+            if (count > maxBatch) {
+                bulk = true; // announced as RESYNC, never loaded
+                chosen.add(id);
+            } else if (loaded + count <= maxBatch) {
+                loaded += count;
+                chosen.add(id);
+                load.add(id);
+            } else if (firstLeft == null || id < firstLeft) {
+                firstLeft = id;
+            }
+        }
+        List<ChangeLogEntry> entries = new ArrayList<>((int) loaded);
+        if (!load.isEmpty()) {
+            List<Object[]> rows = em.createNativeQuery("select id, tx::text, table_name, row_uid, row_version, old_row::text"
+                    + " from sync_change where tx = any(cast(:txs as xid8[])) order by id")
+                    .setParameter("txs", load.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}")))
+                    .getResultList();
+            for (Object[] row : rows) {
+                entries.add(new ChangeLogEntry(((Number) row[0]).longValue(), Long.parseLong((String) row[1]), (String) row[2],
+                        (UUID) row[3], ((Number) row[4]).longValue(), (String) row[5]));
+            }
         }
         long xmin = Math.max(watermark, Long.parseLong((String) snapshot[0]));
-        return new Read(entries, xmin, new SyncCursor(xmin, toInstant(snapshot[1])));
+        if (firstLeft != null) {
+            xmin = Math.min(xmin, firstLeft); // a transaction left unread keeps the watermark below it
+        }
+        return new Read(entries, chosen, bulk, firstLeft != null, xmin, new SyncCursor(xmin, toInstant(snapshot[1])));
     }
 
     /** Marks a read as delivered: its transactions are not read again, and the watermark moves. */
     public void advance(Read delivered) {
-        delivered.entries().forEach(e -> read.add(e.tx()));
+        read.addAll(delivered.transactions());
         read.removeIf(tx -> tx < delivered.watermark());
         watermark = delivered.watermark();
         cursor = delivered.cursor();

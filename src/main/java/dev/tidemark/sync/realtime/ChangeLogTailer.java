@@ -125,14 +125,20 @@ public class ChangeLogTailer {
      * subscribers may then get an event twice, which the version makes harmless.
      */
     void readBatch() {
-        ChangeLogReader.Read read = QuarkusTransaction.requiringNew().call(() -> {
-            ChangeLogReader.Read next = reader.next();
-            if (!next.entries().isEmpty()) {
-                hub.deliver(load(next));
-            }
-            return next;
-        });
-        reader.advance(read);
+        ChangeLogReader.Read read;
+        do {
+            read = QuarkusTransaction.requiringNew().call(() -> {
+                ChangeLogReader.Read next = reader.next(config.realtime().maxBatch());
+                if (!next.entries().isEmpty()) {
+                    hub.deliver(load(next));
+                }
+                if (next.bulk()) {
+                    hub.resyncAll(next.cursor().encode());
+                }
+                return next;
+            });
+            reader.advance(read);
+        } while (read.more());
     }
 
     private ChangeBatch load(ChangeLogReader.Read read) {

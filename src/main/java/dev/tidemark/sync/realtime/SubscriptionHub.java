@@ -100,6 +100,14 @@ public class SubscriptionHub {
         }
     }
 
+    /** A change too large to send row by row (a bulk import): every subscription is told to sync its scope. */
+    void resyncAll(String cursor) {
+        ChangeEvent<?> resync = ChangeEvent.signal(ChangeOperation.RESYNC, cursor);
+        for (ScopeGroup group : groups.values()) {
+            group.subscribers.forEach(subscriber -> subscriber.offer(resync));
+        }
+    }
+
     void cursorSource(Supplier<String> source) {
         this.cursor = source;
     }
