@@ -38,9 +38,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @Tag("benchmark")
 class SyncBenchmarkTest {
 
-    static final int RUNS = Integer.getInteger("benchmark.runs", 9);
+    static final int RUNS = Integer.getInteger("benchmark.runs", 15);
     static final int[] SIZES = { Integer.getInteger("benchmark.size", 0) };
-    static final int WARMUP = 2;
+    static final int WARMUP = 8;
     static final String DOCUMENT = "mutation($input: SyncInput!) { sync(input: $input) { cursor users { drops applied "
             + "rejected { uid reason } upserts { uid name email createdAt updatedAt deletedAt version } } } }";
 
