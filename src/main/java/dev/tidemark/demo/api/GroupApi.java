@@ -3,8 +3,6 @@ package dev.tidemark.demo.api;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-import jakarta.inject.Inject;
-
 import org.eclipse.microprofile.graphql.DefaultValue;
 import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.GraphQLApi;
@@ -21,20 +19,17 @@ import io.smallrye.mutiny.Multi;
 import dev.tidemark.demo.model.Group;
 import dev.tidemark.demo.model.User;
 import dev.tidemark.demo.model.UserGroup;
-import dev.tidemark.sync.query.RelationLoader;
+import dev.tidemark.sync.api.TableApi;
 import dev.tidemark.sync.reconcile.ScopeInput;
 import dev.tidemark.sync.reconcile.ScopeResult;
-import dev.tidemark.sync.query.SyncQueryService;
 import dev.tidemark.sync.realtime.ChangeEvent;
-import dev.tidemark.sync.realtime.SubscriptionHub;
 import dev.tidemark.sync.where.StringFilter;
 import dev.tidemark.sync.where.SyncedWhere;
-import dev.tidemark.sync.write.SyncWriteService;
 import dev.tidemark.sync.write.SyncedInput;
 
 /** GraphQL API of {@link Group}: query, writes and relation fields. */
 @GraphQLApi
-public class GroupApi {
+public class GroupApi extends TableApi {
 
     @Input("GroupWhere")
     @Description("Which groups: conditions on columns and relations; all given fields must hold.")
@@ -76,18 +71,6 @@ public class GroupApi {
         @Description("Rows to store (replacing the cached copy), tombstones included.")
         public List<@NonNull Group> upserts;
     }
-
-    @Inject
-    SyncQueryService queries;
-
-    @Inject
-    SyncWriteService writes;
-
-    @Inject
-    RelationLoader relations;
-
-    @Inject
-    SubscriptionHub hub;
 
     @Query
     @Description("Groups matching the where (all when absent); tombstones only with includeDeleted.")

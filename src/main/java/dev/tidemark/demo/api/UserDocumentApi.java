@@ -3,8 +3,6 @@ package dev.tidemark.demo.api;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-import jakarta.inject.Inject;
-
 import org.eclipse.microprofile.graphql.DefaultValue;
 import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.GraphQLApi;
@@ -21,21 +19,18 @@ import io.smallrye.mutiny.Multi;
 import dev.tidemark.demo.model.User;
 import dev.tidemark.demo.model.UserDocument;
 import dev.tidemark.demo.model.UserDocumentEvent;
-import dev.tidemark.sync.query.RelationLoader;
+import dev.tidemark.sync.api.TableApi;
 import dev.tidemark.sync.reconcile.ScopeInput;
 import dev.tidemark.sync.reconcile.ScopeResult;
-import dev.tidemark.sync.query.SyncQueryService;
 import dev.tidemark.sync.realtime.ChangeEvent;
-import dev.tidemark.sync.realtime.SubscriptionHub;
 import dev.tidemark.sync.where.StringFilter;
 import dev.tidemark.sync.where.SyncedWhere;
 import dev.tidemark.sync.where.UuidFilter;
-import dev.tidemark.sync.write.SyncWriteService;
 import dev.tidemark.sync.write.SyncedInput;
 
 /** GraphQL API of {@link UserDocument}. */
 @GraphQLApi
-public class UserDocumentApi {
+public class UserDocumentApi extends TableApi {
 
     @Input("UserDocumentWhere")
     @Description("Which documents: conditions on columns and relations; all given fields must hold.")
@@ -89,18 +84,6 @@ public class UserDocumentApi {
         @Description("Rows to store (replacing the cached copy), tombstones included.")
         public List<@NonNull UserDocument> upserts;
     }
-
-    @Inject
-    SyncQueryService queries;
-
-    @Inject
-    SyncWriteService writes;
-
-    @Inject
-    RelationLoader relations;
-
-    @Inject
-    SubscriptionHub hub;
 
     @Query
     @Description("Documents matching the where (all when absent); tombstones only with includeDeleted.")
