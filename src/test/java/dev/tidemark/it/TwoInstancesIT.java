@@ -1,6 +1,7 @@
 package dev.tidemark.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -19,13 +20,13 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 /**
  * Two packaged server processes on one PostgreSQL, as two replicas behind a Kubernetes Service:
  * a write through instance A reaches a subscriber of instance B; SIGTERM closes B's sockets with
- * 1012; a client that resubscribes to the restarted B and then syncs (here: re-queries its scope)
+ * 1012; a client that resubscribes to the restarted B and then syncs (the sync mutation, with what it holds)
  * has every change committed meanwhile.
  */
 class TwoInstancesIT {
 
     static final String USERS = """
-            subscription($p: String!) { userChanged(where: {name: {startsWith: $p}}) { operation uid row { name } } }""";
+            subscription($p: String!) { userChanged(where: {name: {startsWith: $p}}) { operation uid version row { name } } }""";
 
     static EmbeddedPostgres postgres;
     static AppInstance a;
@@ -68,10 +69,13 @@ class TwoInstancesIT {
     void shouldCloseWithServiceRestartOnSigtermAndLoseNothingForAClientThatResubscribesAndSyncs() {
         String prefix = "Restart-" + UUID.randomUUID();
         String whileDown;
+        String held;
         try (GraphQLWs ws = GraphQLWs.connect(b.graphql())) {
             String id = ws.subscribeReady(USERS, "p", prefix);
-            saveUser(a, prefix + " before");
-            assertEquals("UPSERT", ws.event(id).getString("operation"));
+            String before = saveUser(a, prefix + " before");
+            JsonObject created = ws.event(id);
+            assertEquals("UPSERT", created.getString("operation"));
+            held = before + ":" + created.getJsonNumber("version").longValue(); // what the client's cache holds
             b.terminate();
             assertEquals(SubscriptionHub.CLOSE_SERVICE_RESTART, ws.closeCode());
             whileDown = saveUser(a, prefix + " while B is down");
@@ -79,9 +83,11 @@ class TwoInstancesIT {
         b = new AppInstance("B", postgres.getJdbcUrl("postgres", "postgres")).start();
         try (GraphQLWs ws = GraphQLWs.connect(b.graphql())) {
             String id = ws.subscribeReady(USERS, "p", prefix); // 1. subscribe, wait for READY
-            String scope = b.post("query($p: String!) { users(where: {name: {startsWith: $p}}) { uid } }",
-                    "{\"p\":" + AppInstance.quote(prefix) + "}"); // 2. sync the scope
+            String scope = b.post("mutation($input: SyncInput!) { sync(input: $input) { users { upserts { uid } drops } } }",
+                    "{\"input\":{\"syncId\":\"" + UUID.randomUUID() + "\",\"users\":[{\"where\":{\"name\":{\"startsWith\":"
+                            + AppInstance.quote(prefix) + "}},\"held\":[\"" + held + "\"]}]}}"); // 2. sync what it holds
             assertTrue(scope.contains(whileDown), () -> "the sync after resubscribing has the missed row: " + scope);
+            assertFalse(scope.contains(held.substring(0, 36)), () -> "the row the client holds unchanged is not sent again: " + scope);
             String after = saveUser(a, prefix + " after");
             assertEquals(after, ws.event(id).getString("uid"));
         }
