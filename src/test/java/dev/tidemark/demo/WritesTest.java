@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.tidemark.support.Db;
 import dev.tidemark.support.Demo;
+import dev.tidemark.support.GraphQL;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
@@ -132,6 +134,32 @@ class WritesTest {
         assertEquals(document, read.getString("data.userDocumentEvents[0].documentUid"));
         assertEquals("{\"a\":1}", read.getString("data.userDocumentEvents[0].payload"));
         assertEquals(user, read.getString("data.userDocumentEvents[0].document.userUid"));
+    }
+
+    /** Two clients saving the same new uid at once: one inserts, the other then updates; neither gets a server error. */
+    @Test
+    void shouldAnswerTwoConcurrentInsertsOfTheSameUid() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                String uid = Demo.uid();
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+                List<java.util.concurrent.Future<JsonPath>> saves = new java.util.ArrayList<>();
+                for (String name : List.of("first", "second")) {
+                    saves.add(pool.submit(() -> {
+                        start.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                        return GraphQL.post(SAVE_USER, "uid", uid, "name", name);
+                    }));
+                }
+                for (var save : saves) {
+                    JsonPath response = save.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    assertNull(response.get("errors"), response.prettify());
+                }
+                assertEquals(1, db.count("select count(*) from app_user where uid = ?::uuid", uid));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -7,15 +7,18 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Runs a whole transaction again (a few times) when PostgreSQL aborted it to break a deadlock or
- * a serialization conflict: two clients writing overlapping rows at once (one deleting a group,
- * the other changing its memberships) must both get an answer, not a server error. Safe because
- * an aborted transaction wrote nothing. Call it outside the transaction it retries.
+ * Runs a whole transaction again (a few times) when PostgreSQL aborted it because of another
+ * transaction: a deadlock or serialization conflict (one client deleting a group while another
+ * changes its memberships), or a unique violation from two clients inserting the same new uid at
+ * once (on the retry the row exists, so the write becomes an update decided by the usual rules).
+ * Both clients get an answer, not a server error. Safe because an aborted transaction wrote
+ * nothing. Call it outside the transaction it retries.
  */
 public final class DeadlockRetry {
 
     static final int ATTEMPTS = 3;
-    private static final Set<String> RETRYABLE = Set.of("40P01", "40001"); // deadlock_detected, serialization_failure
+    // deadlock_detected, serialization_failure, unique_violation (synced tables have no unique key but the uid)
+    private static final Set<String> RETRYABLE = Set.of("40P01", "40001", "23505");
     private static final Logger LOG = Logger.getLogger(DeadlockRetry.class);
 
     private DeadlockRetry() {

@@ -14,6 +14,7 @@ class DeadlockRetryTest {
     void shouldRetryDeadlocksAndSerializationFailuresWhereverTheyAreWrapped() {
         assertTrue(DeadlockRetry.retryable(new RuntimeException(new IllegalStateException(new SQLException("deadlock", "40P01")))));
         assertTrue(DeadlockRetry.retryable(new RuntimeException(new SQLException("could not serialize", "40001"))));
+        assertTrue(DeadlockRetry.retryable(new RuntimeException(new SQLException("duplicate key", "23505"))));
     }
 
     @Test
