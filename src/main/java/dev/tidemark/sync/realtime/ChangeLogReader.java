@@ -1,7 +1,5 @@
 package dev.tidemark.sync.realtime;
 
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import dev.tidemark.sync.cursor.CursorSource;
 import dev.tidemark.sync.cursor.SyncCursor;
 
 /**
@@ -32,15 +31,17 @@ public class ChangeLogReader {
     @Inject
     EntityManager em;
 
+    @Inject
+    CursorSource cursors;
+
     private long watermark = -1;
     private final Set<Long> read = new HashSet<>();
     private volatile SyncCursor cursor;
 
     /** Starts at the current snapshot: changes committed before it are the business of sync, not of events. */
     public void start() {
-        Object[] snapshot = snapshot();
-        watermark = Long.parseLong((String) snapshot[0]);
-        cursor = new SyncCursor(watermark, toInstant(snapshot[1]));
+        cursor = cursors.current();
+        watermark = cursor.xmin();
     }
 
     /** Position up to which every change was delivered (the READY event's cursor). */
@@ -70,7 +71,7 @@ public class ChangeLogReader {
     @SuppressWarnings("unchecked")
     public Read next(int maxBatch) {
         em.createNativeQuery("set transaction isolation level repeatable read, read only").executeUpdate();
-        Object[] snapshot = snapshot();
+        SyncCursor snapshot = cursors.current();
         String seen = read.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
         // Whole transactions, oldest first, until the batch is full; memory never holds more than
         // maxBatch entries however much was written while nobody read.
@@ -110,11 +111,11 @@ public class ChangeLogReader {
                         (UUID) row[3], ((Number) row[4]).longValue(), (String) row[5]));
             }
         }
-        long xmin = Math.max(watermark, Long.parseLong((String) snapshot[0]));
+        long xmin = Math.max(watermark, snapshot.xmin());
         if (firstLeft != null) {
             xmin = Math.min(xmin, firstLeft); // a transaction left unread keeps the watermark below it
         }
-        return new Read(entries, chosen, bulk, firstLeft != null, xmin, new SyncCursor(xmin, toInstant(snapshot[1])));
+        return new Read(entries, chosen, bulk, firstLeft != null, xmin, new SyncCursor(xmin, snapshot.at()));
     }
 
     /** Marks a read as delivered: its transactions are not read again, and the watermark moves. */
@@ -123,20 +124,5 @@ public class ChangeLogReader {
         read.removeIf(tx -> tx < delivered.watermark());
         watermark = delivered.watermark();
         cursor = delivered.cursor();
-    }
-
-    private Object[] snapshot() {
-        return (Object[]) em.createNativeQuery("select pg_snapshot_xmin(pg_current_snapshot())::text, statement_timestamp()")
-                .getSingleResult();
-    }
-
-    private static Instant toInstant(Object value) {
-        if (value instanceof OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        if (value instanceof java.sql.Timestamp ts) {
-            return ts.toInstant();
-        }
-        return (Instant) value;
     }
 }
