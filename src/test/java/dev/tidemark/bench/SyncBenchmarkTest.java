@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.tidemark.support.Db;
+import dev.tidemark.sync.reconcile.HeldDigest;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -41,8 +42,9 @@ class SyncBenchmarkTest {
     static final int RUNS = Integer.getInteger("benchmark.runs", 15);
     static final int[] SIZES = { Integer.getInteger("benchmark.size", 0) };
     static final int WARMUP = 8;
+    static final String[] MODES = System.getProperty("benchmark.mode", "held,digest").split(",");
     static final String DOCUMENT = "mutation($input: SyncInput!) { sync(input: $input) { cursor users { drops applied "
-            + "rejected { uid reason } upserts { uid name email createdAt updatedAt deletedAt version } } } }";
+            + "refreshedBuckets rejected { uid reason } upserts { uid name email createdAt updatedAt deletedAt version } } } }";
 
     @Inject
     Db db;
@@ -53,21 +55,23 @@ class SyncBenchmarkTest {
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
 
-    final HttpClient http = HttpClient.newHttpClient();
+    final HttpClient http = HttpClient.newBuilder().version(Boolean.getBoolean("benchmark.http1") ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2).build();
     final Random random = new Random(42);
 
     @Test
     void benchmark() throws Exception {
         db.clear();
         System.out.println();
-        System.out.println("scope rows | sync p50 | sync p95 | SELECT p50 | ratio | request bytes | response bytes | upserts | peak heap");
+        System.out.println("mode   | scope rows | sync p50 | sync p95 | SELECT p50 | ratio | request bytes | response bytes | upserts | peak heap");
         for (int size : SIZES[0] > 0 ? SIZES : new int[] { 10_000, 100_000 }) {
-            measure(size);
+            for (String mode : MODES) {
+                measure(size, mode);
+            }
         }
     }
 
-    void measure(int size) throws Exception {
-        String tag = "bench-" + size;
+    void measure(int size, String mode) throws Exception {
+        String tag = "bench-" + size + "-" + mode;
         db.update("insert into app_user (uid, created_at, updated_at, name, email) select gen_random_uuid(), now(), now(), "
                 + "'user ' || i, ? from generate_series(1, ?) i", tag, size);
         List<Long> syncs = new ArrayList<>();
@@ -84,7 +88,7 @@ class SyncBenchmarkTest {
             List<UUID> serverSide = uids.subList(0, changed);
             List<UUID> clientSide = uids.subList(changed, 2 * changed);
             serverUpdate(serverSide, run);
-            String body = request(tag, client, clientSide, run);
+            String body = request(tag, client, clientSide, run, mode.equals("digest"));
 
             resetPeaks();
             long start = System.nanoTime();
@@ -108,7 +112,7 @@ class SyncBenchmarkTest {
         }
         double syncP50 = percentile(syncs, 50);
         double selectP50 = percentile(selects, 50);
-        System.out.printf("%10d | %5.1f ms | %5.1f ms | %7.1f ms | %4.1fx | %13d | %14d | %7d | %6d MiB%n", size, syncP50,
+        System.out.printf("%-6s | %10d | %5.1f ms | %5.1f ms | %7.1f ms | %4.1fx | %13d | %14d | %7d | %6d MiB%n", mode, size, syncP50,
                 percentile(syncs, 95), selectP50, syncP50 / selectP50, requestBytes, responseBytes, upserts, peakHeap >> 20);
     }
 
@@ -129,22 +133,37 @@ class SyncBenchmarkTest {
         }
     }
 
-    /** The sync a client sends: every row it holds, 1% of them changed offline. */
-    static String request(String tag, Map<UUID, Long> client, List<UUID> changed, int run) {
+    /**
+     * The sync a client sends: every row it holds, 1% of them changed offline. The unchanged rows go
+     * as a held list, or as a digest of about one row per bucket.
+     */
+    static String request(String tag, Map<UUID, Long> client, List<UUID> changed, int run, boolean digest) {
         java.util.Set<UUID> changedSet = new java.util.HashSet<>(changed);
         StringBuilder json = new StringBuilder(client.size() * 72);
         json.append("{\"query\":\"").append(DOCUMENT.replace("\"", "\\\"")).append("\",\"variables\":{\"input\":{\"syncId\":\"")
                 .append(UUID.randomUUID()).append("\",\"users\":[{\"where\":{\"email\":{\"eq\":\"").append(tag)
-                .append("\"}},\"held\":[");
-        boolean first = true;
-        for (Map.Entry<UUID, Long> row : client.entrySet()) {
-            if (!changedSet.contains(row.getKey())) {
-                json.append(first ? "\"" : ",\"").append(row.getKey()).append(':').append(row.getValue()).append('"');
-                first = false;
+                .append("\"}},");
+        if (digest) {
+            HeldDigest sums = HeldDigest.empty(Integer.highestOneBit(Math.max(1, client.size() - changed.size() - 1)) << 1);
+            client.forEach((uid, version) -> {
+                if (!changedSet.contains(uid)) {
+                    sums.add(uid, version);
+                }
+            });
+            json.append("\"heldDigest\":\"").append(sums.encode()).append('"');
+        } else {
+            json.append("\"held\":[");
+            boolean first = true;
+            for (Map.Entry<UUID, Long> row : client.entrySet()) {
+                if (!changedSet.contains(row.getKey())) {
+                    json.append(first ? "\"" : ",\"").append(row.getKey()).append(':').append(row.getValue()).append('"');
+                    first = false;
+                }
             }
+            json.append(']');
         }
-        json.append("],\"changes\":[");
-        first = true;
+        json.append(",\"changes\":[");
+        boolean first = true;
         for (UUID uid : changed) {
             json.append(first ? "" : ",").append("{\"uid\":\"").append(uid).append("\",\"baseVersion\":").append(client.get(uid))
                     .append(",\"name\":\"client ").append(run).append("\",\"email\":\"").append(tag).append("\"}");

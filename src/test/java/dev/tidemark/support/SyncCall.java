@@ -18,7 +18,7 @@ public final class SyncCall {
             mutation($input: SyncInput!) {
               sync(input: $input) {
                 syncId cursor replayed
-                users { id drops applied rejected { uid reason field message } upserts { uid name email createdAt updatedAt deletedAt version } }
+                users { id drops applied refreshedBuckets rejected { uid reason field message } upserts { uid name email createdAt updatedAt deletedAt version } }
                 groups { id drops applied rejected { uid reason field message } upserts { uid name createdAt updatedAt deletedAt version } }
                 userGroups { id drops applied rejected { uid reason field message } upserts { uid userUid groupUid createdAt updatedAt deletedAt version } }
                 userDocuments { id drops applied rejected { uid reason field message } upserts { uid userUid title createdAt updatedAt deletedAt version } }
@@ -50,6 +50,18 @@ public final class SyncCall {
         List<String> heldRows = new ArrayList<>();
         held.forEach((uid, version) -> heldRows.add(uid + ":" + version));
         scope.put("held", heldRows);
+        scope.put("changes", changes);
+        ((List<Object>) input.get(table)).add(scope);
+        return this;
+    }
+
+    /** Adds a scope whose held rows are sent as a digest (base64 bucket checksums) instead of a list. */
+    @SuppressWarnings("unchecked")
+    public SyncCall digestScope(String table, Map<String, Object> where, String heldDigest, List<Map<String, Object>> changes) {
+        Map<String, Object> scope = new LinkedHashMap<>();
+        scope.put("id", table + ((List<Object>) input.computeIfAbsent(table, t -> new ArrayList<>())).size());
+        scope.put("where", where);
+        scope.put("heldDigest", heldDigest);
         scope.put("changes", changes);
         ((List<Object>) input.get(table)).add(scope);
         return this;
@@ -103,6 +115,11 @@ public final class SyncCall {
 
         public List<String> applied(String table) {
             return json.getList(base(table, 0) + "applied");
+        }
+
+        /** With a held digest: the buckets whose rows the client must replace with the upserts. */
+        public List<Integer> refreshedBuckets(String table) {
+            return json.getList(base(table, 0) + "refreshedBuckets");
         }
 
         public List<Map<String, Object>> rejected(String table) {

@@ -17,4 +17,8 @@ public abstract class ScopeInput {
     @Description("Rows of this scope the client holds unchanged, each as \"<uid>:<version>\" "
             + "(compact on purpose: a scope may hold 100k rows).")
     public List<String> held;
+
+    @Description("The same rows as held, as bucket checksums: base64 of 4 bytes per bucket (README, \"Held digest\"). "
+            + "Send held or heldDigest, not both. The result's refreshedBuckets then says which buckets to replace.")
+    public String heldDigest;
 }

@@ -39,6 +39,11 @@ public class ScopeReader {
     EntityManager em;
 
     public ScopeOutcome read(ScopeRequest scope, ChangeResults results) {
+        return scope.digest() == null ? readHeld(scope, results) : readDigest(scope, results);
+    }
+
+    /** The client listed every row it holds: compare versions uid by uid. */
+    private ScopeOutcome readHeld(ScopeRequest scope, ChangeResults results) {
         Map<UUID, Long> known = new LinkedHashMap<>(scope.held());
         // Every change is answered with the server's row (upsert) or a drop, applied or not: null
         // forces the row out whatever its version, so the client never keeps a refused edit.
@@ -66,7 +71,78 @@ public class ScopeReader {
                 drops.add(uid);
             }
         }
-        return new ScopeOutcome(scope.id(), load(scope.table(), send), drops, results.applied(), results.rejected());
+        return new ScopeOutcome(scope.id(), load(scope.table(), send), drops, results.applied(), results.rejected(), null);
+    }
+
+    /**
+     * The client sent bucket checksums of the live rows it holds ({@link HeldDigest}): compute the
+     * same over the server's live rows of the scope, and send every row (tombstones included) of
+     * each bucket that differs. Rows the client sent as changes are left out of both sides and
+     * always answered, as in {@link #readHeld}. One pass over {@code (uid, version, deletedAt)};
+     * only uids and buckets are kept, so memory grows by ~40 bytes per row of the scope.
+     */
+    private ScopeOutcome readDigest(ScopeRequest scope, ChangeResults results) {
+        HeldDigest client = scope.digest();
+        HeldDigest server = HeldDigest.empty(client.buckets());
+        Set<UUID> changed = new HashSet<>();
+        scope.changes().forEach(change -> changed.add(change.uid()));
+        Set<UUID> send = new LinkedHashSet<>();
+        Set<UUID> seen = new HashSet<>();
+        List<UUID> uids = new ArrayList<>();
+        IntList buckets = new IntList();
+        try (Stream<Object[]> rows = versions(scope)) {
+            rows.forEach(row -> {
+                UUID uid = (UUID) row[0];
+                if (changed.contains(uid)) {
+                    seen.add(uid);
+                    send.add(uid);
+                    return;
+                }
+                int bucket = server.bucket(uid);
+                if (row[2] == null) {
+                    server.add(uid, (Long) row[1]);
+                }
+                uids.add(uid);
+                buckets.add(bucket);
+            });
+        }
+        boolean[] differs = new boolean[client.buckets()];
+        List<Integer> refreshed = new ArrayList<>();
+        for (int b = 0; b < differs.length; b++) {
+            if (server.sum(b) != client.sum(b)) {
+                differs[b] = true;
+                refreshed.add(b);
+            }
+        }
+        for (int i = 0; i < uids.size(); i++) {
+            if (differs[buckets.get(i)]) {
+                send.add(uids.get(i));
+            }
+        }
+        List<UUID> drops = new ArrayList<>();
+        for (UUID uid : changed) {
+            if (!seen.contains(uid)) {
+                drops.add(uid);
+            }
+        }
+        return new ScopeOutcome(scope.id(), load(scope.table(), send), drops, results.applied(), results.rejected(), refreshed);
+    }
+
+    /** A growable int array, so 100k bucket numbers are not 100k boxed Integers. */
+    private static final class IntList {
+        private int[] values = new int[1024];
+        private int size;
+
+        void add(int value) {
+            if (size == values.length) {
+                values = java.util.Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = value;
+        }
+
+        int get(int index) {
+            return values[index];
+        }
     }
 
     private Stream<Object[]> versions(ScopeRequest scope) {
@@ -85,7 +161,7 @@ public class ScopeReader {
         for (int from = 0; from < all.size(); from += CHUNK) {
             List<UUID> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
             rows.addAll(em.createQuery("select e from " + table.entityName() + " e where e.uid in :uids order by e.createdAt, e.uid",
-                    table.entityClass()).setParameter("uids", chunk).getResultList());
+                    table.entityClass()).setParameter("uids", chunk).setHint(HibernateHints.HINT_READ_ONLY, true).getResultList());
         }
         return rows;
     }

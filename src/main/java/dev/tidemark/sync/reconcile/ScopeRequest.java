@@ -13,10 +13,12 @@ import dev.tidemark.sync.where.Condition;
  * @param id the client's name for it
  * @param table the table
  * @param condition the parsed where
- * @param held uid → version of the rows the client holds unchanged
+ * @param held uid → version of the rows the client holds unchanged, listed one by one
+ * @param digest the same as bucket checksums ({@link HeldDigest}), or null when {@code held} lists them
  * @param changes the client's offline changes in this scope
  * @param path input path for errors
  */
-public record ScopeRequest(String id, SyncTable table, Condition condition, Map<UUID, Long> held, List<ClientChange> changes,
+public record ScopeRequest(String id, SyncTable table, Condition condition, Map<UUID, Long> held, HeldDigest digest,
+        List<ClientChange> changes,
         String path) {
 }

@@ -26,11 +26,16 @@ public abstract class ScopeResult {
     @Description("The client's changes that were refused or lost a conflict, with reasons.")
     public List<@NonNull SyncRejection> rejected;
 
+    @Description("Only when the scope was sent with heldDigest: the buckets that differed. Every row of them the "
+            + "client may store is in upserts; the client drops the other rows it holds in these buckets.")
+    public List<@NonNull Integer> refreshedBuckets;
+
     /** Fills the fields of this base from the engine's outcome; the subclass fills {@code upserts}. */
     public void fill(ScopeOutcome outcome) {
         id = outcome.id();
         drops = outcome.drops().stream().map(Object::toString).toList();
         applied = outcome.applied().stream().map(Object::toString).toList();
         rejected = outcome.rejected();
+        refreshedBuckets = outcome.refreshedBuckets();
     }
 }

@@ -74,6 +74,14 @@ public class SyncRequests {
                 throw twice(uid, path + ".held[" + i + "]");
             }
         }
+        HeldDigest digest = null;
+        if (input.heldDigest != null) {
+            if (!heldInputs.isEmpty()) {
+                throw new InvalidInputException(path + ".heldDigest", "send the rows you hold either as held or as "
+                        + "heldDigest, not both");
+            }
+            digest = HeldDigest.decode(input.heldDigest, path + ".heldDigest");
+        }
         List<ClientChange> changes = new ArrayList<>();
         Set<UUID> changed = new HashSet<>();
         List<?> changeInputs = (List<?>) InputFields.require(input, "changes");
@@ -88,7 +96,8 @@ public class SyncRequests {
                     (OffsetDateTime) InputFields.require(change, "deletedAt"),
                     change, rowPath));
         }
-        return new ScopeRequest(input.id, table, parser.parse(table, where, path + ".where"), held, changes, path);
+        return new ScopeRequest(input.id, table, parser.parse(table, where, path + ".where"), held, digest,
+                changes, path);
     }
 
     private static long parseVersion(String text, String path, int index) {

@@ -88,10 +88,11 @@ public class SyncTransaction {
             throw new LimitExceededException("input", request.scopes().size() + " scopes are over the limit of " + maxScopes
                     + " (tidemark.sync.max-scopes); merge scopes with or-wheres");
         }
-        long rows = request.scopes().stream().mapToLong(s -> s.held().size() + s.changes().size()).sum();
+        long rows = request.scopes().stream().mapToLong(s -> s.held().size() + s.changes().size()
+                + (s.digest() == null ? 0 : s.digest().buckets())).sum();
         int maxRows = config.sync().maxRows();
         if (rows > maxRows) {
-            throw new LimitExceededException("input", rows + " client rows are over the limit of " + maxRows
+            throw new LimitExceededException("input", rows + " client rows (held, changes and digest buckets) are over the limit of " + maxRows
                     + " (tidemark.sync.max-rows); sync the scopes in several calls");
         }
     }
