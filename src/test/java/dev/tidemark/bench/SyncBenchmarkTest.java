@@ -62,7 +62,8 @@ class SyncBenchmarkTest {
     void benchmark() throws Exception {
         db.clear();
         System.out.println();
-        System.out.println("mode   | scope rows | sync p50 | sync p95 | SELECT p50 | ratio | request bytes | response bytes | upserts | peak heap");
+        System.out.println("mode   | scope rows | sync p50 | sync p95 | SELECT p50 | ratio | request bytes | response bytes | upserts | peak heap"
+                + " | floor: GraphQL read of the upserts | floor: JDBC write of the changes");
         for (int size : SIZES[0] > 0 ? SIZES : new int[] { 10_000, 100_000 }) {
             for (String mode : MODES) {
                 measure(size, mode);
@@ -76,6 +77,8 @@ class SyncBenchmarkTest {
                 + "'user ' || i, ? from generate_series(1, ?) i", tag, size);
         List<Long> syncs = new ArrayList<>();
         List<Long> selects = new ArrayList<>();
+        List<Long> readFloors = new ArrayList<>();
+        List<Long> writeFloors = new ArrayList<>();
         long requestBytes = 0;
         long responseBytes = 0;
         long peakHeap = 0;
@@ -101,9 +104,13 @@ class SyncBenchmarkTest {
             }
             long heap = peaks();
             long selectNanos = select(tag);
+            long readFloor = graphqlRead(upsertUids(response.body()));
+            long writeFloor = jdbcWrite(clientSide, run);
             if (run >= WARMUP) {
                 syncs.add(syncNanos);
                 selects.add(selectNanos);
+                readFloors.add(readFloor);
+                writeFloors.add(writeFloor);
                 requestBytes = body.getBytes(StandardCharsets.UTF_8).length;
                 responseBytes = response.body().getBytes(StandardCharsets.UTF_8).length;
                 upserts = count(response.body(), "\"version\"");
@@ -112,8 +119,9 @@ class SyncBenchmarkTest {
         }
         double syncP50 = percentile(syncs, 50);
         double selectP50 = percentile(selects, 50);
-        System.out.printf("%-6s | %10d | %5.1f ms | %5.1f ms | %7.1f ms | %4.1fx | %13d | %14d | %7d | %6d MiB%n", mode, size, syncP50,
-                percentile(syncs, 95), selectP50, syncP50 / selectP50, requestBytes, responseBytes, upserts, peakHeap >> 20);
+        System.out.printf("%-6s | %10d | %5.1f ms | %5.1f ms | %7.1f ms | %4.1fx | %13d | %14d | %7d | %6d MiB | %5.1f ms | %5.1f ms%n", mode, size, syncP50,
+                percentile(syncs, 95), selectP50, syncP50 / selectP50, requestBytes, responseBytes, upserts, peakHeap >> 20,
+                percentile(readFloors, 50), percentile(writeFloors, 50));
     }
 
     Map<UUID, Long> versions(String tag) {
@@ -170,6 +178,63 @@ class SyncBenchmarkTest {
             first = false;
         }
         return json.append("]}]}}}").toString();
+    }
+
+    static List<String> upsertUids(String body) {
+        List<String> uids = new ArrayList<>();
+        for (int i = body.indexOf("\"uid\":\""); i >= 0; i = body.indexOf("\"uid\":\"", i + 1)) {
+            uids.add(body.substring(i + 7, i + 43));
+        }
+        return uids;
+    }
+
+    /**
+     * A floor for the sync's GraphQL half: the same rows as the sync's upserts, read with the plain
+     * {@code users} query over HTTP (uid in chunks of 500, the where's in-list limit).
+     */
+    long graphqlRead(List<String> uids) throws Exception {
+        StringBuilder where = new StringBuilder("{\"or\":[");
+        for (int from = 0; from < uids.size(); from += 500) {
+            where.append(from == 0 ? "" : ",").append("{\"uid\":{\"in\":[");
+            List<String> chunk = uids.subList(from, Math.min(uids.size(), from + 500));
+            for (int i = 0; i < chunk.size(); i++) {
+                where.append(i == 0 ? "\"" : ",\"").append(chunk.get(i)).append('"');
+            }
+            where.append("]}}");
+        }
+        where.append("]}");
+        String body = "{\"query\":\"query($w: UserWhere) { users(where: $w, includeDeleted: true) { uid name email createdAt "
+                + "updatedAt deletedAt version } }\",\"variables\":{\"w\":" + where + "}}";
+        long start = System.nanoTime();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/graphql"))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        long nanos = System.nanoTime() - start;
+        if (response.statusCode() != 200 || response.body().contains("\"errors\"")) {
+            throw new IllegalStateException("query failed: " + response.body().substring(0, Math.min(500, response.body().length())));
+        }
+        return nanos;
+    }
+
+    /**
+     * A floor for the sync's write half: the client's changed rows written with plain JDBC, one
+     * UPDATE per row in a batch, one transaction (the version and change-log triggers fire as in a sync).
+     */
+    long jdbcWrite(List<UUID> uids, int run) throws Exception {
+        long start = System.nanoTime();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement("update app_user set name = ?, updated_at = now() where uid = ?")) {
+                for (UUID uid : uids) {
+                    s.setString(1, "floor " + run);
+                    s.setObject(2, uid);
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+            c.commit();
+        }
+        return System.nanoTime() - start;
     }
 
     long select(String tag) throws Exception {
