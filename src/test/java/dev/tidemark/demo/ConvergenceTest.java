@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import dev.tidemark.support.Db;
 import dev.tidemark.support.GraphQL;
 import dev.tidemark.support.SyncCall;
+import dev.tidemark.sync.reconcile.HeldDigest;
 import dev.tidemark.support.SyncCall.Result;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -60,7 +61,9 @@ class ConvergenceTest {
     void run(long seed, int ops) {
         db.clear();
         Random random = new Random(seed);
-        List<Client> clients = List.of(new Client(random, -5, true), new Client(random, 0, false), new Client(random, 5, true));
+        // Clients two and three send what they hold as a digest (bucket checksums), client one as a held list.
+        List<Client> clients = List.of(new Client(random, -5, true, false), new Client(random, 0, false, true),
+                new Client(random, 5, true, true));
         clients.forEach(Client::sync);
         for (int op = 0; op < ops; op++) {
             Client client = clients.get(random.nextInt(clients.size()));
@@ -129,12 +132,14 @@ class ConvergenceTest {
         final Random random;
         final int skewHours;
         final boolean cascadesLocally;
+        final boolean digest;
         boolean online = true;
         final Map<String, Map<String, Map<String, Object>>> cache = new HashMap<>();
         final Map<String, Map<String, Long>> bases = new HashMap<>();
 
-        Client(Random random, int skewHours, boolean cascadesLocally) {
+        Client(Random random, int skewHours, boolean cascadesLocally, boolean digest) {
             this.random = random;
+            this.digest = digest;
             this.skewHours = skewHours;
             this.cascadesLocally = cascadesLocally;
             TABLES.forEach(t -> {
@@ -225,6 +230,7 @@ class ConvergenceTest {
             }
             SyncCall call = new SyncCall();
             Map<String, List<String>> sent = new HashMap<>();
+            Map<String, HeldDigest> buckets = new HashMap<>();
             for (String table : TABLES) {
                 Map<String, Long> held = new LinkedHashMap<>();
                 List<Map<String, Object>> changes = new ArrayList<>();
@@ -240,12 +246,19 @@ class ConvergenceTest {
                         change.put("updatedAt", row.get("updatedAt"));
                         change.put("deletedAt", row.get("deletedAt"));
                         changes.add(change);
-                    } else {
+                    } else if (!digest || row.get("deletedAt") == null) { // a digest covers live rows only
                         held.put(uid, ((Number) row.get("version")).longValue());
                     }
                 });
                 sent.put(table, changes.stream().map(c -> (String) c.get("uid")).toList());
-                call.scope(table, null, held, changes);
+                if (digest) {
+                    HeldDigest sums = HeldDigest.empty(1 << random.nextInt(8));
+                    held.forEach((uid, version) -> sums.add(UUID.fromString(uid), version));
+                    buckets.put(table, sums);
+                    call.digestScope(table, null, sums.encode(), changes);
+                } else {
+                    call.scope(table, null, held, changes);
+                }
             }
             Result result = call.send();
             for (String table : TABLES) {
@@ -258,6 +271,13 @@ class ConvergenceTest {
                         assertTrue(stored.get("deletedAt") != null || stored.get("name").equals(cache.get(table).get(uid).get("name")),
                                 "an applied change is what the server stores: " + stored);
                     }
+                }
+                if (digest) { // replace every row of each refreshed bucket with the upserts
+                    HeldDigest sums = buckets.get(table);
+                    java.util.Set<Integer> refreshed = new java.util.HashSet<>(result.refreshedBuckets(table));
+                    cache.get(table).keySet().removeIf(uid -> refreshed.contains(sums.bucket(UUID.fromString(uid))));
+                } else {
+                    assertEquals(null, result.refreshedBuckets(table));
                 }
                 result.drops(table).forEach(uid -> cache.get(table).remove(uid));
                 for (Map<String, Object> row : result.upserts(table)) {

@@ -150,6 +150,16 @@ class HeldDigestSyncTest {
             assertEquals(server, applyHeldAnswer(client, viaHeld), "held list, round " + round);
             assertNull(viaHeld.refreshedBuckets("users"), "no buckets without a digest");
 
+            // A row the client holds that was deleted comes as its tombstone (not silently dropped), as with held.
+            for (Map<String, Object> row : db.rows("select uid from app_user where email = 'in' and deleted_at is not null")) {
+                String uid = row.get("uid").toString();
+                if (client.containsKey(row.get("uid"))) {
+                    assertTrue(viaDigest.upsert("users", uid) != null && viaDigest.upsert("users", uid).get("deletedAt") != null,
+                            "round " + round + ": tombstone of " + uid + " sent");
+                    assertTrue(viaHeld.upsert("users", uid).get("deletedAt") != null);
+                }
+            }
+
             // Each differing row makes at most one bucket differ.
             Set<UUID> differing = new HashSet<>();
             client.forEach((uid, version) -> {

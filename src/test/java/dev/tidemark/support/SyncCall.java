@@ -19,8 +19,8 @@ public final class SyncCall {
               sync(input: $input) {
                 syncId cursor replayed
                 users { id drops applied refreshedBuckets rejected { uid reason field message } upserts { uid name email createdAt updatedAt deletedAt version } }
-                groups { id drops applied rejected { uid reason field message } upserts { uid name createdAt updatedAt deletedAt version } }
-                userGroups { id drops applied rejected { uid reason field message } upserts { uid userUid groupUid createdAt updatedAt deletedAt version } }
+                groups { id drops applied refreshedBuckets rejected { uid reason field message } upserts { uid name createdAt updatedAt deletedAt version } }
+                userGroups { id drops applied refreshedBuckets rejected { uid reason field message } upserts { uid userUid groupUid createdAt updatedAt deletedAt version } }
                 userDocuments { id drops applied rejected { uid reason field message } upserts { uid userUid title createdAt updatedAt deletedAt version } }
                 userDocumentEvents { id drops applied rejected { uid reason field message } upserts { uid documentUid kind payload createdAt updatedAt deletedAt version } }
               }
