@@ -143,12 +143,14 @@ export class TidemarkClient {
 
   async save(table: string, values: Record<string, unknown>): Promise<Row> {
     const row = await this.replica.save(table, values);
+    await this.refreshPending();
     this.wrote();
     return row;
   }
 
   async delete(table: string, uid: string): Promise<Row> {
     const row = await this.replica.delete(table, uid);
+    await this.refreshPending();
     this.wrote();
     return row;
   }

@@ -84,6 +84,8 @@ export class LiveConnection {
     if (!this.running || !this.online || this.client) return;
     const session = ++this.session;
     let pongTimer: ReturnType<typeof setTimeout> | undefined;
+    // graphql-ws waits for the socket to open without a limit; a handshake lost on a dead link would hang.
+    const openTimer = setTimeout(() => this.end(session, 'no connection ack: dead link'), 2 * this.options.pongTimeoutMs);
     const client = createClient({
       url: this.options.url,
       webSocketImpl: this.options.webSocketImpl,
@@ -92,13 +94,17 @@ export class LiveConnection {
       keepAlive: this.options.keepAliveMs,
       connectionAckWaitTimeout: this.options.pongTimeoutMs,
       on: {
-        connected: () => { this.attempts = 0; },
+        connected: () => {
+          clearTimeout(openTimer);
+          this.attempts = 0;
+        },
         ping: (received) => {
           if (!received) pongTimer = setTimeout(() => this.end(session, 'no pong: dead link'), this.options.pongTimeoutMs);
         },
         pong: (received) => { if (received) clearTimeout(pongTimer); },
         closed: (event) => {
           clearTimeout(pongTimer);
+          clearTimeout(openTimer);
           this.end(session, `closed ${(event as { code?: number }).code ?? ''}`);
         },
         error: () => this.end(session, 'socket error'),
