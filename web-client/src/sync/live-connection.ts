@@ -88,7 +88,7 @@ export class LiveConnection {
     const openTimer = setTimeout(() => this.end(session, 'no connection ack: dead link'), 2 * this.options.pongTimeoutMs);
     const client = createClient({
       url: this.options.url,
-      webSocketImpl: this.options.webSocketImpl,
+      webSocketImpl: quiet(this.options.webSocketImpl),
       lazy: false,
       retryAttempts: 0,
       keepAlive: this.options.keepAliveMs,
@@ -163,4 +163,19 @@ export class LiveConnection {
 function describe(error: unknown): string {
   if (Array.isArray(error)) return error.map((e) => (e as { message?: string }).message).join('; ');
   return (error as { message?: string })?.message ?? String(error);
+}
+
+/**
+ * The `ws` package (Node) emits an 'error' event when a socket still connecting is closed, and an
+ * EventEmitter throws an error nobody listens to; graphql-ws has stopped listening by then.
+ */
+function quiet(impl: unknown): unknown {
+  const base = impl as (new (...args: unknown[]) => { on(event: string, listener: () => void): void }) | undefined;
+  if (typeof base !== 'function' || typeof base.prototype?.on !== 'function') return impl;
+  return class extends base {
+    constructor(...args: unknown[]) {
+      super(...args);
+      this.on('error', () => undefined);
+    }
+  };
 }
