@@ -6,12 +6,10 @@
 import { openDB } from 'idb';
 import { META, openReplicaDb, type MigrationReport } from './replica/replica-db.js';
 import { Replica, type ListOptions } from './replica/replica.js';
-import type { ChangeEvent, Rejection, Row, Scope, SyncResult } from './replica/types.js';
+import type { Rejection, Row, Scope } from './replica/types.js';
 import type { Where } from './replica/where.js';
-import { SCHEMA_VERSION_QUERY, SchemaIndex, SYNC_SCHEMA_QUERY, type SyncSchema } from './schema/sync-schema.js';
-import { LiveConnection } from './sync/live-connection.js';
-import { subscriptionDocument, syncDocument } from './sync/documents.js';
-import { applyEvent, applySyncResult, buildSyncPlan } from './sync/sync-plan.js';
+import { SchemaIndex, SYNC_SCHEMA_QUERY, type SyncSchema } from './schema/sync-schema.js';
+import { SyncEngine } from './sync/sync-engine.js';
 import { TabCoordinator, type TabMessage } from './tabs/tab-coordinator.js';
 import { GraphQLHttp, NetworkError, type FetchLike } from './transport/graphql-http.js';
 
@@ -58,12 +56,7 @@ export interface ClientState {
 }
 
 export class TidemarkClient {
-  private link: LiveConnection | undefined;
-  private readySession: number | null = null;
-  private syncing = false;
-  private syncAgain = false;
-  private queued: { session: number; scope: Scope; event: ChangeEvent }[] = [];
-  private retry: { syncId: string; sent: Map<string, number> } | undefined;
+  private engine: SyncEngine | undefined;
   private networkOnline: boolean;
   private current: ClientState = { online: false, syncing: false, pending: 0, leader: false, lastSyncAt: null, lastError: null };
   private readonly stateListeners = new Set<(state: ClientState) => void>();
@@ -186,15 +179,15 @@ export class TidemarkClient {
 
   /** Asks for a sync now (the leader runs it when its link is up). */
   sync(): void {
-    if (this.tabs.isLeader) void this.runSync();
+    if (this.tabs.isLeader) void this.engine?.sync();
     else this.tabs.post({ type: 'sync' });
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.link?.stop();
-    this.link = undefined;
+    this.engine?.stop();
+    this.engine = undefined;
     for (const cleanup of this.cleanups) cleanup();
     await this.tabs.close();
     this.replica.db.close();
@@ -210,8 +203,8 @@ export class TidemarkClient {
     this.cleanups.push(this.tabs.onMessage((message) => this.receive(message)));
     const target = this.options.connectivity ?? (typeof window !== 'undefined' ? window : undefined);
     if (target) {
-      const offline = (): void => { this.networkOnline = false; this.link?.setOnline(false); };
-      const online = (): void => { this.networkOnline = true; this.link?.setOnline(true); };
+      const offline = (): void => { this.networkOnline = false; this.engine?.setOnline(false); };
+      const online = (): void => { this.networkOnline = true; this.engine?.setOnline(true); };
       target.addEventListener('offline', offline);
       target.addEventListener('online', online);
       this.cleanups.push(() => { target.removeEventListener('offline', offline); target.removeEventListener('online', online); });
@@ -231,117 +224,44 @@ export class TidemarkClient {
     else if (message.type === 'state' && !this.tabs.isLeader) {
       const s = message.state as ClientState;
       this.setState({ online: s.online, syncing: s.syncing, lastSyncAt: s.lastSyncAt, lastError: s.lastError });
-    } else if ((message.type === 'outbox' || message.type === 'sync') && this.tabs.isLeader) void this.runSync();
+    } else if ((message.type === 'outbox' || message.type === 'sync') && this.tabs.isLeader) void this.engine?.sync();
   }
 
   private lead(leader: boolean): void {
     this.setState({ leader });
-    if (!leader || this.closed || this.options.connect === false) {
-      this.link?.stop();
-      this.link = undefined;
-      return;
-    }
-    const schema = this.replica.schema;
-    const subscriptions = this.replica.scopes.map((scope) => {
-      const table = schema.table(scope.table);
-      return { scope, query: subscriptionDocument(schema, table), field: table.subscriptionField };
-    });
-    const wsUrl = this.options.wsUrl ?? `${this.options.url.replace(/^http/, 'ws')}/graphql`;
-    this.link = new LiveConnection(
+    this.engine?.stop();
+    this.engine = undefined;
+    if (!leader || this.closed || this.options.connect === false) return;
+    const o = this.options;
+    this.engine = new SyncEngine(
+      this.replica,
+      this.http,
       {
-        url: wsUrl,
-        webSocketImpl: this.options.webSocketImpl,
-        keepAliveMs: this.options.keepAliveMs ?? 10_000,
-        pongTimeoutMs: this.options.pongTimeoutMs ?? 5_000,
-        minBackoffMs: this.options.minBackoffMs ?? 500,
-        maxBackoffMs: this.options.maxBackoffMs ?? 30_000,
+        url: o.wsUrl ?? `${o.url.replace(/^http/, 'ws')}/graphql`,
+        webSocketImpl: o.webSocketImpl,
+        keepAliveMs: o.keepAliveMs ?? 10_000,
+        pongTimeoutMs: o.pongTimeoutMs ?? 5_000,
+        minBackoffMs: o.minBackoffMs ?? 500,
+        maxBackoffMs: o.maxBackoffMs ?? 30_000,
       },
-      subscriptions,
       {
-        onReady: (session) => {
-          this.readySession = session;
-          this.setState({ online: true });
-          void this.checkSchema();
-          void this.runSync();
+        state: (patch) => this.setState(patch),
+        rejected: (rejections) => {
+          this.reject(rejections);
+          this.tabs.post({ type: 'rejected', rejections });
         },
-        onEvent: (session, scope, event) => {
-          if (event.operation === 'RESYNC') void this.runSync();
-          else { this.queued.push({ session, scope, event }); void this.drain(); }
+        schemaChanged: (version) => {
+          for (const listener of [...this.schemaListeners]) listener(version);
         },
-        onDown: () => {
-          this.readySession = null;
-          this.queued = []; // the next session's sync heals what they would have told
-          this.setState({ online: false });
-        },
-        onError: (error) => this.setState({ lastError: error.message }),
       },
       this.networkOnline,
     );
-    this.link.start();
+    this.engine.start();
   }
 
   private wrote(): void {
-    if (this.tabs.isLeader) void this.runSync();
+    if (this.tabs.isLeader) void this.engine?.sync();
     else this.tabs.post({ type: 'outbox' });
-  }
-
-  /** One sync at a time, only on a session whose subscriptions are all READY; events wait meanwhile. */
-  private async runSync(): Promise<void> {
-    if (this.closed || !this.tabs.isLeader || this.readySession === null) return;
-    if (this.syncing) { this.syncAgain = true; return; }
-    this.syncing = true;
-    this.setState({ syncing: true });
-    const session = this.readySession;
-    try {
-      const plan = await buildSyncPlan(this.replica);
-      if (this.retry && sameSent(this.retry.sent, plan.sent)) {
-        plan.syncId = this.retry.syncId; // same changes after a lost answer: replayed, not applied twice (I4)
-        plan.input.syncId = plan.syncId;
-      }
-      this.retry = { syncId: plan.syncId, sent: plan.sent };
-      const data = await this.http.request<{ sync: SyncResult }>(syncDocument(this.replica.schema, plan.tables), { input: plan.input });
-      this.retry = undefined;
-      const rejections = await applySyncResult(this.replica, plan, data.sync);
-      this.setState({ lastSyncAt: new Date().toISOString(), lastError: null });
-      if (rejections.length > 0) {
-        this.reject(rejections);
-        this.tabs.post({ type: 'rejected', rejections });
-      }
-    } catch (e) {
-      this.setState({ lastError: (e as Error).message });
-      if (e instanceof NetworkError && session === this.readySession) this.link?.restart('sync failed');
-    } finally {
-      this.syncing = false;
-      this.setState({ syncing: false });
-      await this.drain();
-      if (this.syncAgain) {
-        this.syncAgain = false;
-        void this.runSync();
-      }
-    }
-  }
-
-  private async drain(): Promise<void> {
-    while (!this.syncing && this.queued.length > 0) {
-      const { session, scope, event } = this.queued.shift()!;
-      if (session !== this.readySession) continue;
-      try {
-        await applyEvent(this.replica, scope, event);
-      } catch (e) {
-        this.setState({ lastError: (e as Error).message });
-      }
-    }
-  }
-
-  private async checkSchema(): Promise<void> {
-    try {
-      const data = await this.http.request<{ syncSchema: { version: string } }>(SCHEMA_VERSION_QUERY);
-      if (data.syncSchema.version !== this.replica.schema.schema.version) {
-        for (const listener of [...this.schemaListeners]) listener(data.syncSchema.version);
-      }
-    } catch {
-      // the sync reports connectivity problems
-    }
   }
 
   private reject(rejections: Rejection[]): void {
@@ -375,9 +295,6 @@ function scopesOf(declarations: ScopeDeclaration[]): Scope[] {
   return declarations.map((d) => ({ id: d.id ?? `${d.table}:${JSON.stringify(d.where ?? null)}`, table: d.table, where: d.where ?? null }));
 }
 
-function sameSent(a: Map<string, number>, b: Map<string, number>): boolean {
-  return a.size === b.size && [...a].every(([key, rev]) => b.get(key) === rev);
-}
 
 /** The server's schema, or the one stored with the replica when the server cannot be reached. */
 async function fetchSchema(http: GraphQLHttp, dbName: string): Promise<SyncSchema> {
