@@ -57,6 +57,7 @@ export interface ClientState {
 
 export class TidemarkClient {
   private engine: SyncEngine | undefined;
+  private newerSchema: string | null = null;
   private networkOnline: boolean;
   private current: ClientState = { online: false, syncing: false, pending: 0, leader: false, lastSyncAt: null, lastError: null };
   private readonly stateListeners = new Set<(state: ClientState) => void>();
@@ -171,9 +172,10 @@ export class TidemarkClient {
     return () => this.changeListeners.delete(listener);
   }
 
-  /** The server's schema differs from the replica's: reopen the client (a reload) to migrate. */
+  /** The server's schema differs from the replica's: reopen the client (a reload) to migrate. Called at once if already known. */
   onSchemaChange(listener: (serverVersion: string) => void): () => void {
     this.schemaListeners.add(listener);
+    if (this.newerSchema !== null) listener(this.newerSchema);
     return () => this.schemaListeners.delete(listener);
   }
 
@@ -251,6 +253,7 @@ export class TidemarkClient {
           this.tabs.post({ type: 'rejected', rejections });
         },
         schemaChanged: (version) => {
+          this.newerSchema = version;
           for (const listener of [...this.schemaListeners]) listener(version);
         },
       },

@@ -54,6 +54,14 @@ describe('Apollo Client over the replica', () => {
     await client.close();
   });
 
+  it('should answer a field outside the sync schema with an error naming it', async () => {
+    const { client, apollo } = await setUp();
+    await client.save('User', { name: 'Ann' });
+    const result = await apollo.query({ query: gql`{ users { uid groups { uid } } }`, errorPolicy: 'all' });
+    expect(result.error?.message).toContain('User.groups is neither a column nor a relation of the sync schema');
+    await client.close();
+  });
+
   it('should update a watched query when the replica changes', async () => {
     const { client, apollo } = await setUp();
     const unbind = bindApolloToReplica(apollo, client);

@@ -20,7 +20,9 @@ export function createReplicaLink(client: TidemarkClient): ApolloLink {
             observer.complete();
           })
           .catch((error: Error) => {
-            if (!cancelled) observer.next({ errors: [{ message: error.message }] }), observer.complete();
+            if (cancelled) return;
+            observer.next({ errors: [{ message: error.message }] });
+            observer.complete();
           });
         return () => { cancelled = true; };
       }),

@@ -5,7 +5,7 @@
  */
 import type { IDBPTransaction } from 'idb';
 import type { SchemaIndex, TableSchema } from '../schema/sync-schema.js';
-import { META, OUTBOX, SCOPES_INDEX, outboxKey, type OutboxEntry, type ReplicaDb, type StoredRow } from './replica-db.js';
+import { META, OUTBOX, outboxKey, type OutboxEntry, type ReplicaDb, type StoredRow } from './replica-db.js';
 import { LocalWriteError, type Row, type Scope } from './types.js';
 import { WhereEvaluator, type RowLookup, type Where } from './where.js';
 
@@ -266,5 +266,3 @@ function abort(tx: Tx, error: Error): Error {
   tx.done.catch(() => undefined);
   return error;
 }
-
-export { SCOPES_INDEX };

@@ -3,7 +3,7 @@
  * the pending changes) and applies its answer, or a realtime event, in one IndexedDB transaction.
  */
 import { META, OUTBOX, SCOPES_INDEX, outboxKey, type OutboxEntry, type StoredRow } from '../replica/replica-db.js';
-import { toRow, type Replica, type Tx } from '../replica/replica.js';
+import type { Replica, Tx } from '../replica/replica.js';
 import type { ChangeEvent, Rejection, Row, Scope, ScopeResult, SyncResult } from '../replica/types.js';
 import type { TableSchema } from '../schema/sync-schema.js';
 
@@ -162,5 +162,3 @@ function union(scopes: string[] | undefined, id: string): string[] {
   const list = scopes ?? [];
   return list.includes(id) ? list : [...list, id];
 }
-
-export { toRow };

@@ -89,7 +89,11 @@ describe('the replica across reloads, tabs and schema changes', () => {
     await gql('mutation($uid: String!, $n: String!) { saveUser(input: {uid: $uid, name: $n, email: "ann@example.org"}) { uid } }', { uid: existing, n: `${p}Ann` });
 
     const before = await client(db, p, { schema: older });
+    const told: string[] = [];
+    before.client.onSchemaChange((version) => told.push(version));
     await settled(before);
+    await until('the app told that the server schema changed', () => told.length > 0);
+    expect(told).toEqual([real.version]);
     expect(await before.client.get('User', existing)).not.toHaveProperty('email');
     before.goOffline();
     const pending = await before.client.save('User', { name: `${p}Made offline` });
