@@ -19,12 +19,12 @@ describe('tabs sharing one replica', () => {
     const a = await openReplicaDb(name, demoSchema, () => undefined);
     const b = await openReplicaDb(name, demoSchema, () => undefined);
     const leads = { a: false, b: false };
-    const tabA = new TabCoordinator(a.db, name, (l) => (leads.a = l), 600);
-    const tabB = new TabCoordinator(b.db, name, (l) => (leads.b = l), 600);
+    const tabA = new TabCoordinator(a.db, name, (l) => (leads.a = l), 1500);
+    const tabB = new TabCoordinator(b.db, name, (l) => (leads.b = l), 1500);
     await tabA.start();
     await tabB.start();
     expect(leads).toEqual({ a: true, b: false });
-    await new Promise((r) => setTimeout(r, 700)); // renewals keep the lease: still one leader after it
+    await new Promise((r) => setTimeout(r, 1700)); // renewals keep the lease: still one leader after it
     expect(leads).toEqual({ a: true, b: false });
     await tabA.close();
     await until(() => leads.b);

@@ -48,7 +48,7 @@ export async function openClient(dbName: string, scopes: ScopeDeclaration[], opt
     pongTimeoutMs: 2000,
     minBackoffMs: 100,
     maxBackoffMs: 1000,
-    leaseMs: 1500,
+    leaseMs: 3000,
     ...options,
   });
   const rejections: Rejection[] = [];
