@@ -1,0 +1,66 @@
+/** Shared types of the replica and the sync protocol. */
+import type { Where } from './where.js';
+
+/** A row as the app sees it: the table's columns, sync columns included. */
+export type Row = {
+  uid: string;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+  version: number;
+} & Record<string, unknown>;
+
+/** A part of a table the app wants in its replica: a where of that table's where-input. */
+export interface Scope {
+  /** Stable name of the scope (stored with each row it holds); defaults to the table and the where. */
+  id: string;
+  table: string;
+  where: Where | null;
+}
+
+/** A local change the server refused or overrode (invariant I2: never dropped silently). */
+export interface Rejection {
+  table: string;
+  uid: string;
+  /** The server's reason (CONFLICT_LOST, ROW_DELETED, PARENT_DELETED, OUT_OF_SCOPE...). */
+  reason: string;
+  field: string | null;
+  message: string | null;
+  /** The row as the server now has it (what the replica holds now), or null if dropped. */
+  serverRow: Row | null;
+}
+
+/** A realtime event, as `<table>Changed` subscriptions deliver it. */
+export interface ChangeEvent {
+  operation: 'READY' | 'UPSERT' | 'DELETE' | 'LEAVE_SCOPE' | 'RESYNC';
+  uid: string | null;
+  version: number | null;
+  cursor: string;
+  row: Row | null;
+}
+
+/** The answer for one scope of a sync. */
+export interface ScopeResult {
+  id: string | null;
+  applied: string[];
+  drops: string[];
+  rejected: { uid: string; reason: string; field: string | null; message: string | null }[];
+  upserts: Row[];
+}
+
+export interface SyncResult {
+  cursor: string;
+  replayed: boolean;
+  [queryField: string]: ScopeResult[] | string | boolean;
+}
+
+/** Errors of local writes, with the same codes as the server's. */
+export class LocalWriteError extends Error {
+  constructor(
+    readonly code: 'ROW_DELETED' | 'PARENT_DELETED' | 'NOT_FOUND' | 'NO_SCOPE',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LocalWriteError';
+  }
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { LiveConnection } from './live-connection.js';
+
+/** A WebSocket whose server is never there: every connection closes at once, as on a refused connect. */
+function refusingSocket(attempts: number[]) {
+  return class {
+    static CONNECTING = 0;
+    static OPEN = 1;
+    static CLOSING = 2;
+    static CLOSED = 3;
+    readyState = 0;
+    protocol = 'graphql-transport-ws';
+    onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | null = null;
+    onerror: ((event: unknown) => void) | null = null;
+    onopen: (() => void) | null = null;
+    onmessage: ((event: unknown) => void) | null = null;
+    constructor() {
+      attempts.push(Date.now());
+      setTimeout(() => {
+        this.readyState = 3;
+        this.onclose?.({ code: 1006, reason: 'refused', wasClean: false });
+      }, 0);
+    }
+    close(): void {
+      this.readyState = 3;
+    }
+    send(): void {}
+  };
+}
+
+const scope = { id: 'g', table: 'Group', where: null };
+
+describe('reconnection', () => {
+  it('should retry with exponential backoff and jitter, and at once when the network comes back', async () => {
+    const attempts: number[] = [];
+    const downs: string[] = [];
+    const connection = new LiveConnection(
+      { url: 'ws://localhost:1/graphql', webSocketImpl: refusingSocket(attempts), keepAliveMs: 0, pongTimeoutMs: 5000, minBackoffMs: 40, maxBackoffMs: 160, random: () => 0.5 },
+      [{ scope, query: 'subscription { groupChanged { operation } }', field: 'groupChanged' }],
+      { onReady: () => undefined, onEvent: () => undefined, onDown: (_s, reason) => downs.push(reason), onError: () => undefined },
+    );
+    connection.start();
+    const deadline = Date.now() + 5000;
+    while (attempts.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    connection.setOnline(false);
+    const gaps = attempts.slice(1, 5).map((t, i) => t - attempts[i]!);
+    // ceilings 40, 80, 160, 160 ms; with random 0.5 the delay is 3/4 of each (30, 60, 120, 120)
+    expect(gaps[0]).toBeGreaterThanOrEqual(29);
+    expect(gaps[1]).toBeGreaterThanOrEqual(59);
+    expect(gaps[2]).toBeGreaterThanOrEqual(119);
+    expect(gaps[3]).toBeGreaterThanOrEqual(119);
+    expect(gaps[3]!).toBeLessThan(gaps[2]! + 100); // capped at maxBackoffMs
+    const offlineAttempts = attempts.length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(attempts.length).toBe(offlineAttempts); // offline: no attempts
+    connection.setOnline(true);
+    expect(attempts.length).toBe(offlineAttempts + 1); // online: at once, backoff reset
+    connection.stop();
+    expect(downs.length).toBeGreaterThanOrEqual(5);
+  });
+});

@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { dbName, gql, openClient, prefix, scopesFor, serverGroup, serverMembership, serverUser, settled, until, type TestClient } from './support.js';
+
+const open: TestClient[] = [];
+async function client(db: string, p: string): Promise<TestClient> {
+  const c = await openClient(db, scopesFor(p));
+  open.push(c);
+  return c;
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.client.close()));
+});
+
+describe('start-up and writes against the real server', () => {
+  it('should subscribe, wait for READY and sync its scopes into IndexedDB at start-up, relation scopes included', async () => {
+    const p = prefix('startup');
+    const ann = await serverUser(`${p}Ann`);
+    const red = await serverGroup(`${p}Red`);
+    const member = await serverMembership(ann, red);
+    await serverUser('someone else');
+    const a = await client(dbName('startup'), p);
+    await settled(a);
+    expect((await a.client.list('User')).map((u) => u.uid)).toEqual([ann]);
+    expect((await a.client.list('UserGroup')).map((m) => m.uid)).toEqual([member]);
+    expect((await a.client.list('Group', { where: { memberships: { some: { userUid: { eq: ann } } } } })).map((g) => g.name)).toEqual([`${p}Red`]);
+  });
+
+  it('should save and delete optimistically offline and flush the outbox on reconnect, taking the server versions', async () => {
+    const p = prefix('outbox');
+    const old = await serverGroup(`${p}Old`);
+    const a = await client(dbName('outbox'), p);
+    await settled(a);
+    a.goOffline();
+    await until('link closed on offline', () => !a.client.state.online);
+    const green = await a.client.save('Group', { name: `${p}Green` });
+    await a.client.delete('Group', old);
+    expect(green.version).toBe(0);
+    expect(a.client.state.pending).toBe(2);
+    const before = await gql<{ groups: unknown[] }>('query($p: String!) { groups(where: {name: {startsWith: $p}}) { uid } }', { p });
+    expect(before.groups).toHaveLength(1); // nothing reached the server while offline
+
+    a.goOnline();
+    await settled(a);
+    const saved = await a.client.get('Group', green.uid);
+    const server = await gql<{ groups: { uid: string; version: number; deletedAt: string | null }[] }>(
+      'query($p: String!) { groups(where: {name: {startsWith: $p}}, includeDeleted: true) { uid version deletedAt } }', { p });
+    const onServer = new Map(server.groups.map((g) => [g.uid, g]));
+    expect(saved?.version).toBe(onServer.get(green.uid)?.version);
+    expect(saved?.version).toBeGreaterThan(0);
+    expect(onServer.get(old)?.deletedAt).not.toBeNull();
+    expect((await a.client.get('Group', old))?.version).toBe(onServer.get(old)?.version);
+  });
+
+  it('should apply live events from other writers, each only when newer than the row held', async () => {
+    const p = prefix('live');
+    const a = await client(dbName('live'), p);
+    await settled(a);
+    const red = await serverGroup(`${p}Red`);
+    await until('the UPSERT event', async () => (await a.client.get('Group', red)) !== undefined);
+    await gql('mutation($uid: String!, $n: String!) { saveGroup(input: {uid: $uid, name: $n}) { uid } }', { uid: red, n: `${p}Ruby` });
+    await gql('mutation($uid: String!, $n: String!) { saveGroup(input: {uid: $uid, name: $n}) { uid } }', { uid: red, n: `${p}Rose` });
+    const server = await gql<{ groups: { version: number }[] }>('query($u: String!) { groups(where: {uid: {eq: $u}}) { version } }', { u: red });
+    await until('the last version', async () => (await a.client.get('Group', red))?.version === server.groups[0]!.version);
+    expect((await a.client.get('Group', red))?.name).toBe(`${p}Rose`);
+    await gql('mutation($uid: String!, $n: String!) { saveGroup(input: {uid: $uid, name: $n}) { uid } }', { uid: red, n: `Elsewhere ${p}` });
+    await until('LEAVE_SCOPE removes the row', async () => (await a.client.get('Group', red)) === undefined);
+  });
+});

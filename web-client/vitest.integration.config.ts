@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Integration tests against a real server (real PostgreSQL, real graphql-transport-ws socket).
+ * TIDEMARK_URL names it (http://localhost:PORT); WebClientIT starts one and runs this suite.
+ */
+export default defineConfig({
+  test: {
+    include: ['test/integration/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    fileParallelism: false,
+  },
+});
