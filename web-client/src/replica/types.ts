@@ -46,6 +46,8 @@ export interface ScopeResult {
   drops: string[];
   rejected: { uid: string; reason: string; field: string | null; message: string | null }[];
   upserts: Row[];
+  /** Only for a scope sent as a held digest: the buckets whose rows upserts lists in full. */
+  refreshedBuckets?: number[] | null;
 }
 
 export interface SyncResult {

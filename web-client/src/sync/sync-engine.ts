@@ -39,6 +39,7 @@ export class SyncEngine {
     options: LiveOptions,
     private readonly hooks: EngineHooks,
     networkOnline: boolean,
+    private readonly digestFrom?: number,
   ) {
     const subscriptions = replica.scopes.map((scope) => {
       const table = replica.schema.table(scope.table);
@@ -107,7 +108,7 @@ export class SyncEngine {
   }
 
   private async syncOnce(): Promise<void> {
-    const plan = await buildSyncPlan(this.replica);
+    const plan = await buildSyncPlan(this.replica, undefined, this.digestFrom);
     if (this.retry && sameSent(this.retry.sent, plan.sent)) {
       plan.syncId = this.retry.syncId; // the same changes after a lost answer: replayed, not applied twice (I4)
       plan.input.syncId = plan.syncId;

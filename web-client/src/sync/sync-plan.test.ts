@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openReplica, seed, serverRow, uid } from '../test-support/replica-fixture.js';
 import type { Row, SyncResult } from '../replica/types.js';
+import { HeldDigest, bucketsFor } from './held-digest.js';
 import { applyEvent, applySyncResult, buildSyncPlan } from './sync-plan.js';
 
 const red = serverRow({ uid: uid(3), version: 12, name: 'Red' });
@@ -35,6 +36,47 @@ describe('sync plans', () => {
     const plan = await buildSyncPlan(replica);
     const scopes = plan.input.groups as { id: string; changes: unknown[] }[];
     expect(scopes.map((s) => [s.id, s.changes.length])).toEqual([['Group:all', 1], ['reds', 0]]);
+  });
+});
+
+describe('held digests', () => {
+  it('should send a scope of many rows as a digest of its live unchanged rows, pending rows as changes', async () => {
+    const replica = await openReplica([groups]);
+    const gone = serverRow({ uid: uid(5), version: 14, name: 'Gone', deletedAt: '2026-01-01T00:00:00Z' });
+    await seed(replica, 'Group', red, blue, gone);
+    await replica.save('Group', { uid: blue.uid, name: 'Navy' });
+    const plan = await buildSyncPlan(replica, 'sync-d', 2);
+    const scope = (plan.input.groups as { held?: string[]; heldDigest?: string; changes: { uid: string }[] }[])[0]!;
+    expect(scope.held).toBeUndefined();
+    const expected = new HeldDigest(bucketsFor(1));
+    expected.add(red.uid, 12); // the tombstone and the pending row are left out
+    expect(scope.heldDigest).toBe(expected.encode());
+    expect(scope.changes.map((c) => c.uid)).toEqual([blue.uid]);
+    expect(plan.digests.get('Group:all')?.uids.sort()).toEqual([red.uid, gone.uid].sort());
+  });
+
+  it('should replace the rows of each refreshed bucket with the upserts and leave other buckets alone', async () => {
+    const replica = await openReplica([groups]);
+    const rows = Array.from({ length: 8 }, (_, i) => serverRow({ uid: uid(10 + i), version: 20 + i, name: `G${i}` }));
+    await seed(replica, 'Group', ...rows);
+    const plan = await buildSyncPlan(replica, 'sync-r', 1);
+    const digest = plan.digests.get('Group:all')!.digest;
+    const kept = digest.bucket(rows[0]!.uid); // refreshed, and its row was changed on the server
+    const emptied = digest.bucket(rows.find((r) => digest.bucket(r.uid) !== kept)!.uid); // refreshed, nothing sent
+    const renamed = { ...rows[0]!, version: 99, name: 'Renamed' };
+    const answer = result([renamed]);
+    (answer.groups as { refreshedBuckets: number[] }[])[0]!.refreshedBuckets = [kept, emptied];
+    await applySyncResult(replica, plan, answer);
+    let dropped = 0;
+    for (const row of rows) {
+      const stored = await replica.get('Group', row.uid);
+      const bucket = digest.bucket(row.uid);
+      if (row.uid === renamed.uid) expect(stored).toMatchObject({ name: 'Renamed', version: 99 });
+      else if (bucket === kept || bucket === emptied) dropped += stored === undefined ? 1 : 0;
+      else expect(stored).toMatchObject({ version: row.version }); // buckets in step are left alone
+    }
+    expect(dropped).toBe(rows.filter((r) => r.uid !== renamed.uid && [kept, emptied].includes(digest.bucket(r.uid))).length);
+    expect(dropped).toBeGreaterThan(0);
   });
 });
 

@@ -6,6 +6,10 @@ import { META, OUTBOX, SCOPES_INDEX, outboxKey, type OutboxEntry, type StoredRow
 import type { Replica, Tx } from '../replica/replica.js';
 import type { ChangeEvent, Rejection, Row, Scope, ScopeResult, SyncResult } from '../replica/types.js';
 import type { TableSchema } from '../schema/sync-schema.js';
+import { HeldDigest, bucketsFor } from './held-digest.js';
+
+/** Scopes holding at least this many unchanged rows send them as a digest (bucket checksums). */
+export const DIGEST_FROM = 1000;
 
 export interface SyncPlan {
   syncId: string;
@@ -13,19 +17,32 @@ export interface SyncPlan {
   tables: TableSchema[];
   /** The revision of each outbox entry sent, to tell an answered change from one edited meanwhile. */
   sent: Map<string, number>;
+  /** Scopes sent as a digest: its buckets, and the uids the scope held then (tombstones too). */
+  digests: Map<string, { digest: HeldDigest; uids: string[] }>;
 }
 
-export async function buildSyncPlan(replica: Replica, syncId: string = crypto.randomUUID()): Promise<SyncPlan> {
+export async function buildSyncPlan(replica: Replica, syncId: string = crypto.randomUUID(), digestFrom = DIGEST_FROM): Promise<SyncPlan> {
   const tx = replica.transaction('readonly');
   const outbox = (await tx.objectStore(OUTBOX).index('seq').getAll()) as OutboxEntry[];
   const pending = new Set(outbox.map((e) => e.key));
   const tables = replica.schema.tables.filter((t) => replica.scopesOf(t.name).length > 0);
-  const scopes = new Map<string, { id: string; where: unknown; held: string[]; changes: Record<string, unknown>[] }>();
+  type ScopeInput = { id: string; where: unknown; held?: string[]; heldDigest?: string; changes: Record<string, unknown>[] };
+  const scopes = new Map<string, ScopeInput>();
+  const digests = new Map<string, { digest: HeldDigest; uids: string[] }>();
   for (const table of tables) {
     for (const scope of replica.scopesOf(table.name)) {
       const rows = (await tx.objectStore(table.name).index(SCOPES_INDEX).getAll(scope.id)) as StoredRow[];
-      const held = rows.filter((r) => r.version > 0 && !pending.has(outboxKey(table.name, r.uid))).map((r) => `${r.uid}:${r.version}`);
-      scopes.set(scope.id, { id: scope.id, where: scope.where, held, changes: [] });
+      const unchanged = rows.filter((r) => r.version > 0 && !pending.has(outboxKey(table.name, r.uid)));
+      if (unchanged.length >= digestFrom) {
+        // A digest covers live rows only; the server answers every row of each bucket that differs.
+        const live = unchanged.filter((r) => r.deletedAt == null);
+        const digest = new HeldDigest(bucketsFor(live.length));
+        for (const r of live) digest.add(r.uid, r.version);
+        digests.set(scope.id, { digest, uids: unchanged.map((r) => r.uid) });
+        scopes.set(scope.id, { id: scope.id, where: scope.where, heldDigest: digest.encode(), changes: [] });
+      } else {
+        scopes.set(scope.id, { id: scope.id, where: scope.where, held: unchanged.map((r) => `${r.uid}:${r.version}`), changes: [] });
+      }
     }
   }
   const sent = new Map<string, number>();
@@ -42,7 +59,7 @@ export async function buildSyncPlan(replica: Replica, syncId: string = crypto.ra
   }
   const input: Record<string, unknown> = { syncId, cutoff: ((await tx.objectStore(META).get('cursor')) as { value: string } | undefined)?.value ?? null };
   for (const table of tables) input[table.queryField] = replica.scopesOf(table.name).map((s) => scopes.get(s.id));
-  return { syncId, input, tables, sent };
+  return { syncId, input, tables, sent, digests };
 }
 
 function change(replica: Replica, table: TableSchema, row: StoredRow, entry: OutboxEntry): Record<string, unknown> {
@@ -60,6 +77,17 @@ export async function applySyncResult(replica: Replica, plan: SyncPlan, result: 
     for (const table of plan.tables) {
       for (const scope of (result[table.queryField] as ScopeResult[] | undefined) ?? []) {
         const scopeId = scope.id ?? '';
+        const digest = plan.digests.get(scopeId);
+        if (digest && scope.refreshedBuckets) {
+          // Every row the client may keep of a refreshed bucket is in upserts: the others leave the scope.
+          const refreshed = new Set(scope.refreshedBuckets);
+          const upserted = new Set(scope.upserts.map((r) => r.uid));
+          for (const uid of digest.uids) {
+            if (refreshed.has(digest.digest.bucket(uid)) && !upserted.has(uid) && (await dropFromScope(tx, table, scopeId, uid, plan.sent))) {
+              touched.add(table.name);
+            }
+          }
+        }
         for (const row of scope.upserts) if (await storeServerRow(tx, table, scopeId, row, plan.sent)) touched.add(table.name);
         for (const uid of scope.drops) if (await dropFromScope(tx, table, scopeId, uid, plan.sent)) touched.add(table.name);
         for (const r of scope.rejected) {

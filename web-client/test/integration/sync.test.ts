@@ -65,4 +65,47 @@ describe('start-up and writes against the real server', () => {
     await gql('mutation($uid: String!, $n: String!) { saveGroup(input: {uid: $uid, name: $n}) { uid } }', { uid: red, n: `Elsewhere ${p}` });
     await until('LEAVE_SCOPE removes the row', async () => (await a.client.get('Group', red)) === undefined);
   });
+
+  it('should sync a large scope as a held digest and end with exactly the server\'s rows after missed changes', async () => {
+    const p = prefix('digest');
+    const groups: string[] = [];
+    for (let i = 0; i < 12; i++) groups.push(await serverGroup(`${p}G${i}`));
+    const ann = await serverUser(`${p}Ann`);
+    const member = await serverMembership(ann, groups[2]!);
+    const bodies: string[] = [];
+    const c = await openClient(dbName('digest'), scopesFor(p), {
+      heldDigestFrom: 1,
+      fetch: (url, init) => {
+        bodies.push(init.body);
+        return fetch(url, init);
+      },
+    });
+    open.push(c);
+    await settled(c);
+    expect((await c.client.list('Group')).length).toBe(12);
+
+    c.goOffline();
+    await until('link closed on offline', () => !c.client.state.online);
+    // Missed while offline: a rename, a delete (cascading to the membership), a new row, a row leaving the scope.
+    await gql('mutation($uid: String!, $n: String!) { saveGroup(input: {uid: $uid, name: $n}) { uid } }', { uid: groups[0], n: `${p}Renamed` });
+    await gql('mutation($uid: String!) { deleteGroup(uid: $uid) { uid } }', { uid: groups[2] });
+    const added = await serverGroup(`${p}New`);
+    await gql('mutation($uid: String!, $n: String!) { saveGroup(input: {uid: $uid, name: $n}) { uid } }', { uid: groups[3], n: 'elsewhere' });
+    bodies.length = 0;
+    c.goOnline();
+    await until('a sync after reconnecting', () => bodies.some((b) => b.includes('mutation Sync')));
+    await settled(c);
+
+    const sync = bodies.find((b) => b.includes('mutation Sync'))!;
+    expect(sync).toContain('"heldDigest"');
+    expect(sync).not.toContain('"held"');
+    const server = await gql<{ groups: { uid: string; name: string; version: number }[] }>(
+      'query($p: String!) { groups(where: {name: {startsWith: $p}}) { uid name version } }', { p });
+    const local = await c.client.list('Group');
+    expect(local.map((g) => [g.uid, g.name, g.version]).sort()).toEqual(server.groups.map((g) => [g.uid, g.name, g.version]).sort());
+    expect(local.some((g) => g.uid === added)).toBe(true);
+    expect(await c.client.get('Group', groups[3]!)).toBeUndefined(); // left the scope
+    const membership = await c.client.get('UserGroup', member);
+    expect(membership === undefined || membership.deletedAt !== null).toBe(true); // no live membership of a deleted group
+  });
 });
