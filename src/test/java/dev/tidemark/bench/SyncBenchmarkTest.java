@@ -95,13 +95,8 @@ class SyncBenchmarkTest {
 
             resetPeaks();
             long start = System.nanoTime();
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/graphql"))
-                    .header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = post(body);
             long syncNanos = System.nanoTime() - start;
-            if (response.statusCode() != 200 || response.body().contains("\"errors\"")) {
-                throw new IllegalStateException("sync failed: " + response.body().substring(0, Math.min(500, response.body().length())));
-            }
             long heap = peaks();
             long selectNanos = select(tag);
             long readFloor = graphqlRead(upsertUids(response.body()));
@@ -206,14 +201,19 @@ class SyncBenchmarkTest {
         String body = "{\"query\":\"query($w: UserWhere) { users(where: $w, includeDeleted: true) { uid name email createdAt "
                 + "updatedAt deletedAt version } }\",\"variables\":{\"w\":" + where + "}}";
         long start = System.nanoTime();
+        post(body);
+        return System.nanoTime() - start;
+    }
+
+    /** Posts a GraphQL request; fails on an HTTP error or a GraphQL error. */
+    HttpResponse<String> post(String body) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/graphql"))
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        long nanos = System.nanoTime() - start;
         if (response.statusCode() != 200 || response.body().contains("\"errors\"")) {
-            throw new IllegalStateException("query failed: " + response.body().substring(0, Math.min(500, response.body().length())));
+            throw new IllegalStateException("request failed: " + response.body().substring(0, Math.min(500, response.body().length())));
         }
-        return nanos;
+        return response;
     }
 
     /**
