@@ -1,8 +1,10 @@
 package dev.tidemark.sync.realtime;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,7 @@ import graphql.language.VariableDefinition;
 import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
 import io.quarkus.arc.Arc;
+import io.quarkus.arc.InjectableContext;
 import io.quarkus.arc.ManagedContext;
 import io.smallrye.graphql.execution.ExecutionResponse;
 import io.smallrye.graphql.execution.ExecutionService;
@@ -118,10 +121,19 @@ public class EventRenderer {
         if (activated) {
             requestContext.activate();
         }
+        InjectableContext.ContextState state = requestContext.getState();
+        // What SmallRye's Quarkus handler passes: run data fetchers in place (this is a worker
+        // thread), in this request context (they re-activate it and deactivate it when done).
+        Map<String, Object> metadata = new HashMap<>();
+        metadata.put("runBlocking", Boolean.TRUE);
+        metadata.put("state", state);
         try {
-            executionService().executeSync(request, writer::accept);
+            executionService().executeSync(request, metadata, writer::accept);
         } finally {
             if (activated) {
+                if (!requestContext.isActive()) {
+                    requestContext.activate(state);
+                }
                 requestContext.terminate();
             }
         }

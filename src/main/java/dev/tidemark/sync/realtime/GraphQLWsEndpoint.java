@@ -21,7 +21,6 @@ import org.reactivestreams.Subscription;
 import dev.tidemark.sync.config.TidemarkConfig;
 import graphql.ExecutionResult;
 import io.smallrye.graphql.execution.ExecutionResponse;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -198,7 +197,12 @@ public class GraphQLWsEndpoint {
             connection.close(4409, "Subscriber for " + id + " already exists");
             return;
         }
-        Infrastructure.getDefaultWorkerPool().execute(() -> execute(connection, id, payload, operation));
+        // On a Vert.x worker of this connection's context: SmallRye's blocking data fetchers (queries
+        // and mutations sent over the socket) expect a Vert.x context, as under its own handler.
+        vertx.executeBlocking(() -> {
+            execute(connection, id, payload, operation);
+            return null;
+        }, false);
     }
 
     private void complete(ClientConnection connection, JsonObject message) {

@@ -1,12 +1,16 @@
 package dev.tidemark.sync.realtime;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -65,6 +69,12 @@ public class SubscriptionHub {
     private final Map<ScopeGroup.Key, ScopeGroup> groups = new ConcurrentHashMap<>();
     private final ScopeIndex index = new ScopeIndex();
     private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
+    /** Serialises and writes the decided events, in batch order, while the tailer reads the next batch. */
+    private final ExecutorService delivery = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "tidemark-realtime-delivery");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile boolean closing;
     private volatile Supplier<String> cursor = () -> null;
 
@@ -170,30 +180,52 @@ public class SubscriptionHub {
     }
 
     /**
-     * Delivers one batch: each group it may concern is evaluated once; each of its events is
-     * serialised once per selection set (shared across groups) and written to every member.
+     * Delivers one batch: each group it may concern is evaluated once, here on the tailer thread in
+     * the batch's snapshot; then, on the delivery thread, each of its events is serialised once per
+     * selection set (shared across groups) and written to every member. The tailer goes on reading
+     * while the previous batch is written; one delivery thread keeps every subscription's order.
      */
     void deliver(ChangeBatch batch) {
-        Map<Rendered, String> rendered = new HashMap<>();
+        List<Decided> decided = new ArrayList<>();
         for (ScopeGroup group : index.candidates(batch)) {
             if (group.subscribers.isEmpty() || !group.concerns(batch)) {
                 continue;
             }
             List<ChangeEvent<?>> events = ScopeEvaluator.events(group, batch);
-            for (ChangeEvent<?> event : events) {
-                for (Subscriber subscriber : group.subscribers) {
-                    send(subscriber, event, rendered);
-                }
+            if (!events.isEmpty()) {
+                decided.add(new Decided(group, events));
             }
+        }
+        if (!decided.isEmpty()) {
+            delivery.execute(() -> write(decided));
         }
     }
 
     /** A change too large to send row by row (a bulk import): every subscription is told to sync its scope. */
     void resyncAll(String cursor) {
-        ChangeEvent<?> resync = ChangeEvent.signal(ChangeOperation.RESYNC, cursor);
+        List<Decided> decided = new ArrayList<>();
+        List<ChangeEvent<?>> resync = List.of(ChangeEvent.signal(ChangeOperation.RESYNC, cursor));
+        groups.values().forEach(group -> decided.add(new Decided(group, resync)));
+        delivery.execute(() -> write(decided));
+    }
+
+    /** The events one group gets from one batch. */
+    private record Decided(ScopeGroup group, List<ChangeEvent<?>> events) {
+    }
+
+    private void write(List<Decided> decided) {
         Map<Rendered, String> rendered = new HashMap<>();
-        for (ScopeGroup group : groups.values()) {
-            group.subscribers.forEach(subscriber -> send(subscriber, resync, rendered));
+        for (Decided d : decided) {
+            for (ChangeEvent<?> event : d.events()) {
+                for (Subscriber subscriber : d.group().subscribers) {
+                    try {
+                        send(subscriber, event, rendered);
+                    } catch (RuntimeException e) {
+                        LOG.errorf(e, "Could not deliver a %s event of %s to subscription %s", event.operation,
+                                d.group().table().tableName(), subscriber.id);
+                    }
+                }
+            }
         }
     }
 
@@ -227,6 +259,11 @@ public class SubscriptionHub {
 
     boolean isClosing() {
         return closing;
+    }
+
+    @PreDestroy
+    void stopDelivery() {
+        delivery.shutdown();
     }
 
     /** Number of distinct scopes (groups) and of subscriptions, for logs and tests. */
