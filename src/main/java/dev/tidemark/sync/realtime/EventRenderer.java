@@ -108,7 +108,7 @@ public class EventRenderer {
                         .append(variables.get(definition.getName()));
             }
         }
-        return key.toString();
+        return key.toString().intern(); // one instance per selection: the hub's cache compares keys by identity first
     }
 
     /**

@@ -187,11 +187,12 @@ public class SubscriptionHub {
      */
     void deliver(ChangeBatch batch) {
         List<Decided> decided = new ArrayList<>();
-        for (ScopeGroup group : index.candidates(batch)) {
+        for (Map.Entry<ScopeGroup, List<ChangedRow>> candidate : index.candidates(batch).entrySet()) {
+            ScopeGroup group = candidate.getKey();
             if (group.subscribers.isEmpty() || !group.concerns(batch)) {
                 continue;
             }
-            List<ChangeEvent<?>> events = ScopeEvaluator.events(group, batch);
+            List<ChangeEvent<?>> events = ScopeEvaluator.events(group, batch, candidate.getValue());
             if (!events.isEmpty()) {
                 decided.add(new Decided(group, events));
             }
