@@ -238,7 +238,13 @@ public class SubscriptionHub {
         Rendered key = new Rendered(subscriber.renderKey, event.operation, event.uid, event.version, event.cursor);
         String payload = cache.get(key);
         if (payload == null) {
-            payload = renderer.render(subscriber, event);
+            try {
+                payload = renderer.render(subscriber, event);
+            } catch (RuntimeException e) {
+                // once per selection and event, not once per subscriber: they all get the error
+                LOG.errorf(e, "Could not serialise a %s event for subscription %s", event.operation, subscriber.id);
+                payload = "{\"errors\":" + GraphQLWsEndpoint.serverError() + "}";
+            }
             cache.put(key, payload);
         }
         if (!subscriber.next(payload)) {
