@@ -155,12 +155,36 @@ class RealtimeBenchmark {
                 latencies[measured++] = Math.max(0, recorder.arrivals[i] - committed[w]);
             }
         }
+        if (Boolean.getBoolean("bench.timeline")) {
+            timeline(recorder, committed, perSecond);
+        }
         long[] sorted = Arrays.copyOf(latencies, measured);
         Arrays.sort(sorted);
         System.out.printf("%nBENCH %s%n  subscriptions=%d writes/s=%d measured=%ds deliveries=%d (%.0f/s)%n"
                 + "  latency commit->delivery ms: p50=%.1f p99=%.1f max=%.1f%n  heap per idle subscription: %d bytes (server+client, one JVM)%n",
                 title, subscriptions, perSecond, seconds, measured, measured / (double) seconds,
                 pct(sorted, 0.50), pct(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6, heapPerSubscription);
+    }
+
+    /** With -Dbench.timeline=true: p50/p99/max latency of the deliveries of each second of writes (warm-up included), to see when the tail happens. */
+    private static void timeline(Recorder recorder, long[] committed, int perSecond) {
+        int n = Math.min(recorder.count.get(), recorder.arrivals.length);
+        int seconds = committed.length / perSecond;
+        List<List<Long>> bySecond = new ArrayList<>();
+        for (int i = 0; i < seconds; i++) {
+            bySecond.add(new ArrayList<>());
+        }
+        for (int i = 0; i < n; i++) {
+            int w = recorder.writes[i];
+            if (w < committed.length && committed[w] != 0) {
+                bySecond.get(Math.min(seconds - 1, w / perSecond)).add(recorder.arrivals[i] - committed[w]);
+            }
+        }
+        for (int i = 0; i < seconds; i++) {
+            long[] sorted = bySecond.get(i).stream().mapToLong(Long::longValue).sorted().toArray();
+            System.out.printf("  second %2d%s: deliveries=%d p50=%.1f p99=%.1f max=%.1f ms%n", i, i * perSecond < recorder.start ? " (warm-up)" : "",
+                    sorted.length, pct(sorted, 0.5), pct(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
+        }
     }
 
     /** Top of the live-object class histogram (what an idle subscription costs), via the DiagnosticCommand MBean. */

@@ -9,11 +9,14 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.UUID;
 
+import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.tidemark.support.Db;
 import dev.tidemark.support.Demo;
 import dev.tidemark.support.GraphQL;
 import dev.tidemark.support.GraphQLWs;
@@ -32,6 +35,9 @@ class SubscriptionTest {
 
     @TestHTTPResource("/graphql")
     URI graphql;
+
+    @Inject
+    Db db;
 
     @Test
     void shouldDeliverUpsertsAndDeletesInScopeAndNothingOutsideIt() {
@@ -198,6 +204,42 @@ class SubscriptionTest {
             assertEquals("RESYNC", resync.getString("operation"));
             assertTrue(resync.isNull("uid"));
         }
+    }
+
+    @Test
+    void shouldGiveEachIndexedScopeExactlyItsRowsOfAMultiRowTransaction() {
+        String a = "Multi-" + Demo.uid();
+        String b = "Other-" + Demo.uid();
+        String moved = Demo.user(a + " zero", null);
+        String query = "subscription($p: String!) { userChanged(where: {name: {startsWith: $p}}) { operation uid } }";
+        try (GraphQLWs ws = GraphQLWs.connect(graphql)) {
+            String inA = ws.subscribeReady(query, "p", a);
+            String inB = ws.subscribeReady(query, "p", b);
+            String inAx = ws.subscribeReady(query, "p", a + " x");
+            UUID a1 = UUID.randomUUID();
+            UUID b1 = UUID.randomUUID();
+            UUID ax = UUID.randomUUID();
+            // one statement, one transaction, one batch: three inserts and a rename from scope A to scope B
+            db.update("with added as (insert into app_user (uid, created_at, updated_at, name) values"
+                    + " (?, now(), now(), ?), (?, now(), now(), ?), (?, now(), now(), ?) returning uid)"
+                    + " update app_user set name = ?, updated_at = now() where uid = ?",
+                    a1, a + " one", b1, b + " one", ax, a + " x two", b + " moved", UUID.fromString(moved));
+            assertEquals(Set.of("UPSERT " + a1, "UPSERT " + ax, "LEAVE_SCOPE " + moved), events(ws, inA, 3));
+            assertEquals(Set.of("UPSERT " + b1, "UPSERT " + moved), events(ws, inB, 2));
+            assertEquals(Set.of("UPSERT " + ax), events(ws, inAx, 1));
+            ws.expectNothing(inA, QUIET);
+            ws.expectNothing(inB, Duration.ZERO);
+            ws.expectNothing(inAx, Duration.ZERO);
+        }
+    }
+
+    private static Set<String> events(GraphQLWs ws, String id, int count) {
+        Set<String> events = new HashSet<>();
+        for (int i = 0; i < count; i++) {
+            JsonObject event = ws.event(id);
+            events.add(event.getString("operation") + " " + event.getString("uid"));
+        }
+        return events;
     }
 
     static void saveUser(String uid, String name) {

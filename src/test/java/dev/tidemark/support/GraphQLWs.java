@@ -51,12 +51,33 @@ public final class GraphQLWs implements AutoCloseable {
 
     /** Opens the socket without the init handshake. */
     public static GraphQLWs open(URI graphqlHttpUri) {
+        return open(graphqlHttpUri, "graphql-transport-ws");
+    }
+
+    /** Opens the socket asking for {@code subprotocol} (e.g. the legacy {@code graphql-ws}), without the init handshake. */
+    public static GraphQLWs open(URI graphqlHttpUri, String subprotocol) {
         GraphQLWs client = new GraphQLWs();
         URI ws = URI.create(graphqlHttpUri.toString().replaceFirst("^http", "ws"));
         client.socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .subprotocols("graphql-transport-ws")
+                .subprotocols(subprotocol)
                 .buildAsync(ws, client.new Listener()).join();
         return client;
+    }
+
+    /** The subprotocol the server chose. */
+    public String subprotocol() {
+        return socket.getSubprotocol();
+    }
+
+    /** Sends a message of {@code type} with operation {@code id} and a {@code {query, variables}} payload (e.g. the legacy {@code start}). */
+    public void send(String type, String id, String document, Object... variables) {
+        byId.computeIfAbsent(id, k -> new LinkedBlockingQueue<>());
+        send(Json.createObjectBuilder()
+                .add("id", id).add("type", type)
+                .add("payload", Json.createObjectBuilder()
+                        .add("query", document)
+                        .add("variables", GraphQL.toJson(GraphQL.vars(variables))))
+                .build().toString());
     }
 
     /** Sends a subscribe message and returns its operation id. Variables are name/value pairs. */

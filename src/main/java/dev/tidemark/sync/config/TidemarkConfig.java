@@ -84,6 +84,10 @@ public interface TidemarkConfig {
         @WithDefault("10000")
         int subscriberBuffer();
 
+        /** How long a new WebSocket connection may wait before sending {@code connection_init}; then it is closed with 4408. */
+        @WithDefault("3s")
+        Duration connectionInitTimeout();
+
         /**
          * Most change-log entries the tailer loads at once, so memory stays bounded. Transactions are
          * read whole, oldest first, up to it; a single transaction larger than it (a bulk import) is

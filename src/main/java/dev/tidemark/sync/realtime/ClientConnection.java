@@ -1,56 +1,106 @@
 package dev.tidemark.sync.realtime;
 
-import java.lang.reflect.Field;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
 
 import org.jboss.logging.Logger;
 
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.http.ServerWebSocket;
 
 /**
- * One client WebSocket connection, as seen by the subscriptions made over it: how many it holds
- * (for {@code tidemark.realtime.max-subscriptions-per-connection}) and how to close it with a code.
+ * One client WebSocket connection speaking {@code graphql-transport-ws} (or the legacy
+ * {@code graphql-ws}): its handshake state, its operations by id, how many subscriptions it holds
+ * (for {@code tidemark.realtime.max-subscriptions-per-connection}), and the frames written to it.
  */
 final class ClientConnection {
 
     private static final Logger LOG = Logger.getLogger(ClientConnection.class);
 
-    final HttpConnection http;
+    /** One operation id of this connection, from its subscribe message until it completes. */
+    static final class Operation {
+        /** Set by a client {@code complete} (or the connection closing) while the subscribe may still be executing. */
+        volatile boolean cancelled;
+        /** Set once the subscriber joined its group. */
+        volatile Subscriber subscriber;
+        /** The stream of a subscription field not served by the hub, forwarded as SmallRye would. */
+        volatile org.reactivestreams.Subscription upstream;
+    }
+
+    final ServerWebSocket socket;
+    /** True for the legacy {@code graphql-ws} subprotocol (subscriptions-transport-ws), false for {@code graphql-transport-ws}. */
+    final boolean legacy;
     final AtomicInteger subscriptions = new AtomicInteger();
+    final AtomicBoolean initReceived = new AtomicBoolean();
+    volatile boolean acknowledged;
+    final Map<String, Operation> operations = new ConcurrentHashMap<>();
+    private final int bufferLimit;
+    long initTimer = -1;
 
-    ClientConnection(HttpConnection http) {
-        this.http = http;
+    ClientConnection(ServerWebSocket socket, boolean legacy, int bufferLimit) {
+        this.socket = socket;
+        this.legacy = legacy;
+        this.bufferLimit = bufferLimit;
     }
 
-    /**
-     * Closes the WebSocket with {@code code}. SmallRye GraphQL owns the {@code ServerWebSocket} and
-     * does not expose it, so it is read from the Vert.x HTTP/1.1 connection it was upgraded from
-     * (the {@code webSocket} field of Vert.x 4's {@code Http1xConnectionBase}); if that ever
-     * changes, the connection is closed without a code and clients still reconnect.
-     */
-    void close(int code, String reason) {
-        WebSocketBase socket = webSocket();
-        if (socket != null) {
-            socket.close((short) code, reason);
-        } else {
-            LOG.debugf("No WebSocket found on %s; closing the connection without a close code", http.getClass().getName());
-            http.close();
-        }
+    int bufferLimit() {
+        return bufferLimit;
     }
 
-    private WebSocketBase webSocket() {
-        for (Class<?> type = http.getClass(); type != null; type = type.getSuperclass()) {
+    /** The start of every data frame of operation {@code id}; the payload and a closing brace follow. */
+    String nextPrefix(String id) {
+        return "{\"id\":" + Json.createValue(id) + ",\"type\":\"" + (legacy ? "data" : "next") + "\",\"payload\":";
+    }
+
+    void send(String text) {
+        if (!socket.isClosed()) {
             try {
-                Field field = type.getDeclaredField("webSocket");
-                field.setAccessible(true);
-                return field.get(http) instanceof WebSocketBase socket ? socket : null;
-            } catch (NoSuchFieldException e) {
-                // look in the superclass
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return null;
+                socket.writeTextMessage(text);
+            } catch (IllegalStateException e) {
+                LOG.debugf("Socket closed while writing: %s", e.getMessage());
             }
         }
-        return null;
+    }
+
+    /** Writes a frame and counts it in {@code pending} until the socket has flushed it. */
+    void write(String text, AtomicInteger pending) {
+        if (socket.isClosed()) {
+            pending.decrementAndGet();
+            return;
+        }
+        try {
+            socket.writeTextMessage(text, done -> pending.decrementAndGet());
+        } catch (IllegalStateException e) {
+            pending.decrementAndGet();
+        }
+    }
+
+    void sendNext(String id, String payload) {
+        send(nextPrefix(id) + payload + "}");
+    }
+
+    /** An {@code error} message for one operation: the GraphQL errors (the legacy protocol carries the first only). */
+    void sendError(String id, JsonArray errors) {
+        Object payload = legacy && !errors.isEmpty() ? errors.get(0) : errors;
+        send("{\"id\":" + Json.createValue(id) + ",\"type\":\"error\",\"payload\":" + payload + "}");
+    }
+
+    void sendComplete(String id) {
+        send("{\"id\":" + Json.createValue(id) + ",\"type\":\"complete\"}");
+    }
+
+    void close(int code, String reason) {
+        if (!socket.isClosed()) {
+            socket.close((short) code, reason);
+        }
+    }
+
+    /** Drops operation {@code id} if it is still the one of {@code subscriber}. */
+    void forget(String id, Subscriber subscriber) {
+        operations.computeIfPresent(id, (k, op) -> op.subscriber == subscriber ? null : op);
     }
 }

@@ -1,6 +1,7 @@
 package dev.tidemark.sync.realtime;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,10 +56,25 @@ final class ScopeEvaluator {
         return events;
     }
 
+    /**
+     * The events of a group whose candidate rows are known ({@link ScopeIndex}): {@code rows} of its
+     * table, in batch order; null means every row of the batch.
+     */
+    static List<ChangeEvent<?>> events(ScopeGroup group, ChangeBatch batch, Collection<ChangedRow> rows) {
+        if (rows == null || !group.parents.isEmpty() || !group.children.isEmpty()) {
+            return events(group, batch);
+        }
+        return ownRowsOnly(group, batch, rows);
+    }
+
     /** The common case, kept free of allocations when nothing matches: no relation in the where. */
     private static List<ChangeEvent<?>> ownRowsOnly(ScopeGroup group, ChangeBatch batch) {
+        return ownRowsOnly(group, batch, batch.rowsOf(group.table().tableName()).values());
+    }
+
+    private static List<ChangeEvent<?>> ownRowsOnly(ScopeGroup group, ChangeBatch batch, Collection<ChangedRow> rows) {
         List<ChangeEvent<?>> events = null;
-        for (ChangedRow row : batch.rowsOf(group.table().tableName()).values()) {
+        for (ChangedRow row : rows) {
             ChangeEvent<?> event = decide(group, batch, new Candidate(row.before(), row.now(), row.position(), true));
             if (event != null) {
                 events = events == null ? new ArrayList<>(2) : events;

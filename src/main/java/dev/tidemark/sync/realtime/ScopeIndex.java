@@ -1,7 +1,8 @@
 package dev.tidemark.sync.realtime;
 
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -50,44 +51,54 @@ final class ScopeIndex {
         }
     }
 
-    /** Every group whose scope may hold a row of the batch, before or after it. */
-    Set<ScopeGroup> candidates(ChangeBatch batch) {
-        Set<ScopeGroup> result = Collections.newSetFromMap(new IdentityHashMap<>());
-        result.addAll(scanned);
+    /**
+     * Every group whose scope may hold a row of the batch, before or after it, with the rows of its
+     * table that may concern it: for an indexed group only the rows whose indexed column (old or new)
+     * has its value or prefix, in batch order, so a large batch costs rows × matching groups, not
+     * rows × every candidate group; for any other group {@code null}, meaning every row.
+     */
+    Map<ScopeGroup, List<ChangedRow>> candidates(ChangeBatch batch) {
+        Map<ScopeGroup, List<ChangedRow>> result = new IdentityHashMap<>();
+        scanned.forEach(group -> result.put(group, null));
         byValue.forEach((key, values) -> {
             int split = key.indexOf('#');
             String table = key.substring(0, split);
             String field = key.substring(split + 1, key.length() - 3);
             boolean prefix = key.endsWith("#sw");
             for (ChangedRow row : batch.rowsOf(table).values()) {
-                collect(values, row.now(), field, prefix, result);
+                collect(values, row, row.now(), field, prefix, result);
                 if (row.before() != null) {
-                    collect(values, row.before(), field, prefix, result);
+                    collect(values, row, row.before(), field, prefix, result);
                 }
             }
         });
         return result;
     }
 
-    private static void collect(Map<String, Set<ScopeGroup>> values, RowImage image, String field, boolean prefix,
-            Set<ScopeGroup> result) {
+    private static void collect(Map<String, Set<ScopeGroup>> values, ChangedRow row, RowImage image, String field,
+            boolean prefix, Map<ScopeGroup, List<ChangedRow>> result) {
         Object value = image.get(field);
         if (value == null) {
             return;
         }
         String text = value.toString();
         if (!prefix) {
-            addAll(values.get(text), result);
+            addAll(values.get(text), row, result);
             return;
         }
         for (int length = 0; length <= text.length(); length++) {
-            addAll(values.get(text.substring(0, length)), result);
+            addAll(values.get(text.substring(0, length)), row, result);
         }
     }
 
-    private static void addAll(Set<ScopeGroup> groups, Set<ScopeGroup> result) {
+    private static void addAll(Set<ScopeGroup> groups, ChangedRow row, Map<ScopeGroup, List<ChangedRow>> result) {
         if (groups != null) {
-            result.addAll(groups);
+            for (ScopeGroup group : groups) {
+                List<ChangedRow> rows = result.computeIfAbsent(group, g -> new ArrayList<>(2));
+                if (rows.isEmpty() || rows.get(rows.size() - 1) != row) { // old and new image may both hit
+                    rows.add(row);
+                }
+            }
         }
     }
 

@@ -1,48 +1,66 @@
 package dev.tidemark.sync.realtime;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.tidemark.sync.error.LimitExceededException;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import jakarta.json.JsonObject;
 
 /**
- * One live subscription: its event stream and the WebSocket connection it belongs to.
+ * One live subscription: the connection and operation id it belongs to, its group, and the key of
+ * its selection set (events are serialised once per key and batch, see {@link EventRenderer}).
  *
- * <p>Events wait in an unbounded, lazily growing queue (an idle subscription holds no buffer); a
- * client that falls more than {@code limit} events behind gets an error and must resubscribe and
- * sync. Serialising an event for the client (SmallRye runs the selection set per subscription)
- * happens on the worker pool, not on the tailer thread, and in order per subscription.
+ * <p>It holds no event queue: a frame is handed to the socket as soon as the event is decided, and
+ * the socket's write buffer grows only while the client reads slower than changes arrive. A client
+ * that falls more than {@code tidemark.realtime.subscriber-buffer} frames behind gets an
+ * {@code error} for this subscription (LIMIT_EXCEEDED) and must resubscribe and sync.
  */
 final class Subscriber {
 
     final ClientConnection connection;
-    private final UnicastProcessor<ChangeEvent<?>> processor;
+    final String id;
+    /** The subscribe payload (document, variables, operation name), executed to serialise an event for this selection set. */
+    final JsonObject request;
+    /** Normalised selection set (document without the root field's arguments) and the variables it uses. */
+    final String renderKey;
+    final ScopeGroup.Key groupKey;
+    /** The cursor of READY, taken before the subscriber joins its group. */
+    final String readyCursor;
+    /** {@code {"id":"<id>","type":"next","payload":}}: the envelope, the payload and "}" make one frame. */
+    private final String prefix;
     private final AtomicInteger pending = new AtomicInteger();
-    private final int limit;
+    private final AtomicBoolean terminated = new AtomicBoolean();
 
-    Subscriber(ClientConnection connection, int limit, Runnable onTermination) {
+    Subscriber(ClientConnection connection, String id, JsonObject request, String renderKey, ScopeGroup.Key groupKey, String readyCursor) {
         this.connection = connection;
-        this.limit = limit;
-        this.processor = UnicastProcessor.create(new ConcurrentLinkedQueue<>(), onTermination);
+        this.id = id;
+        this.request = request;
+        this.renderKey = renderKey;
+        this.groupKey = groupKey;
+        this.readyCursor = readyCursor;
+        this.prefix = connection.nextPrefix(id);
     }
 
-    Multi<ChangeEvent<?>> events() {
-        return processor.emitOn(Infrastructure.getDefaultWorkerPool()).onItem().invoke(e -> pending.decrementAndGet());
-    }
-
-    void offer(ChangeEvent<?> event) {
-        if (pending.incrementAndGet() > limit) {
-            processor.onError(new LimitExceededException(null, "this subscription fell more than " + limit
-                    + " events behind (tidemark.realtime.subscriber-buffer); subscribe again and sync"));
-        } else {
-            processor.onNext(event);
+    /** Writes one event (its serialised {@code payload}); false if the subscription failed and must be removed. */
+    boolean next(String payload) {
+        if (terminated.get()) {
+            return true;
         }
+        if (pending.incrementAndGet() > connection.bufferLimit()) {
+            connection.sendError(id, GraphQLWsEndpoint.limitError("this subscription fell more than " + connection.bufferLimit()
+                    + " events behind (tidemark.realtime.subscriber-buffer); subscribe again and sync"));
+            connection.forget(id, this);
+            return false;
+        }
+        connection.write(prefix + payload + "}", pending);
+        return true;
     }
 
-    void complete() {
-        processor.onComplete();
+    /** Marks the subscription ended; true the first time only. */
+    boolean terminate() {
+        return terminated.compareAndSet(false, true);
+    }
+
+    boolean isTerminated() {
+        return terminated.get();
     }
 }

@@ -1,13 +1,19 @@
 package dev.tidemark.sync.realtime;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
 
 import org.jboss.logging.Logger;
 
@@ -19,15 +25,23 @@ import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.where.Condition;
 import dev.tidemark.sync.where.WhereParser;
-import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Multi;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.ext.web.RoutingContext;
 
 /**
  * The subscriptions of this instance, grouped by table and where ({@link ScopeGroup}), and the
- * delivery of each change-log batch to them. Subscribing validates the where at once (an invalid
- * one fails that subscription only) and enforces the per-connection limit.
+ * delivery of each change-log batch to them.
+ *
+ * <p>Subscriptions arrive through {@link GraphQLWsEndpoint}, which executes the subscribe
+ * document with SmallRye GraphQL (so it is parsed and validated against the schema, and its where
+ * argument is coerced to the typed input) while a {@link Registration} is open on its thread: the
+ * subscription method of the API class then calls {@link #subscribe}, which validates the where,
+ * enforces the per-connection limit and creates the {@link Subscriber}. The returned stream is
+ * never subscribed to: events reach the client as frames written by {@link #deliver}.
+ *
+ * <p>Delivery: each batch is matched once per group; each event is then serialised once per
+ * distinct selection set ({@link Subscriber#renderKey}) by {@link EventRenderer}, and the same
+ * JSON goes to every subscriber with that selection, whatever its where, wrapped in its own
+ * {@code next} envelope.
  */
 @ApplicationScoped
 public class SubscriptionHub {
@@ -36,6 +50,9 @@ public class SubscriptionHub {
     public static final int CLOSE_SERVICE_RESTART = 1012;
 
     private static final Logger LOG = Logger.getLogger(SubscriptionHub.class);
+
+    /** What the subscription method called on this thread is for: registering a subscriber or rendering one event. */
+    private static final ThreadLocal<Registration> REGISTRATION = new ThreadLocal<>();
 
     @Inject
     SyncRegistry registry;
@@ -47,31 +64,95 @@ public class SubscriptionHub {
     TidemarkConfig config;
 
     @Inject
-    CurrentVertxRequest currentRequest;
+    EventRenderer renderer;
 
     private final Map<ScopeGroup.Key, ScopeGroup> groups = new ConcurrentHashMap<>();
     private final ScopeIndex index = new ScopeIndex();
-    private final Map<HttpConnection, ClientConnection> connections = new ConcurrentHashMap<>();
+    private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
+    /** Serialises and writes the decided events, in batch order, while the tailer reads the next batch. */
+    private final ExecutorService delivery = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "tidemark-realtime-delivery");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile boolean closing;
     private volatile Supplier<String> cursor = () -> null;
 
     /**
-     * A stream of the changes of {@code type} rows matching {@code where}: first READY, then every
-     * change committed after it, as decided by {@link ScopeEvaluator}.
+     * Set on the thread that executes a subscription document, for the duration of the execution:
+     * either a subscribe (a {@link Subscriber} is created for {@code connection}/{@code id}) or a
+     * rendering of {@code event} (the method returns that one event).
+     */
+    static final class Registration {
+        final ClientConnection connection;
+        final String id;
+        final JsonObject request;
+        final String renderKey;
+        final ChangeEvent<?> event;
+        Subscriber created;
+
+        private Registration(ClientConnection connection, String id, JsonObject request, String renderKey, ChangeEvent<?> event) {
+            this.connection = connection;
+            this.id = id;
+            this.request = request;
+            this.renderKey = renderKey;
+            this.event = event;
+        }
+
+        static Registration subscribe(ClientConnection connection, String id, JsonObject request, String renderKey) {
+            return new Registration(connection, id, request, renderKey, null);
+        }
+
+        static Registration render(ChangeEvent<?> event) {
+            return new Registration(null, null, null, null, event);
+        }
+    }
+
+    static void open(Registration registration) {
+        REGISTRATION.set(registration);
+    }
+
+    static void closeRegistration() {
+        REGISTRATION.remove();
+    }
+
+    /**
+     * Called by the subscription method of an API class while {@link GraphQLWsEndpoint} executes a
+     * subscribe document: validates the where and creates the subscriber (joined to its group by
+     * {@link #join} once READY is sent). The stream returned is a placeholder, never subscribed.
+     * While an event is rendered, returns that event.
      */
     public <T extends SyncedEntity> Multi<ChangeEvent<T>> subscribe(Class<T> type, Object where) {
+        Registration registration = REGISTRATION.get();
+        if (registration != null && registration.event != null) {
+            @SuppressWarnings("unchecked")
+            ChangeEvent<T> event = (ChangeEvent<T>) registration.event;
+            return Multi.createFrom().item(event);
+        }
+        if (registration == null || registration.connection == null) {
+            throw new IllegalStateException("subscriptions are served over WebSocket (graphql-transport-ws) at /graphql");
+        }
         if (closing) {
             throw new ShuttingDownException("this server instance is shutting down; reconnect and subscribe again");
         }
         SyncTable table = registry.table(type);
         Condition condition = parser.parse(table, where, "where");
-        ClientConnection connection = reserve();
-        ScopeGroup.Key key = new ScopeGroup.Key(table, condition);
-        Subscriber[] self = new Subscriber[1];
-        Subscriber subscriber = new Subscriber(connection, config.realtime().subscriberBuffer(), () -> release(key, self[0]));
-        self[0] = subscriber;
-        subscriber.offer(ChangeEvent.signal(ChangeOperation.READY, cursor.get())); // before any change: the tailer only sees members
-        groups.compute(key, (k, group) -> {
+        ClientConnection connection = registration.connection;
+        int max = config.realtime().maxSubscriptionsPerConnection();
+        if (connection.subscriptions.incrementAndGet() > max) {
+            connection.subscriptions.decrementAndGet();
+            throw new LimitExceededException(null, "this connection already holds " + max
+                    + " subscriptions (tidemark.realtime.max-subscriptions-per-connection); complete one first "
+                    + "or open another connection");
+        }
+        registration.created = new Subscriber(connection, registration.id, registration.request, registration.renderKey,
+                new ScopeGroup.Key(table, condition), cursor.get());
+        return Multi.createFrom().empty();
+    }
+
+    /** Adds a subscriber whose READY was written to its group: from now on it gets every batch. */
+    void join(Subscriber subscriber) {
+        groups.compute(subscriber.groupKey, (k, group) -> {
             ScopeGroup target = group;
             if (target == null) {
                 target = new ScopeGroup(k);
@@ -80,86 +161,15 @@ public class SubscriptionHub {
             target.subscribers.add(subscriber);
             return target;
         });
-        @SuppressWarnings("unchecked")
-        Multi<ChangeEvent<T>> typed = (Multi<ChangeEvent<T>>) (Multi<?>) subscriber.events();
-        return typed;
     }
 
-    /** Delivers one batch: each group it may concern is evaluated once, its events go to every member. */
-    void deliver(ChangeBatch batch) {
-        for (ScopeGroup group : index.candidates(batch)) {
-            if (group.subscribers.isEmpty() || !group.concerns(batch)) {
-                continue;
-            }
-            List<ChangeEvent<?>> events = ScopeEvaluator.events(group, batch);
-            for (ChangeEvent<?> event : events) {
-                for (Subscriber subscriber : group.subscribers) {
-                    subscriber.offer(event);
-                }
-            }
-        }
-    }
-
-    /** A change too large to send row by row (a bulk import): every subscription is told to sync its scope. */
-    void resyncAll(String cursor) {
-        ChangeEvent<?> resync = ChangeEvent.signal(ChangeOperation.RESYNC, cursor);
-        for (ScopeGroup group : groups.values()) {
-            group.subscribers.forEach(subscriber -> subscriber.offer(resync));
-        }
-    }
-
-    void cursorSource(Supplier<String> source) {
-        this.cursor = source;
-    }
-
-    /** Number of distinct scopes (groups) and of subscriptions, for logs and tests. */
-    public int[] size() {
-        int subscriptions = groups.values().stream().mapToInt(g -> g.subscribers.size()).sum();
-        return new int[] { groups.size(), subscriptions };
-    }
-
-    /**
-     * Stops accepting subscriptions, ends every stream and closes every client connection with
-     * {@link #CLOSE_SERVICE_RESTART}, so clients reconnect (through the load balancer, elsewhere).
-     */
-    public synchronized void shutdown() {
-        if (closing) {
+    /** Ends a subscription (completed by the client, its connection closed, or fallen behind); idempotent. */
+    void remove(Subscriber subscriber) {
+        if (!subscriber.terminate()) {
             return;
         }
-        closing = true;
-        LOG.infof("Closing %d realtime connection(s) with code %d", connections.size(), CLOSE_SERVICE_RESTART);
-        for (ClientConnection connection : connections.values()) {
-            connection.close(CLOSE_SERVICE_RESTART, "server shutting down; reconnect");
-        }
-        for (ScopeGroup group : groups.values()) {
-            group.subscribers.forEach(Subscriber::complete);
-        }
-    }
-
-    private ClientConnection reserve() {
-        HttpConnection http = currentConnection();
-        if (http == null) {
-            return null;
-        }
-        ClientConnection connection = connections.computeIfAbsent(http, c -> {
-            c.closeHandler(v -> connections.remove(c));
-            return new ClientConnection(c);
-        });
-        int max = config.realtime().maxSubscriptionsPerConnection();
-        if (connection.subscriptions.incrementAndGet() > max) {
-            connection.subscriptions.decrementAndGet();
-            throw new LimitExceededException(null, "this connection already holds " + max
-                    + " subscriptions (tidemark.realtime.max-subscriptions-per-connection); complete one first "
-                    + "or open another connection");
-        }
-        return connection;
-    }
-
-    private void release(ScopeGroup.Key key, Subscriber subscriber) {
-        if (subscriber.connection != null) {
-            subscriber.connection.subscriptions.decrementAndGet();
-        }
-        groups.computeIfPresent(key, (k, group) -> {
+        subscriber.connection.subscriptions.decrementAndGet();
+        groups.computeIfPresent(subscriber.groupKey, (k, group) -> {
             group.subscribers.remove(subscriber);
             if (group.subscribers.isEmpty()) {
                 index.remove(group);
@@ -169,12 +179,118 @@ public class SubscriptionHub {
         });
     }
 
-    private HttpConnection currentConnection() {
-        try {
-            RoutingContext context = currentRequest.getCurrent();
-            return context == null ? null : context.request().connection();
-        } catch (ContextNotActiveException e) {
-            return null;
+    /**
+     * Delivers one batch: each group it may concern is evaluated once, here on the tailer thread in
+     * the batch's snapshot; then, on the delivery thread, each of its events is serialised once per
+     * selection set (shared across groups) and written to every member. The tailer goes on reading
+     * while the previous batch is written; one delivery thread keeps every subscription's order.
+     */
+    void deliver(ChangeBatch batch) {
+        List<Decided> decided = new ArrayList<>();
+        for (Map.Entry<ScopeGroup, List<ChangedRow>> candidate : index.candidates(batch).entrySet()) {
+            ScopeGroup group = candidate.getKey();
+            if (group.subscribers.isEmpty() || !group.concerns(batch)) {
+                continue;
+            }
+            List<ChangeEvent<?>> events = ScopeEvaluator.events(group, batch, candidate.getValue());
+            if (!events.isEmpty()) {
+                decided.add(new Decided(group, events));
+            }
+        }
+        if (!decided.isEmpty()) {
+            delivery.execute(() -> write(decided));
+        }
+    }
+
+    /** A change too large to send row by row (a bulk import): every subscription is told to sync its scope. */
+    void resyncAll(String cursor) {
+        List<Decided> decided = new ArrayList<>();
+        List<ChangeEvent<?>> resync = List.of(ChangeEvent.signal(ChangeOperation.RESYNC, cursor));
+        groups.values().forEach(group -> decided.add(new Decided(group, resync)));
+        delivery.execute(() -> write(decided));
+    }
+
+    /** The events one group gets from one batch. */
+    private record Decided(ScopeGroup group, List<ChangeEvent<?>> events) {
+    }
+
+    private void write(List<Decided> decided) {
+        Map<Rendered, String> rendered = new HashMap<>();
+        for (Decided d : decided) {
+            for (ChangeEvent<?> event : d.events()) {
+                for (Subscriber subscriber : d.group().subscribers) {
+                    try {
+                        send(subscriber, event, rendered);
+                    } catch (RuntimeException e) {
+                        LOG.errorf(e, "Could not deliver a %s event of %s to subscription %s", event.operation,
+                                d.group().table().tableName(), subscriber.id);
+                    }
+                }
+            }
+        }
+    }
+
+    /** One serialised event: the selection set it was rendered with and what identifies the event within a batch. */
+    private record Rendered(String renderKey, ChangeOperation operation, String uid, Long version, String cursor) {
+    }
+
+    private void send(Subscriber subscriber, ChangeEvent<?> event, Map<Rendered, String> cache) {
+        Rendered key = new Rendered(subscriber.renderKey, event.operation, event.uid, event.version, event.cursor);
+        String payload = cache.get(key);
+        if (payload == null) {
+            try {
+                payload = renderer.render(subscriber, event);
+            } catch (RuntimeException e) {
+                // once per selection and event, not once per subscriber: they all get the error
+                LOG.errorf(e, "Could not serialise a %s event for subscription %s", event.operation, subscriber.id);
+                payload = "{\"errors\":" + GraphQLWsEndpoint.serverError() + "}";
+            }
+            cache.put(key, payload);
+        }
+        if (!subscriber.next(payload)) {
+            remove(subscriber);
+        }
+    }
+
+    void cursorSource(Supplier<String> source) {
+        this.cursor = source;
+    }
+
+    void opened(ClientConnection connection) {
+        connections.add(connection);
+    }
+
+    void closed(ClientConnection connection) {
+        connections.remove(connection);
+    }
+
+    boolean isClosing() {
+        return closing;
+    }
+
+    @PreDestroy
+    void stopDelivery() {
+        delivery.shutdown();
+    }
+
+    /** Number of distinct scopes (groups) and of subscriptions, for logs and tests. */
+    public int[] size() {
+        int subscriptions = groups.values().stream().mapToInt(g -> g.subscribers.size()).sum();
+        return new int[] { groups.size(), subscriptions };
+    }
+
+    /**
+     * Stops accepting subscriptions and connections, and closes every client connection with
+     * {@link #CLOSE_SERVICE_RESTART}, so clients reconnect (through the load balancer, elsewhere).
+     */
+    public synchronized void shutdown() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        LOG.infof("Closing %d realtime connection(s) with code %d", connections.size(), CLOSE_SERVICE_RESTART);
+        for (ClientConnection connection : connections) {
+            connection.close(CLOSE_SERVICE_RESTART, "server shutting down; reconnect");
         }
     }
 }
