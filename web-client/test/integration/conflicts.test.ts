@@ -1,15 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { dbName, gql, openClient, prefix, scopesFor, serverGroup, serverMembership, serverUser, settled, until, type TestClient } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { dbName, gql, prefix, serverGroup, serverMembership, serverUser, settled, testClients, until } from './support.js';
 
-const open: TestClient[] = [];
-async function client(label: string, p: string): Promise<TestClient> {
-  const c = await openClient(dbName(label), scopesFor(p));
-  open.push(c);
-  return c;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.client.close()));
-});
+const { client } = testClients();
 
 describe('two clients, one offline', () => {
   it('should show window 2 the memberships of a group window 1 deleted offline (the seed bug, end to end)', async () => {
@@ -17,8 +9,8 @@ describe('two clients, one offline', () => {
     const ann = await serverUser(`${p}Ann`);
     const group = await serverGroup(`${p}Friends`);
     const membership = await serverMembership(ann, group);
-    const window1 = await client('seed-1', p);
-    const window2 = await client('seed-2', p);
+    const window1 = await client(dbName('seed-1'), p);
+    const window2 = await client(dbName('seed-2'), p);
     await Promise.all([settled(window1), settled(window2)]);
     expect((await window2.client.get('UserGroup', membership))?.deletedAt).toBeNull();
 
@@ -46,8 +38,8 @@ describe('two clients, one offline', () => {
   it('should report a lost conflict when both edit one row offline and the other wrote later', async () => {
     const p = prefix('conflict');
     const group = await serverGroup(`${p}Team`);
-    const a = await client('conflict-a', p);
-    const b = await client('conflict-b', p);
+    const a = await client(dbName('conflict-a'), p);
+    const b = await client(dbName('conflict-b'), p);
     await Promise.all([settled(a), settled(b)]);
     a.goOffline();
     b.goOffline();
@@ -70,8 +62,8 @@ describe('two clients, one offline', () => {
     const p = prefix('rejected');
     const ann = await serverUser(`${p}Ann`);
     const group = await serverGroup(`${p}Doomed`);
-    const a = await client('rejected-a', p);
-    const b = await client('rejected-b', p);
+    const a = await client(dbName('rejected-a'), p);
+    const b = await client(dbName('rejected-b'), p);
     await Promise.all([settled(a), settled(b)]);
     a.goOffline();
     await until('A offline', () => !a.client.state.online);

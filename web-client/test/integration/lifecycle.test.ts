@@ -1,18 +1,10 @@
 import { ApolloClient, InMemoryCache, gql as apolloGql } from '@apollo/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bindApolloToReplica, createReplicaLink, replicaTypePolicies } from '../../src/apollo/replica-link.js';
 import { SYNC_SCHEMA_QUERY, type SyncSchema } from '../../src/index.js';
-import { dbName, gql, openClient, prefix, scopesFor, serverGroup, settled, until, type TestClient } from './support.js';
+import { dbName, gql, prefix, serverGroup, settled, testClients, until } from './support.js';
 
-const open: TestClient[] = [];
-async function client(db: string, p: string, options: Parameters<typeof openClient>[2] = {}): Promise<TestClient> {
-  const c = await openClient(db, scopesFor(p), options);
-  open.push(c);
-  return c;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.client.close()));
-});
+const { open, client } = testClients();
 
 const onServer = async (p: string) =>
   (await gql<{ users: { uid: string; name: string; email: string | null }[] }>('query($p: String!) { users(where: {name: {startsWith: $p}}) { uid name email } }', { p })).users;

@@ -1,5 +1,6 @@
 /** Helpers of the integration suite: clients on fake-indexeddb talking to the real server named by TIDEMARK_URL. */
 import 'fake-indexeddb/auto';
+import { afterEach } from 'vitest';
 import { WebSocket } from 'ws';
 import { TidemarkClient, type ScopeDeclaration, type TidemarkOptions } from '../../src/index.js';
 import type { Rejection } from '../../src/replica/types.js';
@@ -110,3 +111,22 @@ export async function serverMembership(userUid: string, groupUid: string): Promi
 }
 
 export const dbName = (label: string): string => `it-${label}-${Date.now().toString(36)}-${++counter}`;
+
+/**
+ * The clients of one test file: `client(db, prefix)` opens one on the prefix's scopes and every
+ * client opened is closed after each test.
+ */
+export function testClients(): { open: TestClient[]; client: (db: string, p: string, options?: Partial<TidemarkOptions>) => Promise<TestClient> } {
+  const open: TestClient[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((c) => c.client.close()));
+  });
+  return {
+    open,
+    client: async (db, p, options = {}) => {
+      const c = await openClient(db, scopesFor(p), options);
+      open.push(c);
+      return c;
+    },
+  };
+}

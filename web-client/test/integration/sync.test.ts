@@ -1,15 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { dbName, gql, openClient, prefix, scopesFor, serverGroup, serverMembership, serverUser, settled, until, type TestClient } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { dbName, gql, prefix, serverGroup, serverMembership, serverUser, settled, testClients, until } from './support.js';
 
-const open: TestClient[] = [];
-async function client(db: string, p: string): Promise<TestClient> {
-  const c = await openClient(db, scopesFor(p));
-  open.push(c);
-  return c;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.client.close()));
-});
+const { client } = testClients();
 
 describe('start-up and writes against the real server', () => {
   it('should subscribe, wait for READY and sync its scopes into IndexedDB at start-up, relation scopes included', async () => {
@@ -73,14 +65,13 @@ describe('start-up and writes against the real server', () => {
     const ann = await serverUser(`${p}Ann`);
     const member = await serverMembership(ann, groups[2]!);
     const bodies: string[] = [];
-    const c = await openClient(dbName('digest'), scopesFor(p), {
+    const c = await client(dbName('digest'), p, {
       heldDigestFrom: 1,
       fetch: (url, init) => {
         bodies.push(init.body);
         return fetch(url, init);
       },
     });
-    open.push(c);
     await settled(c);
     expect((await c.client.list('Group')).length).toBe(12);
 
