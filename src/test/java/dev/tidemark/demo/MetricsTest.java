@@ -74,6 +74,8 @@ class MetricsTest {
         String ready = given().when().get("/q/health/ready").then().statusCode(200).extract().asString();
         assertTrue(ready.contains("change-log listener"), ready);
         assertTrue(ready.contains("Database connections health check"), ready);
+        given().when().get("/q/health/started").then().statusCode(200); // the Deployment's startup probe
+        given().when().get("/q/health/live").then().statusCode(200);
     }
 
     /** The value of the first sample whose line starts with {@code prefix} (name, optionally with leading labels). */
