@@ -99,6 +99,8 @@ class ReplicasIT {
         try (EmbeddedPostgres empty = EmbeddedPostgres.builder().start()) {
             int exit = replica("replica-unmigrated", empty.getJdbcUrl("postgres", "postgres")).runToExit();
             assertNotEquals(0, exit, "a replica validates and never migrates; see target/it-replica-unmigrated.log");
+            String log = java.nio.file.Files.readString(java.nio.file.Path.of("target", "it-replica-unmigrated.log"));
+            assertTrue(log.contains("FlywayValidateException"), "refused by Flyway's validation, not by something else");
         }
     }
 
