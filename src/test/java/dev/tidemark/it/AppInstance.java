@@ -24,6 +24,7 @@ final class AppInstance implements AutoCloseable {
     private final String jdbcUrl;
     private final int port;
     private Process process;
+    private final java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
 
     AppInstance(String name, String jdbcUrl) {
         this.name = name;
@@ -31,7 +32,62 @@ final class AppInstance implements AutoCloseable {
         this.port = freePort();
     }
 
+    /** An extra environment variable for the process (set before {@link #start}). */
+    AppInstance env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Resident memory of the process (VmRSS, Linux), in KiB; -1 if unknown. */
+    long rssKiB() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or the process is gone
+        }
+        return -1;
+    }
+
+    /** SIGKILL: the replica dies mid-stream, without closing its sockets or finishing requests. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs the process to its end (a one-shot mode such as the migration Job), returning its exit code. */
+    int runToExit() {
+        launch();
+        try {
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("instance " + name + " did not exit within 120 s");
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     AppInstance start() {
+        File log = launch();
+        awaitReady(log);
+        return this;
+    }
+
+    private File launch() {
         String jar = System.getProperty("tidemark.app.jar", "target/quarkus-app/quarkus-run.jar");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", jar));
@@ -40,6 +96,7 @@ final class AppInstance implements AutoCloseable {
         builder.environment().put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
         builder.environment().put("TIDEMARK_REALTIME_POLL_INTERVAL", "200ms");
+        builder.environment().putAll(env);
         File log = Path.of("target", "it-" + name + ".log").toFile();
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
         try {
@@ -47,8 +104,7 @@ final class AppInstance implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        awaitReady(log);
-        return this;
+        return log;
     }
 
     URI graphql() {

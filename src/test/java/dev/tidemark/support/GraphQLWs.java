@@ -131,6 +131,11 @@ public final class GraphQLWs implements AutoCloseable {
         assertNull(message, () -> "expected no message for " + id + ", got " + message);
     }
 
+    /** The next message of operation {@code id} within {@code wait}, or null (no assertion). */
+    public JsonObject messageOrNull(String id, Duration wait) {
+        return pollOrNull(byId.computeIfAbsent(id, k -> new LinkedBlockingQueue<>()), wait);
+    }
+
     public JsonObject control() {
         return poll(control, TIMEOUT, "control message");
     }

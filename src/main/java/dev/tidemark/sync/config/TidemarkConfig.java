@@ -22,6 +22,14 @@ public interface TidemarkConfig {
 
     EmbeddedPostgres embeddedPostgres();
 
+    /**
+     * Migration mode: start (Flyway migrates at start), then exit with 0. The Kubernetes migration
+     * Job runs the image with {@code TIDEMARK_MIGRATE_AND_EXIT=true}; replicas run with
+     * {@code quarkus.flyway.migrate-at-start=false} and only validate.
+     */
+    @WithDefault("false")
+    boolean migrateAndExit();
+
     /** Limits of one sync call; over them the whole sync is refused (LIMIT_EXCEEDED), nothing written. */
     interface Sync {
         /** Most client rows (held plus changed, all scopes together) in one sync. */

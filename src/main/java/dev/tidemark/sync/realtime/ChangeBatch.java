@@ -15,6 +15,8 @@ final class ChangeBatch {
     final BatchLookup now;
     final BeforeLookup before;
     final String cursor;
+    /** When the oldest entry of the batch was written (for the lag metric); null if unknown. */
+    java.time.Instant oldest;
 
     ChangeBatch(BatchLookup now, String cursor) {
         this.now = now;

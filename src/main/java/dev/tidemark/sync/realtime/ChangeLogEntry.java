@@ -11,6 +11,7 @@ import java.util.UUID;
  * @param uid the row's uid
  * @param version the row's version after the write
  * @param oldRow the row before the write as JSON ({@code to_jsonb(old)}), null for an insert
+ * @param changedAt when the writer wrote the entry (its clock_timestamp(), before its commit), for the lag metric
  */
-record ChangeLogEntry(long id, long tx, String table, UUID uid, long version, String oldRow) {
+record ChangeLogEntry(long id, long tx, String table, UUID uid, long version, String oldRow, java.time.Instant changedAt) {
 }

@@ -102,13 +102,13 @@ public class ChangeLogReader {
         }
         List<ChangeLogEntry> entries = new ArrayList<>((int) loaded);
         if (!load.isEmpty()) {
-            List<Object[]> rows = em.createNativeQuery("select id, tx::text, table_name, row_uid, row_version, old_row::text"
+            List<Object[]> rows = em.createNativeQuery("select id, tx::text, table_name, row_uid, row_version, old_row::text, changed_at"
                     + " from sync_change where tx = any(cast(:txs as xid8[])) order by id")
                     .setParameter("txs", load.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}")))
                     .getResultList();
             for (Object[] row : rows) {
                 entries.add(new ChangeLogEntry(((Number) row[0]).longValue(), Long.parseLong((String) row[1]), (String) row[2],
-                        (UUID) row[3], ((Number) row[4]).longValue(), (String) row[5]));
+                        (UUID) row[3], ((Number) row[4]).longValue(), (String) row[5], instant(row[6])));
             }
         }
         long xmin = Math.max(watermark, snapshot.xmin());
@@ -124,5 +124,18 @@ public class ChangeLogReader {
         read.removeIf(tx -> tx < delivered.watermark());
         watermark = delivered.watermark();
         cursor = delivered.cursor();
+    }
+
+    private static java.time.Instant instant(Object value) {
+        if (value instanceof java.time.Instant instant) {
+            return instant;
+        }
+        if (value instanceof java.time.OffsetDateTime time) {
+            return time.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp time) {
+            return time.toInstant();
+        }
+        return null;
     }
 }

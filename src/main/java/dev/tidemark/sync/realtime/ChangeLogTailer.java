@@ -64,6 +64,9 @@ public class ChangeLogTailer {
     TidemarkConfig config;
 
     private volatile boolean running;
+    /** Whether this instance's connection is LISTENing, and when the change log was last read through it. */
+    private volatile boolean listening;
+    private volatile Instant lastRead = Instant.EPOCH;
     private Thread thread;
     private Instant nextPrune = Instant.EPOCH;
 
@@ -91,9 +94,28 @@ public class ChangeLogTailer {
     void onStop(@Observes @Priority(1) ShutdownEvent event) {
         hub.shutdown();
         running = false;
+        listening = false;
         if (thread != null) {
             thread.interrupt();
         }
+    }
+
+    /** Realtime disabled on this instance (nothing to listen to). */
+    boolean disabled() {
+        return !config.realtime().enabled();
+    }
+
+    boolean listening() {
+        return listening && running;
+    }
+
+    Instant lastRead() {
+        return lastRead;
+    }
+
+    /** A tailer that has not read the log for this long is not ready (ten poll intervals, at least 30 s). */
+    java.time.Duration staleAfter() {
+        return java.time.Duration.ofMillis(Math.max(30_000, 10 * config.realtime().pollInterval().toMillis()));
     }
 
     private void run() {
@@ -103,14 +125,17 @@ public class ChangeLogTailer {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("listen sync_change");
                 }
+                listening = true;
                 PGConnection notifications = connection.unwrap(PGConnection.class);
                 int wait = (int) Math.max(10, config.realtime().pollInterval().toMillis());
                 while (running) {
                     readBatch();
+                    lastRead = Instant.now();
                     prune(connection);
                     notifications.getNotifications(wait);
                 }
             } catch (Exception e) {
+                listening = false;
                 if (running) {
                     LOG.warn("Change-log tailer failed; retrying in 1 s", e);
                     sleep();
@@ -146,6 +171,9 @@ public class ChangeLogTailer {
         ChangeBatch batch = new ChangeBatch(new BatchLookup(em), read.cursor().encode());
         Map<String, Map<UUID, List<ChangeLogEntry>>> byTable = new LinkedHashMap<>();
         for (ChangeLogEntry entry : entries) {
+            if (entry.changedAt() != null && (batch.oldest == null || entry.changedAt().isBefore(batch.oldest))) {
+                batch.oldest = entry.changedAt();
+            }
             byTable.computeIfAbsent(entry.table(), t -> new LinkedHashMap<>())
                     .computeIfAbsent(entry.uid(), u -> new ArrayList<>()).add(entry);
         }

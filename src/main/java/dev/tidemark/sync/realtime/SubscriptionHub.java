@@ -1,5 +1,6 @@
 package dev.tidemark.sync.realtime;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,6 +23,7 @@ import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.error.LimitExceededException;
 import dev.tidemark.sync.error.ShuttingDownException;
+import dev.tidemark.sync.metrics.SyncMetrics;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.where.Condition;
@@ -65,6 +68,9 @@ public class SubscriptionHub {
 
     @Inject
     EventRenderer renderer;
+
+    @Inject
+    SyncMetrics metrics;
 
     private final Map<ScopeGroup.Key, ScopeGroup> groups = new ConcurrentHashMap<>();
     private final ScopeIndex index = new ScopeIndex();
@@ -198,7 +204,11 @@ public class SubscriptionHub {
             }
         }
         if (!decided.isEmpty()) {
-            delivery.execute(() -> write(decided));
+            Instant oldest = batch.oldest;
+            delivery.execute(() -> {
+                write(decided);
+                metrics.batchDelivered(oldest);
+            });
         }
     }
 
@@ -216,11 +226,14 @@ public class SubscriptionHub {
 
     private void write(List<Decided> decided) {
         Map<Rendered, String> rendered = new HashMap<>();
+        int frames = 0;
         for (Decided d : decided) {
             for (ChangeEvent<?> event : d.events()) {
                 for (Subscriber subscriber : d.group().subscribers) {
                     try {
-                        send(subscriber, event, rendered);
+                        if (send(subscriber, event, rendered)) {
+                            frames++;
+                        }
                     } catch (RuntimeException e) {
                         LOG.errorf(e, "Could not deliver a %s event of %s to subscription %s", event.operation,
                                 d.group().table().tableName(), subscriber.id);
@@ -228,13 +241,14 @@ public class SubscriptionHub {
                 }
             }
         }
+        metrics.delivered(frames);
     }
 
     /** One serialised event: the selection set it was rendered with and what identifies the event within a batch. */
     private record Rendered(String renderKey, ChangeOperation operation, String uid, Long version, String cursor) {
     }
 
-    private void send(Subscriber subscriber, ChangeEvent<?> event, Map<Rendered, String> cache) {
+    private boolean send(Subscriber subscriber, ChangeEvent<?> event, Map<Rendered, String> cache) {
         Rendered key = new Rendered(subscriber.renderKey, event.operation, event.uid, event.version, event.cursor);
         String payload = cache.get(key);
         if (payload == null) {
@@ -249,7 +263,9 @@ public class SubscriptionHub {
         }
         if (!subscriber.next(payload)) {
             remove(subscriber);
+            return false;
         }
+        return true;
     }
 
     void cursorSource(Supplier<String> source) {
@@ -266,6 +282,11 @@ public class SubscriptionHub {
 
     boolean isClosing() {
         return closing;
+    }
+
+    @PostConstruct
+    void registerGauges() {
+        metrics.realtimeGauges(() -> size()[1], connections::size);
     }
 
     @PreDestroy
