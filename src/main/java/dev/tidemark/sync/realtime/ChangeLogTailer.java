@@ -17,6 +17,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
 import jakarta.persistence.EntityManager;
 
 import org.jboss.logging.Logger;
@@ -44,6 +45,8 @@ public class ChangeLogTailer {
 
     private static final Logger LOG = Logger.getLogger(ChangeLogTailer.class);
     private static final int CHUNK = 1000;
+    /** One factory: {@code Json.createReader} looks the JSON provider up again on every call. */
+    private static final JsonReaderFactory JSON = Json.createReaderFactory(Map.of());
 
     @Inject
     AgroalDataSource dataSource;
@@ -154,7 +157,9 @@ public class ChangeLogTailer {
         do {
             read = QuarkusTransaction.requiringNew().call(() -> {
                 ChangeLogReader.Read next = reader.next(config.realtime().maxBatch());
-                if (!next.entries().isEmpty()) {
+                // With no subscription on this instance there is nobody to decide events for: the
+                // rows are not loaded. A subscription made meanwhile syncs after READY (I7).
+                if (!next.entries().isEmpty() && !hub.idle()) {
                     hub.deliver(load(next));
                 }
                 if (next.bulk()) {
@@ -225,7 +230,7 @@ public class ChangeLogTailer {
     }
 
     private static jakarta.json.JsonObject parse(String json) {
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
             return reader.readObject();
         }
     }

@@ -10,6 +10,7 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
@@ -56,6 +57,8 @@ public class GraphQLWsEndpoint {
     static final int ROUTE_ORDER = -100;
 
     private static final Logger LOG = Logger.getLogger(GraphQLWsEndpoint.class);
+    /** One factory: {@code Json.createReader} looks the JSON provider up again on every call. */
+    private static final JsonReaderFactory JSON = Json.createReaderFactory(java.util.Map.of());
 
     @Inject
     SubscriptionHub hub;
@@ -126,7 +129,7 @@ public class GraphQLWsEndpoint {
 
     void onMessage(ClientConnection connection, String text) {
         JsonObject message;
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(text))) {
             JsonValue value = reader.readValue();
             if (!(value instanceof JsonObject object)) {
                 connection.close(4400, "Invalid message received: not a JSON object");

@@ -294,6 +294,11 @@ public class SubscriptionHub {
         delivery.shutdown();
     }
 
+    /** True when this instance has no subscription at all, so a batch of changes concerns nobody here. */
+    boolean idle() {
+        return groups.isEmpty();
+    }
+
     /** Number of distinct scopes (groups) and of subscriptions, for logs and tests. */
     public int[] size() {
         int subscriptions = groups.values().stream().mapToInt(g -> g.subscribers.size()).sum();
