@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
 import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -216,49 +215,13 @@ class ReplicasIT {
         }
     }
 
-    /**
-     * Not a test of the build: a load to measure the resident memory of a replica for the
-     * Kubernetes resource limits (-Dreplicas.load=true): 1,000 subscriptions on B over 10
-     * connections, 3,000 writes through A.
-     */
-    @Test
-    @Order(5)
-    void measureMemoryUnderLoad() throws Exception {
-        Assumptions.assumeTrue(Boolean.getBoolean("replicas.load"), "memory measurement: run with -Dreplicas.load=true");
-        AppInstance target = b.rssKiB() > 0 ? b : a;
-        List<GraphQLWs> sockets = new ArrayList<>();
-        try {
-            for (int c = 0; c < 10; c++) {
-                GraphQLWs ws = GraphQLWs.connect(target.graphql());
-                sockets.add(ws);
-                for (int s = 0; s < 100; s++) {
-                    ws.subscribeReady(USERS, "p", "Load-" + (s % 10));
-                }
-            }
-            long subscribed = target.rssKiB();
-            long peak = subscribed;
-            for (int i = 0; i < 3000; i++) {
-                saveUser(a, "Load-" + (i % 10) + " " + i);
-                if (i % 100 == 0) {
-                    peak = Math.max(peak, target.rssKiB());
-                }
-            }
-            AppInstance.sleep(2000);
-            peak = Math.max(peak, target.rssKiB());
-            System.out.printf("[ReplicasIT] RSS with 1,000 subscriptions: %d MiB; peak during 3,000 writes (100 deliveries each): %d MiB%n",
-                    subscribed / 1024, peak / 1024);
-        } finally {
-            sockets.forEach(GraphQLWs::close);
-        }
-    }
-
     private static void hold(Map<String, Long> held, JsonObject event) {
         if (event.containsKey("uid") && !event.isNull("uid")) {
             held.merge(event.getString("uid"), event.getJsonNumber("version").longValue(), Math::max);
         }
     }
 
-    private static String save(AppInstance instance, String call) {
+    static String save(AppInstance instance, String call) {
         String uid = UUID.randomUUID().toString();
         String response = instance.post("mutation($uid: String!) { " + call + " { uid } }", "{\"uid\":\"" + uid + "\"}");
         assertTrue(response.contains(uid), () -> "write failed: " + response);
@@ -269,7 +232,7 @@ class ReplicasIT {
         return save(instance, "saveUserGroup(input: {uid: $uid, userUid: \"" + user + "\", groupUid: \"" + group + "\"})");
     }
 
-    private static String saveUser(AppInstance instance, String name) {
+    static String saveUser(AppInstance instance, String name) {
         return save(instance, "saveUser(input: {uid: $uid, name: " + AppInstance.quote(name) + "})");
     }
 }
