@@ -65,13 +65,8 @@ public class ScopeReader {
                 }
             });
         }
-        List<UUID> drops = new ArrayList<>();
-        for (UUID uid : known.keySet()) {
-            if (!seen.contains(uid)) {
-                drops.add(uid);
-            }
-        }
-        return new ScopeOutcome(scope.id(), load(scope.table(), send), drops, results.applied(), results.rejected(), null);
+        return new ScopeOutcome(scope.id(), load(scope.table(), send), unseen(known.keySet(), seen), results.applied(),
+                results.rejected(), null);
     }
 
     /**
@@ -119,13 +114,19 @@ public class ScopeReader {
                 send.add(uids.get(i));
             }
         }
+        return new ScopeOutcome(scope.id(), load(scope.table(), send), unseen(changed, seen), results.applied(),
+                results.rejected(), refreshed);
+    }
+
+    /** The uids the client sent that the scope no longer has: the client drops them. */
+    private static List<UUID> unseen(java.util.Collection<UUID> sent, Set<UUID> seen) {
         List<UUID> drops = new ArrayList<>();
-        for (UUID uid : changed) {
+        for (UUID uid : sent) {
             if (!seen.contains(uid)) {
                 drops.add(uid);
             }
         }
-        return new ScopeOutcome(scope.id(), load(scope.table(), send), drops, results.applied(), results.rejected(), refreshed);
+        return drops;
     }
 
     /** A growable int array, so 100k bucket numbers are not 100k boxed Integers. */
