@@ -11,7 +11,7 @@ import type { Where } from './replica/where.js';
 import { SchemaIndex, SYNC_SCHEMA_QUERY, type SyncSchema } from './schema/sync-schema.js';
 import { SyncEngine } from './sync/sync-engine.js';
 import { TabCoordinator, type TabMessage } from './tabs/tab-coordinator.js';
-import { GraphQLHttp, NetworkError, type FetchLike } from './transport/graphql-http.js';
+import { GraphQLHttp, NetworkError, type FetchLike, type TokenSource } from './transport/graphql-http.js';
 
 export interface ScopeDeclaration {
   table: string;
@@ -23,6 +23,12 @@ export interface ScopeDeclaration {
 export interface TidemarkOptions {
   /** The server's base URL (http://host:port); GraphQL is at /graphql, over HTTP and WebSocket. */
   url: string;
+  /**
+   * The bearer token (a JWT whose subject is the user's uid), or a function returning the current
+   * one; sent on every HTTP request and in the WebSocket connection_init. The server's row policies
+   * decide what this user syncs.
+   */
+  token?: TokenSource;
   /** WebSocket URL when it differs from url's /graphql (a proxy, say). */
   wsUrl?: string;
   scopes: ScopeDeclaration[];
@@ -84,7 +90,7 @@ export class TidemarkClient {
 
   static async open(options: TidemarkOptions): Promise<TidemarkClient> {
     const dbName = options.dbName ?? 'tidemark';
-    const http = new GraphQLHttp(`${options.url}/graphql`, options.fetch);
+    const http = new GraphQLHttp(`${options.url}/graphql`, options.fetch, undefined, options.token);
     const schema = options.schema ?? (await fetchSchema(http, dbName));
     const holder: { client?: TidemarkClient } = {};
     const opened = await openReplicaDb(dbName, schema, () => holder.client?.blocked());
@@ -246,6 +252,7 @@ export class TidemarkClient {
       {
         url: o.wsUrl ?? `${o.url.replace(/^http/, 'ws')}/graphql`,
         webSocketImpl: o.webSocketImpl,
+        token: o.token,
         keepAliveMs: o.keepAliveMs ?? 10_000,
         pongTimeoutMs: o.pongTimeoutMs ?? 5_000,
         minBackoffMs: o.minBackoffMs ?? 500,

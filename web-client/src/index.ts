@@ -5,4 +5,4 @@ export type { ListOptions } from './replica/replica.js';
 export type { Where } from './replica/where.js';
 export type { MigrationReport } from './replica/replica-db.js';
 export { SYNC_SCHEMA_QUERY, type SyncSchema, type TableSchema, type ColumnSchema, type ParentSchema, type ChildSchema } from './schema/sync-schema.js';
-export { GraphQLRequestError, NetworkError } from './transport/graphql-http.js';
+export { GraphQLRequestError, NetworkError, type TokenSource } from './transport/graphql-http.js';

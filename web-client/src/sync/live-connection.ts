@@ -5,10 +5,13 @@
  */
 import { createClient, type Client } from 'graphql-ws';
 import type { ChangeEvent, Scope } from '../replica/types.js';
+import { currentToken, type TokenSource } from '../transport/graphql-http.js';
 
 export interface LiveOptions {
   url: string;
   webSocketImpl?: unknown;
+  /** Sent as `{Authorization: 'Bearer <token>'}` in the connection_init payload of every connection. */
+  token?: TokenSource;
   /** Interval of keep-alive pings. */
   keepAliveMs: number;
   /** A ping not answered within this time ends the session. */
@@ -91,6 +94,10 @@ export class LiveConnection {
       webSocketImpl: quiet(this.options.webSocketImpl),
       lazy: false,
       retryAttempts: 0,
+      connectionParams: async () => {
+        const token = await currentToken(this.options.token);
+        return token ? { Authorization: `Bearer ${token}` } : {};
+      },
       keepAlive: this.options.keepAliveMs,
       connectionAckWaitTimeout: this.options.pongTimeoutMs,
       on: {

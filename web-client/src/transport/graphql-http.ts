@@ -20,6 +20,18 @@ export class NetworkError extends Error {
   }
 }
 
+/**
+ * The bearer token requests carry: a fixed string, or a function asked before every request and
+ * every WebSocket connection (so a refreshed token is picked up); nothing sends no token.
+ */
+export type TokenSource = string | (() => string | null | undefined | Promise<string | null | undefined>);
+
+/** The current token of a source, or undefined. */
+export async function currentToken(source: TokenSource | undefined): Promise<string | undefined> {
+  const token = typeof source === 'function' ? await source() : source;
+  return token ?? undefined;
+}
+
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
 
 export class GraphQLHttp {
@@ -27,6 +39,7 @@ export class GraphQLHttp {
     private readonly url: string,
     private readonly fetchImpl: FetchLike = (u, i) => fetch(u, i),
     private readonly timeoutMs = 30_000,
+    private readonly token?: TokenSource,
   ) {}
 
   async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
@@ -34,16 +47,23 @@ export class GraphQLHttp {
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     let body: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
     try {
+      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+      const token = await currentToken(this.token);
+      if (token) headers.authorization = `Bearer ${token}`;
       const response = await this.fetchImpl(this.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        headers,
         body: JSON.stringify({ query, variables }),
         signal: controller.signal,
       });
       if (!response.ok && response.status >= 500) throw new NetworkError(`HTTP ${response.status} from ${this.url}`);
+      // Quarkus answers a token it cannot verify (bad signature, expired, wrong issuer) before GraphQL runs.
+      if (response.status === 401) {
+        throw new GraphQLRequestError(`The server refused the token (HTTP 401 from ${this.url}); get a new one`, 'UNAUTHENTICATED', []);
+      }
       body = (await response.json()) as typeof body;
     } catch (e) {
-      if (e instanceof NetworkError) throw e;
+      if (e instanceof NetworkError || e instanceof GraphQLRequestError) throw e;
       throw new NetworkError(`No answer from ${this.url}: ${(e as Error).message}`, { cause: e });
     } finally {
       clearTimeout(timer);

@@ -13,6 +13,25 @@ function requireServer(): string {
   return url.replace(/\/$/, '');
 }
 
+/** A token from the server's dev endpoint (served by the dev and test profiles, and by WebClientIT's instance). */
+export async function devToken(who: { admin?: boolean; user?: string } = {}): Promise<string> {
+  const query = who.admin ? 'admin=true' : `user=${who.user ?? crypto.randomUUID()}`;
+  const response = await fetch(`${SERVER}/auth/dev-token?${query}`, { method: 'POST' });
+  if (!response.ok) throw new Error(`POST /auth/dev-token answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+let adminToken: Promise<string> | undefined;
+
+/**
+ * The suite acts as an admin (row policies bypassed): its scopes are test prefixes, not one user's
+ * rights. Policies are tested by the server's own suites and by the demo's browser tests.
+ */
+export function admin(): Promise<string> {
+  adminToken ??= devToken({ admin: true });
+  return adminToken;
+}
+
 let counter = 0;
 
 /** A prefix that keeps each test's rows apart from the others'. */
@@ -43,6 +62,7 @@ export async function openClient(dbName: string, scopes: ScopeDeclaration[], opt
     url: SERVER,
     dbName,
     scopes,
+    token: admin,
     webSocketImpl: WebSocket,
     connectivity: network,
     keepAliveMs: 1000,
@@ -84,7 +104,7 @@ export async function settled(c: TestClient): Promise<void> {
 export async function gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const response = await fetch(`${SERVER}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await admin()}` },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data: T; errors?: unknown[] };

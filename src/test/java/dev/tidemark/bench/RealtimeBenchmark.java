@@ -27,6 +27,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.tidemark.support.GraphQLWs;
+import dev.tidemark.support.Tokens;
+
 /**
  * Realtime benchmark, run on demand only (its name matches no test pattern, so {@code verify}
  * never runs it): {@code ./mvnw test -Dtest=RealtimeBenchmark [-Dbench.shape=a|b]
@@ -93,7 +96,7 @@ class RealtimeBenchmark {
         for (int c = 0; c * PER_CONNECTION < subscriptions; c++) {
             WebSocket socket = http.newWebSocketBuilder().subprotocols("graphql-transport-ws")
                     .buildAsync(URI.create(graphql.toString().replaceFirst("^http", "ws")), new Listener(recorder, ready)).join();
-            socket.sendText("{\"type\":\"connection_init\",\"payload\":{}}", true).join();
+            socket.sendText(GraphQLWs.initMessage(Tokens.admin()), true).join();
             for (int i = c * PER_CONNECTION; i < Math.min(subscriptions, (c + 1) * PER_CONNECTION); i++) {
                 String query = "subscription { userChanged(where: " + scope.where(i) + ") { operation uid version row { uid name version } } }";
                 socket.sendText("{\"id\":\"s" + i + "\",\"type\":\"subscribe\",\"payload\":{\"query\":"

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.tidemark.support.Db;
+import dev.tidemark.support.Tokens;
 import dev.tidemark.sync.reconcile.HeldDigest;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -209,6 +210,7 @@ class SyncBenchmarkTest {
     HttpResponse<String> post(String body) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/graphql"))
                 .header("content-type", "application/json")
+                .header("Authorization", "Bearer " + Tokens.admin())
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200 || response.body().contains("\"errors\"")) {
             throw new IllegalStateException("request failed: " + response.body().substring(0, Math.min(500, response.body().length())));

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import dev.tidemark.support.Demo;
 import dev.tidemark.support.GraphQL;
 import dev.tidemark.support.GraphQLWs;
+import dev.tidemark.support.Tokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -160,7 +161,7 @@ class GraphQLWsProtocolTest {
         String prefix = "Legacy-" + Demo.uid();
         try (GraphQLWs ws = GraphQLWs.open(graphql, "graphql-ws")) {
             assertEquals("graphql-ws", ws.subprotocol());
-            ws.send("{\"type\":\"connection_init\",\"payload\":{}}");
+            ws.send(GraphQLWs.initMessage(Tokens.admin()));
             assertEquals("connection_ack", ws.control().getString("type"));
             ws.send("start", "l1", USERS, "p", prefix);
             JsonObject ready = ws.message("l1");

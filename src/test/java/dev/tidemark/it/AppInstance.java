@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.tidemark.support.Tokens;
+
 /**
  * One server instance: the packaged application ({@code target/quarkus-app/quarkus-run.jar}) run
  * as its own process in the prod profile against a given PostgreSQL, as in production.
@@ -96,6 +98,7 @@ final class AppInstance implements AutoCloseable {
         builder.environment().put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
         builder.environment().put("TIDEMARK_REALTIME_POLL_INTERVAL", "200ms");
+        builder.environment().putAll(Tokens.serverEnvironment());
         builder.environment().putAll(env);
         File log = Path.of("target", "it-" + name + ".log").toFile();
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
@@ -111,12 +114,13 @@ final class AppInstance implements AutoCloseable {
         return URI.create("http://localhost:" + port + "/graphql");
     }
 
-    /** POSTs a GraphQL document with a JSON variables object; returns the response body. */
+    /** POSTs a GraphQL document with a JSON variables object, as an admin; returns the response body. */
     String post(String document, String variablesJson) {
         String body = "{\"query\":" + quote(document) + ",\"variables\":" + variablesJson + "}";
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(graphql())
                     .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + Tokens.admin(graphql().resolve("/")))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -25,16 +25,39 @@ public final class GraphQL {
     private GraphQL() {
     }
 
-    /** Runs the operation and returns the whole response body. */
+    /** Runs the operation as an admin (row policies bypassed) and returns the whole response body. */
     public static JsonPath post(String document, Object... variables) {
+        return postAs(Tokens.admin(), document, variables);
+    }
+
+    /** Runs the operation with a bearer token (null: none) and returns the whole response body. */
+    public static JsonPath postAs(String token, String document, Object... variables) {
         String body = Json.createObjectBuilder()
                 .add("query", document)
                 .add("variables", toJson(vars(variables)))
                 .build().toString();
-        return given().contentType(ContentType.JSON).body(body)
-                .when().post("/graphql")
+        var request = given().contentType(ContentType.JSON).body(body);
+        if (token != null) {
+            request = request.header("Authorization", "Bearer " + token);
+        }
+        return request.when().post("/graphql")
                 .then().statusCode(200)
                 .extract().jsonPath();
+    }
+
+    /** Like {@link #ok}, acting with {@code token}. */
+    public static JsonPath okAs(String token, String document, Object... variables) {
+        JsonPath response = postAs(token, document, variables);
+        assertNull(response.get("errors"), () -> "unexpected errors: " + response.prettify());
+        return response;
+    }
+
+    /** Like {@link #error}, acting with {@code token}. */
+    public static JsonPath errorAs(String token, String document, Object... variables) {
+        JsonPath response = postAs(token, document, variables);
+        List<Object> errors = response.getList("errors");
+        assertNotNull(errors, () -> "expected an error, got: " + response.prettify());
+        return new JsonPath(response.prettify()).setRootPath("errors[0]");
     }
 
     /** Runs the operation, asserts it has no errors, and returns the response (read paths from {@code data.}). */

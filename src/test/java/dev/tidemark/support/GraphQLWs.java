@@ -40,13 +40,24 @@ public final class GraphQLWs implements AutoCloseable {
     private GraphQLWs() {
     }
 
-    /** Opens a connection to {@code http://host:port/graphql} (as ws://) and completes the init handshake. */
+    /** Opens a connection to {@code http://host:port/graphql} (as ws://) and completes the init handshake as an admin. */
     public static GraphQLWs connect(URI graphqlHttpUri) {
+        return connect(graphqlHttpUri, Tokens.admin(graphqlHttpUri.resolve("/")));
+    }
+
+    /** Opens a connection and completes the init handshake with {@code token} in the {@code connection_init} payload. */
+    public static GraphQLWs connect(URI graphqlHttpUri, String token) {
         GraphQLWs client = open(graphqlHttpUri);
-        client.send("{\"type\":\"connection_init\",\"payload\":{}}");
+        client.send(initMessage(token));
         JsonObject ack = client.control();
         assertEquals("connection_ack", ack.getString("type"), () -> "expected connection_ack, got " + ack);
         return client;
+    }
+
+    /** A {@code connection_init} message carrying {@code token} as the web client sends it. */
+    public static String initMessage(String token) {
+        return Json.createObjectBuilder().add("type", "connection_init").add("payload",
+                Json.createObjectBuilder().add("Authorization", "Bearer " + token)).build().toString();
     }
 
     /** Opens the socket without the init handshake. */

@@ -75,6 +75,11 @@ public final class SyncCall {
         return new Result(GraphQL.ok(DOCUMENT, "input", input));
     }
 
+    /** Sends the sync acting with {@code token} (a user's: its row policies apply). */
+    public Result sendAs(String token) {
+        return new Result(GraphQL.okAs(token, DOCUMENT, "input", input));
+    }
+
     public JsonPath sendExpectingError() {
         return GraphQL.error(DOCUMENT, "input", input);
     }

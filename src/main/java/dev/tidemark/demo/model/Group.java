@@ -1,6 +1,7 @@
 package dev.tidemark.demo.model;
 
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -12,12 +13,28 @@ import org.eclipse.microprofile.graphql.Ignore;
 import org.eclipse.microprofile.graphql.NonNull;
 
 import dev.tidemark.sync.entity.SyncedEntity;
+import dev.tidemark.sync.policy.CreatedBy;
+import dev.tidemark.sync.policy.RowPolicy;
 
-/** A group of users; membership is the join table {@link UserGroup}. */
+/**
+ * A group of users; membership is the join table {@link UserGroup}.
+ *
+ * <p>Row policy: who sees a group: its creator and its live members; they may edit and delete it.
+ */
+@RowPolicy(read = """
+        {"or": [
+            {"createdBy": {"eq": "$user"}},
+            {"memberships": {"some": {"userUid": {"eq": "$user"}}}}
+        ]}""")
 @Entity(name = "AppGroup")
 @Table(name = "app_group")
 @Description("A group of users.")
 public class Group extends SyncedEntity {
+
+    @Column(name = "created_by")
+    @CreatedBy
+    @Description("The user who created the row: set by the server from the token, never by clients (null when an admin made it).")
+    public UUID createdBy;
 
     @Column(name = "name", nullable = false)
     @NonNull

@@ -16,8 +16,15 @@ import org.eclipse.microprofile.graphql.Ignore;
 import org.eclipse.microprofile.graphql.NonNull;
 
 import dev.tidemark.sync.entity.SyncedEntity;
+import dev.tidemark.sync.policy.RowPolicy;
 
-/** A document owned by a user (the tutorial's example). */
+/**
+ * A document owned by a user (the tutorial's example).
+ *
+ * <p>Row policy: who sees a document: its owner only, who may edit it (but not give it away).
+ */
+@RowPolicy(read = """
+        {"userUid": {"eq": "$user"}}""")
 @Entity(name = "UserDocument")
 @Table(name = "user_document")
 @Description("A document owned by a user.")

@@ -14,8 +14,15 @@ import org.eclipse.microprofile.graphql.Ignore;
 import org.eclipse.microprofile.graphql.NonNull;
 
 import dev.tidemark.sync.entity.SyncedEntity;
+import dev.tidemark.sync.policy.RowPolicy;
 
-/** Something that happened to a document (the tutorial's "events of a user's documents"). */
+/**
+ * Something that happened to a document (the tutorial's "events of a user's documents").
+ *
+ * <p>Row policy: who sees an event of a document: the document's owner, who may add and edit events.
+ */
+@RowPolicy(read = """
+        {"document": {"userUid": {"eq": "$user"}}}""")
 @Entity(name = "UserDocumentEvent")
 @Table(name = "user_document_event")
 @Description("An event in the history of a document.")

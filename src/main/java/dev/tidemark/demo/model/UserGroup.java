@@ -15,8 +15,32 @@ import org.eclipse.microprofile.graphql.NonNull;
 
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.entity.TombstoneCascade;
+import dev.tidemark.sync.policy.RowPolicy;
 
-/** Membership of a user in a group: an explicit, synced join row. Deleting either side deletes it. */
+/**
+ * Membership of a user in a group: an explicit, synced join row. Deleting either side deletes it.
+ *
+ * <p>Row policy: who sees a membership: its user, and whoever sees its group. Writing one (joining, adding
+ * someone, moving it) needs the group to be the writer's (created or a member of) and its user to
+ * be visible to the writer: nobody joins a foreign group. Removing one needs only to see it.
+ */
+@RowPolicy(read = """
+        {"or": [
+            {"userUid": {"eq": "$user"}},
+            {"group": {"or": [
+                {"createdBy": {"eq": "$user"}},
+                {"memberships": {"some": {"userUid": {"eq": "$user"}}}}
+            ]}}
+        ]}""", write = """
+        {"group": {"or": [
+                {"createdBy": {"eq": "$user"}},
+                {"memberships": {"some": {"userUid": {"eq": "$user"}}}}
+            ]},
+         "user": {"or": [
+                {"uid": {"eq": "$user"}},
+                {"createdBy": {"eq": "$user"}},
+                {"memberships": {"some": {"group": {"memberships": {"some": {"userUid": {"eq": "$user"}}}}}}}
+            ]}}""")
 @Entity(name = "UserGroup")
 @Table(name = "user_group")
 @Description("Membership of a user in a group (join table). Tombstoned when its user or group is.")

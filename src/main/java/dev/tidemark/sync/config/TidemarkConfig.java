@@ -22,6 +22,8 @@ public interface TidemarkConfig {
 
     EmbeddedPostgres embeddedPostgres();
 
+    Auth auth();
+
     /**
      * Migration mode: start (Flyway migrates at start), then exit with 0. The Kubernetes migration
      * Job runs the image with {@code TIDEMARK_MIGRATE_AND_EXIT=true}; replicas run with
@@ -121,5 +123,35 @@ public interface TidemarkConfig {
 
         /** Data directory kept across restarts; empty means a fresh temporary database each start. */
         Optional<String> dataDir();
+    }
+
+    /**
+     * Identity: JWT bearer tokens, verified with the {@code mp.jwt.verify.*} keys (in dev and test
+     * a key pair made at start-up, see {@code DevKeysConfigSourceFactory}).
+     */
+    interface Auth {
+        /**
+         * Requests and WebSocket connections without a token: refused with UNAUTHENTICATED (false), or
+         * served with full access to every row (true; for local tools on a trusted network only).
+         */
+        @WithDefault("false")
+        boolean anonymousAccess();
+
+        /** The token group ({@code groups} claim) whose members see and write every row, bypassing row policies. */
+        @WithDefault("admin")
+        String adminGroup();
+
+        DevTokens devTokens();
+
+        /** {@code POST /auth/dev-token}: signs tokens for any user with the server's own key (dev and test only). */
+        interface DevTokens {
+            /** Serve the endpoint (on in the dev and test profiles; never turn it on in production). */
+            @WithDefault("false")
+            boolean enabled();
+
+            /** How long a dev token is valid. */
+            @WithDefault("12h")
+            Duration lifetime();
+        }
     }
 }

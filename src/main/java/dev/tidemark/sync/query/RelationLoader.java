@@ -16,17 +16,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import dev.tidemark.sync.auth.Caller;
 import dev.tidemark.sync.entity.SyncedEntity;
+import dev.tidemark.sync.policy.RowPolicies;
 import dev.tidemark.sync.schema.ChildRelation;
 import dev.tidemark.sync.schema.Columns;
 import dev.tidemark.sync.schema.ParentRelation;
 import dev.tidemark.sync.schema.SyncColumn;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
+import dev.tidemark.sync.where.JpqlRenderer;
+import dev.tidemark.sync.where.JpqlScope;
 
 /**
  * Resolves relation fields for a whole list of rows at once (GraphQL batch resolvers): one query
- * per relation and list, never one per row. Relations are named as in the entities.
+ * per relation and list, never one per row. Relations are named as in the entities. Related rows
+ * the caller's row policy hides are left out, so a selection cannot reach past what a where may.
  */
 @ApplicationScoped
 public class RelationLoader {
@@ -37,6 +42,12 @@ public class RelationLoader {
     @Inject
     SyncRegistry registry;
 
+    @Inject
+    RowPolicies policies;
+
+    @Inject
+    Caller caller;
+
     /** For each parent, its live children along the one-to-many {@code relation}, oldest first. */
     public <C extends SyncedEntity> List<List<C>> children(List<? extends SyncedEntity> parents, String relation, Class<C> childType) {
         if (parents.isEmpty()) {
@@ -46,8 +57,10 @@ public class RelationLoader {
         SyncTable child = registry.table(children.child());
         ParentRelation back = child.parents().get(children.parentField());
         String fkField = back.foreignKey().field();
-        List<C> rows = em.createQuery("select c from " + child.entityName() + " c where c." + fkField
-                + " in :parents and c.deletedAt is null order by c.createdAt, c.uid", childType)
+        JpqlScope visible = visible(child);
+        List<C> rows = visible.bind(em.createQuery("select e from " + child.entityName() + " e where e." + fkField
+                + " in :parents and e.deletedAt is null and (" + visible.predicate() + ") order by e.createdAt, e.uid",
+                childType))
                 .setParameter("parents", uids(parents))
                 .getResultList();
         Map<UUID, List<C>> byParent = rows.stream()
@@ -92,10 +105,18 @@ public class RelationLoader {
         if (distinct.isEmpty()) {
             return new HashMap<>();
         }
-        return em.createQuery("select t from " + registry.table(type).entityName() + " t where t.uid in :uids", type)
+        SyncTable table = registry.table(type);
+        JpqlScope visible = visible(table);
+        return visible.bind(em.createQuery("select e from " + table.entityName() + " e where e.uid in :uids and ("
+                + visible.predicate() + ")", type))
                 .setParameter("uids", distinct)
                 .getResultStream()
                 .collect(Collectors.toMap(t -> t.uid, Function.identity()));
+    }
+
+    /** The rows of {@code table} the caller may see: related rows outside the caller's rights are left out (null for a parent). */
+    private JpqlScope visible(SyncTable table) {
+        return JpqlRenderer.render(policies.read(table, caller.identity()));
     }
 
     private SyncTable relationOf(List<? extends SyncedEntity> rows) {

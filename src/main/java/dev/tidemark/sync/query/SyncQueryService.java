@@ -7,16 +7,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import dev.tidemark.sync.auth.Caller;
 import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.error.LimitExceededException;
+import dev.tidemark.sync.policy.RowPolicies;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.where.JpqlRenderer;
 import dev.tidemark.sync.where.JpqlScope;
 import dev.tidemark.sync.where.WhereParser;
 
-/** Lists the rows of a table that match a where-scope, in one parameterised query. */
+/** Lists the rows of a table that match a where-scope and the caller's row policy, in one parameterised query. */
 @ApplicationScoped
 public class SyncQueryService {
 
@@ -34,13 +36,20 @@ public class SyncQueryService {
     @Inject
     TidemarkConfig config;
 
+    @Inject
+    RowPolicies policies;
+
+    @Inject
+    Caller caller;
+
     /**
      * Rows of {@code type} matching {@code where} (null: all), oldest first; tombstones only when
      * {@code includeDeleted}. Fails with LIMIT_EXCEEDED rather than return a truncated list.
      */
     public <T extends SyncedEntity> List<T> list(Class<T> type, Object where, boolean includeDeleted) {
         SyncTable table = registry.table(type);
-        JpqlScope scope = JpqlRenderer.render(parser.parse(table, where, "where"));
+        JpqlScope scope = JpqlRenderer.render(policies.restrict(table, parser.parse(table, where, "where"),
+                caller.identity()));
         List<String> extra = new ArrayList<>();
         if (!includeDeleted) {
             extra.add(JpqlScope.ROOT + ".deletedAt is null");

@@ -12,6 +12,8 @@ import org.jboss.logging.Logger;
 
 import io.vertx.core.http.ServerWebSocket;
 
+import dev.tidemark.sync.auth.Identity;
+
 /**
  * One client WebSocket connection speaking {@code graphql-transport-ws} (or the legacy
  * {@code graphql-ws}): its handshake state, its operations by id, how many subscriptions it holds
@@ -40,6 +42,12 @@ final class ClientConnection {
     final Map<String, Operation> operations = new ConcurrentHashMap<>();
     private final int bufferLimit;
     long initTimer = -1;
+    /** Closes the connection when its token expires. */
+    long expiryTimer = -1;
+    /** Who the connection acts for, from the token of its {@code connection_init} (or of the upgrade request). */
+    volatile Identity identity;
+    /** The {@code Authorization} header of the upgrade request, for clients that can set one. */
+    String upgradeAuthorization;
 
     ClientConnection(ServerWebSocket socket, boolean legacy, int bufferLimit) {
         this.socket = socket;

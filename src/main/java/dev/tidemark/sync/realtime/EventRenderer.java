@@ -31,6 +31,8 @@ import graphql.language.SelectionSet;
 import graphql.language.VariableDefinition;
 import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
+import dev.tidemark.sync.auth.Caller;
+import dev.tidemark.sync.auth.Identity;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.InjectableContext;
 import io.quarkus.arc.ManagedContext;
@@ -112,15 +114,18 @@ public class EventRenderer {
     }
 
     /**
-     * Executes {@code request} as SmallRye would for a WebSocket or HTTP request and gives the
-     * response to {@code writer} on this thread (the caller has set up the registration).
+     * Executes {@code request} as SmallRye would for a WebSocket or HTTP request, acting for
+     * {@code identity}, and gives the response to {@code writer} on this thread (the caller has set
+     * up the registration).
      */
-    void execute(JsonObject request, Consumer<ExecutionResponse> writer) {
+    void execute(JsonObject request, Identity identity, Consumer<ExecutionResponse> writer) {
         ManagedContext requestContext = Arc.container().requestContext();
         boolean activated = !requestContext.isActive();
         if (activated) {
             requestContext.activate();
         }
+        // The operation's queries, writes and relation fields apply this identity's row policies.
+        Arc.container().instance(Caller.class).get().actAs(identity);
         InjectableContext.ContextState state = requestContext.getState();
         // What SmallRye's Quarkus handler passes: run data fetchers in place (this is a worker
         // thread), in this request context (they re-activate it and deactivate it when done).
@@ -144,7 +149,7 @@ public class EventRenderer {
         CompletableFuture<ExecutionResult> first = new CompletableFuture<>();
         SubscriptionHub.open(SubscriptionHub.Registration.render(event));
         try {
-            execute(subscriber.request, response -> {
+            execute(subscriber.request, subscriber.connection.identity, response -> {
                 ExecutionResult result = response.getExecutionResult();
                 if (result != null && result.isDataPresent() && result.getData() instanceof Publisher<?> publisher) {
                     @SuppressWarnings("unchecked")

@@ -19,6 +19,10 @@ import org.jboss.logging.Logger;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 
+import dev.tidemark.sync.auth.Caller;
+import dev.tidemark.sync.auth.Identity;
+import dev.tidemark.sync.auth.TokenIdentities;
+import dev.tidemark.sync.error.UnauthenticatedException;
 import dev.tidemark.sync.config.TidemarkConfig;
 import graphql.ExecutionResult;
 import io.smallrye.graphql.execution.ExecutionResponse;
@@ -45,8 +49,12 @@ import io.vertx.ext.web.RoutingContext;
  *
  * <p>Close codes: 4400 malformed or unexpected message, 4401 subscribe before {@code
  * connection_ack} (legacy: 4429), 4406 no supported subprotocol, 4408 no {@code connection_init}
- * within {@code tidemark.realtime.connection-init-timeout}, 4409 an id already in use, 4429 a
- * second {@code connection_init}, 1012 on shutdown ({@link SubscriptionHub#shutdown}).
+ * within {@code tidemark.realtime.connection-init-timeout}, 4403 a {@code connection_init} without a
+ * valid token (unless anonymous access is on) or a token that expired while connected, 4409 an id
+ * already in use, 4429 a second {@code connection_init}, 1012 on shutdown ({@link SubscriptionHub#shutdown}).
+ *
+ * <p>Identity: the token of the {@code connection_init} payload ({@code {"Authorization": "Bearer
+ * <jwt>"}}) is verified once; every operation of the connection acts for it ({@link Caller#actAs}).
  */
 @ApplicationScoped
 public class GraphQLWsEndpoint {
@@ -55,6 +63,8 @@ public class GraphQLWsEndpoint {
     static final String LEGACY_WS = "graphql-ws";
     /** Before SmallRye GraphQL's WebSocket route on the same path (order -99). */
     static final int ROUTE_ORDER = -100;
+    /** graphql-transport-ws: the {@code connection_init} was refused (no token, or a bad one). */
+    static final int CLOSE_FORBIDDEN = 4403;
 
     private static final Logger LOG = Logger.getLogger(GraphQLWsEndpoint.class);
     /** One factory: {@code Json.createReader} looks the JSON provider up again on every call. */
@@ -65,6 +75,9 @@ public class GraphQLWsEndpoint {
 
     @Inject
     EventRenderer renderer;
+
+    @Inject
+    TokenIdentities identities;
 
     @Inject
     TidemarkConfig config;
@@ -103,6 +116,7 @@ public class GraphQLWsEndpoint {
         }
         ClientConnection connection = new ClientConnection(socket, LEGACY_WS.equals(subprotocol),
                 config.realtime().subscriberBuffer());
+        connection.upgradeAuthorization = socket.headers().get("Authorization");
         hub.opened(connection);
         socket.closeHandler(v -> closed(connection));
         socket.exceptionHandler(e -> LOG.debugf("WebSocket error: %s", e.toString()));
@@ -121,6 +135,7 @@ public class GraphQLWsEndpoint {
 
     private void closed(ClientConnection connection) {
         vertx.cancelTimer(connection.initTimer);
+        vertx.cancelTimer(connection.expiryTimer);
         hub.closed(connection);
         for (String id : connection.operations.keySet()) {
             cancel(connection.operations.remove(id));
@@ -150,7 +165,7 @@ public class GraphQLWsEndpoint {
             return;
         }
         switch (type) {
-            case "connection_init" -> init(connection);
+            case "connection_init" -> init(connection, message);
             case "ping" -> connection.send("{\"type\":\"pong\"}");
             case "pong" -> {
                 // a reply to nothing we sent, or a unidirectional heartbeat: nothing to do
@@ -163,7 +178,7 @@ public class GraphQLWsEndpoint {
 
     private void onLegacyMessage(ClientConnection connection, String type, JsonObject message) {
         switch (type) {
-            case "connection_init" -> init(connection);
+            case "connection_init" -> init(connection, message);
             case "start" -> subscribe(connection, message);
             case "stop" -> complete(connection, message);
             case "connection_terminate" -> connection.close(1000, "");
@@ -171,14 +186,68 @@ public class GraphQLWsEndpoint {
         }
     }
 
-    private void init(ClientConnection connection) {
+    private void init(ClientConnection connection, JsonObject message) {
         vertx.cancelTimer(connection.initTimer);
         if (connection.initReceived.getAndSet(true)) {
             connection.close(4429, "Too many initialisation requests");
             return;
         }
+        String token = token(message.get("payload") instanceof JsonObject payload ? payload : null,
+                connection.upgradeAuthorization);
+        // Verifying a signature is CPU work, and a key location may be read: not on the event loop.
+        vertx.executeBlocking(() -> {
+            try {
+                return token == null ? Caller.anonymous(config) : identities.verify(token);
+            } catch (UnauthenticatedException e) {
+                connection.close(CLOSE_FORBIDDEN, "Forbidden: " + limit(e.getMessage()));
+                return null;
+            }
+        }, false).onSuccess(identity -> {
+            if (identity != null) {
+                acknowledge(connection, identity);
+            }
+        });
+    }
+
+    private void acknowledge(ClientConnection connection, Identity identity) {
+        connection.identity = identity;
+        if (identity.expiresAt() != null) {
+            long left = Math.max(1, identity.expiresAt().toEpochMilli() - System.currentTimeMillis());
+            connection.expiryTimer = vertx.setTimer(left, t -> connection.close(CLOSE_FORBIDDEN,
+                    "Forbidden: the token expired; reconnect with a new one"));
+        }
         connection.acknowledged = true;
         connection.send("{\"type\":\"connection_ack\"}");
+    }
+
+    /**
+     * The bearer token of a connection: {@code Authorization} (or {@code authorization}, or
+     * {@code token}) in the {@code connection_init} payload, as browsers cannot set headers on a
+     * WebSocket, else the upgrade request's {@code Authorization} header.
+     */
+    static String token(JsonObject payload, String upgradeHeader) {
+        String value = null;
+        if (payload != null) {
+            for (String key : new String[] { "Authorization", "authorization", "token" }) {
+                if (payload.get(key) instanceof JsonString text && !text.getString().isBlank()) {
+                    value = text.getString();
+                    break;
+                }
+            }
+        }
+        if (value == null) {
+            value = upgradeHeader;
+        }
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        value = value.strip();
+        return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).strip() : value;
+    }
+
+    /** A WebSocket close reason is at most 123 bytes. */
+    private static String limit(String reason) {
+        return reason.length() > 110 ? reason.substring(0, 107) + "..." : reason;
     }
 
     private void subscribe(ClientConnection connection, JsonObject message) {
@@ -239,7 +308,7 @@ public class GraphQLWsEndpoint {
         ExecutionResponse[] response = new ExecutionResponse[1];
         SubscriptionHub.open(registration);
         try {
-            renderer.execute(payload, r -> response[0] = r);
+            renderer.execute(payload, connection.identity, r -> response[0] = r);
         } catch (RuntimeException e) {
             LOG.warnf(e, "Executing the operation of subscribe %s failed", id);
         } finally {

@@ -19,11 +19,13 @@ import jakarta.json.JsonObject;
 
 import org.jboss.logging.Logger;
 
+import dev.tidemark.sync.auth.Caller;
 import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.error.LimitExceededException;
 import dev.tidemark.sync.error.ShuttingDownException;
 import dev.tidemark.sync.metrics.SyncMetrics;
+import dev.tidemark.sync.policy.RowPolicies;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.where.Condition;
@@ -71,6 +73,12 @@ public class SubscriptionHub {
 
     @Inject
     SyncMetrics metrics;
+
+    @Inject
+    RowPolicies policies;
+
+    @Inject
+    Caller caller;
 
     private final Map<ScopeGroup.Key, ScopeGroup> groups = new ConcurrentHashMap<>();
     private final ScopeIndex index = new ScopeIndex();
@@ -142,7 +150,7 @@ public class SubscriptionHub {
             throw new ShuttingDownException("this server instance is shutting down; reconnect and subscribe again");
         }
         SyncTable table = registry.table(type);
-        Condition condition = parser.parse(table, where, "where");
+        Condition condition = policies.restrict(table, parser.parse(table, where, "where"), caller.identity());
         ClientConnection connection = registration.connection;
         int max = config.realtime().maxSubscriptionsPerConnection();
         if (connection.subscriptions.incrementAndGet() > max) {
@@ -244,12 +252,17 @@ public class SubscriptionHub {
         metrics.delivered(frames);
     }
 
-    /** One serialised event: the selection set it was rendered with and what identifies the event within a batch. */
-    private record Rendered(String renderKey, ChangeOperation operation, String uid, Long version, String cursor) {
+    /**
+     * One serialised event: the selection set and identity it was rendered with (relation fields
+     * show only what that identity may see) and what identifies the event within a batch.
+     */
+    private record Rendered(String renderKey, String identity, ChangeOperation operation, String uid, Long version,
+            String cursor) {
     }
 
     private boolean send(Subscriber subscriber, ChangeEvent<?> event, Map<Rendered, String> cache) {
-        Rendered key = new Rendered(subscriber.renderKey, event.operation, event.uid, event.version, event.cursor);
+        Rendered key = new Rendered(subscriber.renderKey, subscriber.connection.identity.key(), event.operation, event.uid,
+                event.version, event.cursor);
         String payload = cache.get(key);
         if (payload == null) {
             try {

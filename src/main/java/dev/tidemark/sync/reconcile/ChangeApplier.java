@@ -12,10 +12,13 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 
+import dev.tidemark.sync.auth.Caller;
 import dev.tidemark.sync.entity.SyncedEntity;
+import dev.tidemark.sync.policy.RowPolicies;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.time.ServerClock;
+import dev.tidemark.sync.where.Condition;
 import dev.tidemark.sync.where.ScopeMatcher;
 import dev.tidemark.sync.write.Refusal;
 import dev.tidemark.sync.write.RowWriter;
@@ -33,7 +36,9 @@ import dev.tidemark.sync.write.SyncReason;
  * {@code updatedAt} clamped to server time, ties keep the server's row;</li>
  * <li>a row must be in the scope it is sent in, before (server row) and, for a new row, after;
  * a new row may not take a uid that exists outside the scope;</li>
- * <li>a live row's references must be live (I6).</li>
+ * <li>a live row's references must be live (I6);</li>
+ * <li>the scope's condition includes the caller's row policy, so a row the caller cannot see is
+ * out of scope, and the new values of an insert or update must match the policy's write rule.</li>
  * </ul>
  *
  * Writes go parents first (the registry's dependency order), and deletions of existing rows last,
@@ -57,6 +62,12 @@ public class ChangeApplier {
 
     @Inject
     EntityManager em;
+
+    @Inject
+    RowPolicies policies;
+
+    @Inject
+    Caller caller;
 
     /** Applies every change of every scope; returns, per scope in request order, what became of its changes. */
     public List<ChangeResults> applyAll(List<ScopeRequest> scopes, OffsetDateTime now) {
@@ -136,10 +147,13 @@ public class ChangeApplier {
         } else {
             row.deletedAt = null;
             assign(table, change, row, now);
-            Refusal parents = rows.checkParents(table, row, change.path());
-            if (parents != null) {
+            Refusal refusal = checkWrite(table, row, change);
+            if (refusal == null) {
+                refusal = rows.checkParents(table, row, change.path());
+            }
+            if (refusal != null) {
                 em.refresh(row); // forget the values just copied: this row is not written
-                return parents;
+                return refusal;
             }
         }
         rows.stage(row, false);
@@ -176,6 +190,7 @@ public class ChangeApplier {
                     + change.uid() + " no longer exists on the server (deleted, then purged); it is dropped");
         }
         SyncedEntity row = rows.newRow(table.entityClass(), change.uid());
+        policies.stampCreator(row, caller.identity());
         row.createdAt = clock.clamp(change.values().createdAt, now);
         assign(table, change, row, now);
         if (change.deletes()) {
@@ -186,6 +201,10 @@ public class ChangeApplier {
             return refuse(SyncReason.OUT_OF_SCOPE, change.path(), "the new " + table.typeName() + " " + change.uid()
                     + " does not match the where of the scope it was sent in; send it in a scope it belongs to");
         }
+        Refusal forbidden = checkWrite(table, row, change);
+        if (forbidden != null) {
+            return forbidden;
+        }
         Refusal parents = row.isDeleted() ? rows.checkParentsExist(table, row, change.path())
                 : rows.checkParents(table, row, change.path());
         if (parents != null) {
@@ -193,6 +212,16 @@ public class ChangeApplier {
         }
         rows.stage(row, true);
         return null;
+    }
+
+    /** Null when the caller's row policy lets it write the row's new values, else a FORBIDDEN refusal. */
+    private Refusal checkWrite(SyncTable table, SyncedEntity row, ClientChange change) {
+        Condition allowed = policies.write(table, caller.identity());
+        if (allowed.equals(Condition.TRUE) || matcher.matches(allowed, row)) {
+            return null;
+        }
+        return refuse(SyncReason.FORBIDDEN, change.path(), "your row policy does not let you write this "
+                + table.typeName() + " (" + change.uid() + ") with these values; see the table's @RowPolicy");
     }
 
     private void assign(SyncTable table, ClientChange change, SyncedEntity row, OffsetDateTime now) {

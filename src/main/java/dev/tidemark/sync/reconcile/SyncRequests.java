@@ -12,18 +12,22 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.tidemark.sync.auth.Caller;
 import dev.tidemark.sync.cursor.SyncCursor;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.error.InvalidInputException;
+import dev.tidemark.sync.policy.RowPolicies;
 import dev.tidemark.sync.schema.InputFields;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
+import dev.tidemark.sync.where.Condition;
 import dev.tidemark.sync.where.WhereParser;
 import dev.tidemark.sync.write.SyncedInput;
 
 /**
  * Turns a table's scope inputs ({@link ScopeInput} subclasses with {@code where} and
- * {@code changes}) into validated {@link ScopeRequest}s. A malformed row (invalid uid, a uid
+ * {@code changes}) into validated {@link ScopeRequest}s, each where limited to the caller's row
+ * policy. A malformed row (invalid uid, a uid
  * twice in one scope, a change without its base version field) refuses the whole sync before
  * anything is written.
  */
@@ -35,6 +39,12 @@ public class SyncRequests {
 
     @Inject
     WhereParser parser;
+
+    @Inject
+    RowPolicies policies;
+
+    @Inject
+    Caller caller;
 
     /** Starts a sync with the client's id and cutoff (null for a first sync). */
     public SyncPlan plan(String syncId, String cutoff) {
@@ -96,8 +106,8 @@ public class SyncRequests {
                     (OffsetDateTime) InputFields.require(change, "deletedAt"),
                     change, rowPath));
         }
-        return new ScopeRequest(input.id, table, parser.parse(table, where, path + ".where"), held, digest,
-                changes, path);
+        Condition scope = policies.restrict(table, parser.parse(table, where, path + ".where"), caller.identity());
+        return new ScopeRequest(input.id, table, scope, held, digest, changes, path);
     }
 
     private static long parseVersion(String text, String path, int index) {

@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
+import dev.tidemark.sync.auth.Caller;
 import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.cursor.CursorSource;
 import dev.tidemark.sync.error.InvalidInputException;
@@ -53,13 +54,16 @@ public class SyncTransaction {
     @Inject
     EntityManager em;
 
+    @Inject
+    Caller caller;
+
     @Transactional
     public SyncOutcome run(SyncRequest request) {
         checkLimits(request);
         if (request.syncId() == null || request.syncId().isBlank() || request.syncId().length() > 200) {
             throw new InvalidInputException("input.syncId", "a sync needs a client-made id of 1 to 200 characters (a UUID is best)");
         }
-        Optional<List<ChangeResults>> stored = ledger.claim(request.syncId(), fingerprint(request));
+        Optional<List<ChangeResults>> stored = ledger.claim(request.syncId(), fingerprint(request, caller.identity().key()));
         List<ChangeResults> results;
         if (stored.isPresent()) {
             results = stored.get();
@@ -97,10 +101,14 @@ public class SyncTransaction {
         }
     }
 
-    /** A digest of the changes only: a replay must carry the same changes, its held rows may differ. */
-    static String fingerprint(SyncRequest request) {
+    /**
+     * A digest of who syncs and of the changes only: a replay must come from the same identity and
+     * carry the same changes (its held rows may differ); another user's id is refused, not replayed.
+     */
+    static String fingerprint(SyncRequest request, String identity) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            update(digest, "identity:" + identity);
             for (ScopeRequest scope : request.scopes()) {
                 update(digest, "scope:" + scope.table().typeName() + ":" + scope.changes().size());
                 for (ClientChange change : scope.changes()) {

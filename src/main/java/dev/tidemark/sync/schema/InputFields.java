@@ -4,6 +4,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads the public fields of GraphQL input objects (where-inputs, save and change inputs, scope
@@ -26,6 +27,29 @@ public final class InputFields {
         return fields;
     }
 
+    /**
+     * The fields of an input that have a value, in declaration order: the public fields of a
+     * GraphQL input object, or the entries of a map (a where written as JSON, as row policies are).
+     */
+    public static List<Map.Entry<String, Object>> entries(Object input) {
+        List<Map.Entry<String, Object>> entries = new ArrayList<>();
+        if (input instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> {
+                if (v != null) {
+                    entries.add(Map.entry(k.toString(), v));
+                }
+            });
+            return entries;
+        }
+        for (Field field : of(input.getClass())) {
+            Object value = get(field, input);
+            if (value != null) {
+                entries.add(Map.entry(field.getName(), value));
+            }
+        }
+        return entries;
+    }
+
     public static Object get(Field field, Object input) {
         try {
             return field.get(input);
@@ -36,6 +60,9 @@ public final class InputFields {
 
     /** The value of a field the input class must declare. */
     public static Object require(Object input, String name) {
+        if (input instanceof Map<?, ?> map) {
+            return map.get(name);
+        }
         return get(field(input.getClass(), name), input);
     }
 

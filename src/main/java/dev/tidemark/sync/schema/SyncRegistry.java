@@ -28,6 +28,7 @@ import org.hibernate.Hibernate;
 import dev.tidemark.sync.entity.ConflictPolicy;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.entity.TombstoneCascade;
+import dev.tidemark.sync.policy.CreatedBy;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -126,7 +127,8 @@ public class SyncRegistry {
             Column column = field.getAnnotation(Column.class);
             if (column != null) {
                 columns.put(field.getName(), new SyncColumn(field.getName(), column.name(), field.getType(),
-                        column.nullable(), SYSTEM_FIELDS.contains(field.getName())));
+                        column.nullable(), SYSTEM_FIELDS.contains(field.getName())
+                                || field.isAnnotationPresent(CreatedBy.class)));
             }
         }
         for (Field field : fields) {

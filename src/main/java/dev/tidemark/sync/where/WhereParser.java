@@ -1,8 +1,8 @@
 package dev.tidemark.sync.where;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,11 +44,8 @@ public class WhereParser {
                     + " levels (tidemark.where.max-depth); flatten the and/or/not or relation nesting");
         }
         List<Condition> parts = new ArrayList<>();
-        for (Field field : InputFields.of(where.getClass())) {
-            Object value = InputFields.get(field, where);
-            if (value != null) {
-                parts.add(parseField(table, field.getName(), value, path + "." + field.getName(), depth));
-            }
+        for (Map.Entry<String, Object> field : InputFields.entries(where)) {
+            parts.add(parseField(table, field.getKey(), field.getValue(), path + "." + field.getKey(), depth));
         }
         return parts.size() == 1 ? parts.get(0) : new Condition.All(List.copyOf(parts));
     }
@@ -111,13 +108,13 @@ public class WhereParser {
 
     private Condition parseFilter(SyncColumn column, Object filter, String path) {
         List<Condition> parts = new ArrayList<>();
-        for (Field field : InputFields.of(filter.getClass())) {
-            Object value = InputFields.get(field, filter);
-            if (value == null) {
-                continue;
+        for (Map.Entry<String, Object> field : InputFields.entries(filter)) {
+            Object value = field.getValue();
+            Op op = Op.ofField(field.getKey());
+            String opPath = path + "." + field.getKey();
+            if (op == null) {
+                throw new IllegalStateException("Filter field " + opPath + " is no operator (" + java.util.Arrays.toString(Op.values()) + ")");
             }
-            Op op = Op.ofField(field.getName());
-            String opPath = path + "." + field.getName();
             if (op.takesList()) {
                 parts.add(new Condition.Compare(column, op, convertList(column, (List<?>) value, opPath)));
             } else if (op == Op.IS_NULL) {

@@ -7,19 +7,26 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
+import dev.tidemark.sync.auth.Caller;
+import dev.tidemark.sync.auth.Identity;
 import dev.tidemark.sync.entity.SyncedEntity;
+import dev.tidemark.sync.error.ForbiddenException;
 import dev.tidemark.sync.error.NotFoundException;
 import dev.tidemark.sync.error.ParentDeletedException;
 import dev.tidemark.sync.error.ParentNotFoundException;
 import dev.tidemark.sync.error.RowDeletedException;
+import dev.tidemark.sync.policy.RowPolicies;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.time.ServerClock;
+import dev.tidemark.sync.where.Condition;
+import dev.tidemark.sync.where.ScopeMatcher;
 import dev.tidemark.sync.where.WhereParser;
 
 /**
  * One online write, in one transaction: upsert by client uid, or tombstone. A refused write
- * throws a {@code SyncInputException} and writes nothing. Tombstones cascade through the entity
+ * throws a {@code SyncInputException} and writes nothing; a row the caller's row policy hides, or
+ * new values it does not allow, are refused with FORBIDDEN. Tombstones cascade through the entity
  * listener, so the rows a delete hides are hidden in the same transaction.
  */
 @ApplicationScoped
@@ -34,6 +41,15 @@ public class OnlineWriteTransaction {
     @Inject
     ServerClock clock;
 
+    @Inject
+    RowPolicies policies;
+
+    @Inject
+    ScopeMatcher matcher;
+
+    @Inject
+    Caller caller;
+
     /**
      * Inserts or updates the row {@code input.uid} with every column the input names. Refuses to
      * change a tombstone, and to point a reference at a missing or tombstoned parent (I6).
@@ -45,14 +61,24 @@ public class OnlineWriteTransaction {
         OffsetDateTime now = clock.now();
         T row = rows.lock(type, uid);
         boolean created = row == null;
+        Identity who = caller.identity();
         if (created) {
             row = rows.newRow(type, uid);
+            policies.stampCreator(row, who);
             row.createdAt = clock.clamp(input.createdAt, now);
+        } else if (!readable(table, row, who)) {
+            throw new ForbiddenException("input.uid", table.typeName() + " " + uid + " already exists and is not "
+                    + "yours to change; a new row needs a new uid");
         } else if (row.isDeleted()) {
             throw new RowDeletedException("input.uid", table.typeName() + " " + uid + " was deleted at " + row.deletedAt
                     + " and cannot be changed; create a new row with a new uid");
         }
         rows.copyColumns(table, input, row, "input");
+        Condition writable = policies.write(table, who);
+        if (!writable.equals(Condition.TRUE) && !matcher.matches(writable, row)) {
+            throw new ForbiddenException("input", "your row policy does not let you write this " + table.typeName()
+                    + " with these values; see the table's @RowPolicy");
+        }
         throwIfRefused(rows.checkParents(table, row, "input"));
         row.updatedAt = latest(clock.clamp(input.updatedAt, now), row.createdAt);
         rows.write(row, created);
@@ -68,6 +94,9 @@ public class OnlineWriteTransaction {
         if (row == null) {
             throw new NotFoundException("uid", "no " + table.typeName() + " has uid " + uid);
         }
+        if (!readable(table, row, caller.identity())) {
+            throw new ForbiddenException("uid", table.typeName() + " " + uid + " is not yours to delete");
+        }
         if (!row.isDeleted()) {
             OffsetDateTime now = clock.now();
             row.deletedAt = now;
@@ -75,6 +104,12 @@ public class OnlineWriteTransaction {
             rows.write(row, false);
         }
         return row;
+    }
+
+    /** Whether the stored row is one the caller may see (and so change). */
+    private boolean readable(SyncTable table, SyncedEntity row, Identity who) {
+        Condition visible = policies.read(table, who);
+        return visible.equals(Condition.TRUE) || matcher.matches(visible, row);
     }
 
     private static void throwIfRefused(Refusal refusal) {

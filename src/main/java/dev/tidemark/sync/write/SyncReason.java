@@ -20,5 +20,7 @@ public enum SyncReason {
     @Description("The row references a parent that is deleted (invariant I6).")
     PARENT_DELETED,
     @Description("The row references a parent that does not exist.")
-    PARENT_NOT_FOUND
+    PARENT_NOT_FOUND,
+    @Description("The row policy does not let you write these values (a membership of a group that is not yours).")
+    FORBIDDEN
 }
