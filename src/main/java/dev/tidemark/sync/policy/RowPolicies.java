@@ -54,6 +54,7 @@ public class RowPolicies {
     WhereParser parser;
 
     private volatile Map<SyncTable, Condition[]> policies;
+    private volatile Map<SyncTable, SyncColumn> creators;
 
     void onStart(@Observes StartupEvent event) {
         policies(); // a policy that does not parse fails the start-up, not the first request
@@ -87,12 +88,9 @@ public class RowPolicies {
 
     /** Sets the {@link CreatedBy} column of a new row to the creator's uid (null for an admin without one). */
     public void stampCreator(SyncedEntity row, Identity who) {
-        SyncTable table = registry.tableOf(row);
-        for (Field field : table.entityClass().getFields()) {
-            if (field.isAnnotationPresent(CreatedBy.class)) {
-                SyncColumn column = table.column(field.getName());
-                Columns.write(row, column, who.user());
-            }
+        SyncColumn column = creators().get(registry.tableOf(row));
+        if (column != null) {
+            Columns.write(row, column, who.user());
         }
     }
 
@@ -152,6 +150,26 @@ public class RowPolicies {
                     list.stream().map(v -> USER_PLACEHOLDER.equals(v) ? user : v).toList());
         }
         return compare;
+    }
+
+    /** The {@link CreatedBy} column of each table that has one (declared fields: Hibernate makes public fields private). */
+    private Map<SyncTable, SyncColumn> creators() {
+        Map<SyncTable, SyncColumn> result = creators;
+        if (result == null) {
+            Map<SyncTable, SyncColumn> found = new HashMap<>();
+            for (SyncTable table : registry.all()) {
+                for (Class<?> c = table.entityClass(); c != null; c = c.getSuperclass()) {
+                    for (Field field : c.getDeclaredFields()) {
+                        if (field.isAnnotationPresent(CreatedBy.class)) {
+                            found.put(table, table.column(field.getName()));
+                        }
+                    }
+                }
+            }
+            result = Map.copyOf(found);
+            creators = result;
+        }
+        return result;
     }
 
     private Map<SyncTable, Condition[]> policies() {
