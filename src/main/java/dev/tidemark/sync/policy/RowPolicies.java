@@ -66,7 +66,7 @@ public class RowPolicies {
             return Condition.TRUE;
         }
         Condition[] policy = policies().get(table);
-        return policy == null ? FALSE : bind(policy[0], who.user());
+        return policy == null ? FALSE : new Condition.Visible(table, bind(policy[0], who.user()));
     }
 
     /** The rows of {@code table} that {@code who} may write (checked on the new values). */
@@ -112,14 +112,20 @@ public class RowPolicies {
             return new Condition.Children(children.relation(), children.child(), children.back(), children.some(),
                     and(guard(children.condition(), who), read(children.child(), who)));
         }
-        return condition;
+        return condition; // a Compare; a Visible is never in a client's where
     }
 
+    /** Both; flat when {@code a} is already a conjunction, so the realtime index still sees its equality parts. */
     private static Condition and(Condition a, Condition b) {
         if (b.equals(Condition.TRUE)) {
             return a;
         }
-        return a.equals(Condition.TRUE) ? b : new Condition.All(List.of(a, b));
+        if (a.equals(Condition.TRUE)) {
+            return b;
+        }
+        List<Condition> parts = new ArrayList<>(a instanceof Condition.All all ? all.parts() : List.of(a));
+        parts.add(b);
+        return new Condition.All(List.copyOf(parts));
     }
 
     /** The policy with every placeholder value replaced by the user's uid. */

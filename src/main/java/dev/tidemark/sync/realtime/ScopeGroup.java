@@ -64,6 +64,8 @@ final class ScopeGroup {
             any.parts().forEach(this::collect);
         } else if (condition instanceof Condition.Not not) {
             collect(not.inner());
+        } else if (condition instanceof Condition.Visible visible) {
+            collect(visible.condition());
         } else if (condition instanceof Condition.Parent parent) {
             parents.add(parent);
             collectDeep(parent.condition());
@@ -80,6 +82,8 @@ final class ScopeGroup {
             any.parts().forEach(this::collectDeep);
         } else if (condition instanceof Condition.Not not) {
             collectDeep(not.inner());
+        } else if (condition instanceof Condition.Visible visible) {
+            collectDeep(visible.condition());
         } else if (condition instanceof Condition.Parent parent) {
             deepTables.add(parent.target().tableName());
             collectDeep(parent.condition());

@@ -41,5 +41,14 @@ public sealed interface Condition {
             implements Condition {
     }
 
+    /**
+     * The row is one its reader may see: {@code condition} (a row policy, which depends on the
+     * reader only) holds for it. Equivalent to the condition itself, but evaluated by SQL as
+     * {@code uid in (select uid ... where condition)}: independent of the outer row, so the
+     * database computes it once per query rather than once per row at every relation level.
+     */
+    record Visible(SyncTable table, Condition condition) implements Condition {
+    }
+
     Condition TRUE = new All(List.of());
 }

@@ -41,6 +41,11 @@ public final class JpqlRenderer {
             return alias + "." + parent.relation().foreignKey().field() + " in (select " + inner + ".uid from "
                     + parent.target().entityName() + " " + inner + " where " + render(parent.condition(), inner) + ")";
         }
+        if (condition instanceof Condition.Visible visible) {
+            String inner = nextAlias();
+            return alias + ".uid in (select " + inner + ".uid from " + visible.table().entityName() + " " + inner
+                    + " where " + render(visible.condition(), inner) + ")";
+        }
         Condition.Children children = (Condition.Children) condition;
         String inner = nextAlias();
         return (children.some() ? "" : "not ") + "exists (select " + inner + ".uid from " + children.child().entityName()
@@ -48,11 +53,25 @@ public final class JpqlRenderer {
                 + inner + ".deletedAt is null and " + render(children.condition(), inner) + ")";
     }
 
+    /**
+     * Parts joined by and/or. Only conjunctions and disjunctions of several parts are parenthesised:
+     * Hibernate's HQL parser (ANTLR) predicts each "(" by looking ahead, and redundant parentheses
+     * around comparisons made deeply nested scopes (row policies at every relation) take seconds to parse.
+     */
     private String join(List<Condition> parts, String operator, String empty, String alias) {
         if (parts.isEmpty()) {
             return empty;
         }
-        return parts.stream().map(p -> "(" + render(p, alias) + ")").collect(Collectors.joining(operator));
+        if (parts.size() == 1) {
+            return render(parts.get(0), alias);
+        }
+        return parts.stream().map(p -> composite(p) ? "(" + render(p, alias) + ")" : render(p, alias))
+                .collect(Collectors.joining(operator));
+    }
+
+    private static boolean composite(Condition condition) {
+        return condition instanceof Condition.All all && all.parts().size() > 1
+                || condition instanceof Condition.AnyOf any && any.parts().size() > 1;
     }
 
     private String compare(Condition.Compare compare, String path) {

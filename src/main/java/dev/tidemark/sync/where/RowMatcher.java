@@ -70,6 +70,9 @@ public final class RowMatcher {
             RowImage target = lookup.parent(parent.target(), key);
             return target != null && matches(parent.condition(), target, lookup);
         }
+        if (condition instanceof Condition.Visible visible) {
+            return matches(visible.condition(), row, lookup); // never unknown, as "uid in (...)" in SQL
+        }
         Condition.Children children = (Condition.Children) condition;
         boolean any = false;
         for (RowImage child : lookup.liveChildren(children.child(), children.back(), row.uid())) {

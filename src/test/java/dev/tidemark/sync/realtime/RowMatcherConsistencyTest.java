@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 
+import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
@@ -19,6 +21,9 @@ import dev.tidemark.demo.api.UserGroupApi.UserGroupWhere;
 import dev.tidemark.demo.model.User;
 import dev.tidemark.support.Db;
 import dev.tidemark.support.Demo;
+import dev.tidemark.sync.auth.Caller;
+import dev.tidemark.sync.auth.Identity;
+import dev.tidemark.sync.policy.RowPolicies;
 import dev.tidemark.sync.query.SyncQueryService;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
@@ -33,7 +38,8 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * Realtime matches scopes in memory ({@link RowMatcher}); queries and sync match them in SQL. For
  * random wheres (fixed, printed seed) both must select the same rows, null values, tombstoned
- * children, and/or/not and to-many relations included.
+ * children, and/or/not and to-many relations included, and every other where read as a user whose
+ * row policy (relations, {@code Visible}) is ANDed in.
  */
 @QuarkusTest
 class RowMatcherConsistencyTest {
@@ -48,6 +54,12 @@ class RowMatcherConsistencyTest {
     SyncQueryService queries;
 
     @Inject
+    Caller caller;
+
+    @Inject
+    RowPolicies policies;
+
+    @Inject
     WhereParser parser;
 
     @Inject
@@ -57,14 +69,17 @@ class RowMatcherConsistencyTest {
     EntityManager em;
 
     @Test
+    @ActivateRequestContext
     void shouldSelectTheSameRowsInMemoryAsInSql() {
         long seed = Long.getLong("test.seed", 4242L);
         System.out.println("RowMatcherConsistencyTest seed=" + seed + " (rerun with -Dtest.seed=" + seed + ")");
         Random random = new Random(seed);
         db.clear();
         List<String> groups = List.of(Demo.group("G1"), Demo.group("G2"), Demo.group("G3"));
+        List<String> users = new java.util.ArrayList<>();
         for (int i = 0; i < 20; i++) {
             String user = Demo.user(pick(random, NAMES), random.nextInt(3) == 0 ? null : pick(random, EMAILS));
+            users.add(user);
             for (String group : groups) {
                 if (random.nextInt(3) == 0) {
                     String membership = Demo.membership(user, group);
@@ -79,10 +94,14 @@ class RowMatcherConsistencyTest {
             SyncTable table = registry.table(User.class);
             Set<String> sql = new TreeSet<>();
             Set<String> memory = new TreeSet<>();
+            // Every other where is read as one of the users: their row policy (relations, Visible) must match too.
+            Identity who = i % 2 == 0 ? Identity.ANONYMOUS_FULL_ACCESS
+                    : new Identity(UUID.fromString(users.get(random.nextInt(users.size()))), false, null);
+            caller.actAs(who);
             QuarkusTransaction.requiringNew().run(() -> {
                 queries.list(User.class, where, true).forEach(u -> sql.add(u.uid.toString()));
                 BatchLookup lookup = new BatchLookup(em);
-                var condition = parser.parse(table, where, "where");
+                var condition = policies.restrict(table, parser.parse(table, where, "where"), who);
                 for (User user : em.createQuery("select u from AppUser u", User.class).getResultList()) {
                     if (RowMatcher.matches(condition, RowImage.of(table, user), lookup)) {
                         memory.add(user.uid.toString());
