@@ -4,7 +4,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DemoWindow, eventually, graphql, launchChromium, prefix } from './windows.js';
+import { DemoWindow, eventually, graphql, launchChromium, prefix, serverSockets } from './windows.js';
 
 let browser: Browser;
 let windows: DemoWindow[] = [];
@@ -41,12 +41,15 @@ describe('the demo app in two windows', () => {
     await w2.join(ada, red);
     await eventually('window 1 shows the membership', async () => (await w1.groupsOf(ada))?.join() === red);
     await w2.settled();
+    await eventually('the server holds both windows\' sockets', async () => (await serverSockets()) === 2);
 
     await w1.goOffline();
+    // As a phone's: window 1's socket is closed, not merely silent (the server sees only window 2's).
+    await eventually('the server holds only window 2\'s socket', async () => (await serverSockets()) === 1);
     await w1.deleteGroup(red);
     expect(await w1.groupsOf(ada)).toEqual([]);
     expect((await w1.state()).pending).toBe(1);
-    // Nothing reaches window 2 while window 1 is offline: its socket is closed, not just silent.
+    // Nothing of window 1's delete reaches window 2 while window 1 is offline.
     await sleep(1_500);
     expect(await w2.groupsOf(ada)).toEqual([red]);
     expect(await w2.shows('group', red)).toBe(true);

@@ -59,18 +59,20 @@ export class DemoWindow {
   }
 
   /**
-   * As a phone losing its network: the context drops all traffic, and the page gets the `offline`
-   * event, on which the client closes its socket (setOffline alone only holds an open socket's traffic).
+   * As a phone losing its network: the context drops all traffic and Chromium fires the page's
+   * `offline` event, on which the client closes its socket (setOffline alone only holds an open
+   * socket's traffic, so the app must react: the status shows Offline only once the socket ended).
    */
   async goOffline(): Promise<void> {
     await this.context.setOffline(true);
-    await this.page.evaluate(() => dispatchEvent(new Event('offline')));
+    await eventually(`${this.name}'s page is told it is offline`, () => this.page.evaluate(() => !navigator.onLine));
     await this.waitState('offline');
   }
 
+  /** The network returns: Chromium fires `online`, on which the client reconnects at once. */
   async goOnline(): Promise<void> {
     await this.context.setOffline(false);
-    await this.page.evaluate(() => dispatchEvent(new Event('online')));
+    await eventually(`${this.name}'s page is told it is online`, () => this.page.evaluate(() => navigator.onLine));
   }
 
   async state(): Promise<{ state: string; pending: number }> {
@@ -172,4 +174,12 @@ export async function graphql<T>(query: string, variables: Record<string, unknow
   const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
   if (body.errors?.length) throw new Error(`GraphQL error: ${body.errors.map((e) => e.message).join('; ')}`);
   return body.data as T;
+}
+
+/** Open realtime WebSocket connections on the server (its Prometheus gauge): a closed socket is gone from it. */
+export async function serverSockets(): Promise<number> {
+  const metrics = await (await fetch(`${SERVER}/q/metrics`)).text();
+  const line = metrics.split('\n').find((l) => l.startsWith('tidemark_realtime_connections '));
+  if (!line) throw new Error('the server reports no tidemark_realtime_connections gauge');
+  return Number(line.split(' ')[1]);
 }
