@@ -41,6 +41,8 @@ async function main(): Promise<void> {
   bindForms(client);
   // Hands the leadership and the socket over at once instead of after the lease (a reload, say).
   addEventListener('pagehide', () => void client.close());
+  // A page restored from the back/forward cache has a closed client: start afresh.
+  addEventListener('pageshow', (e) => { if (e.persisted) location.reload(); });
 }
 
 async function read(client: TidemarkClient): Promise<Snapshot> {
