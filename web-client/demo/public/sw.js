@@ -1,0 +1,41 @@
+/*
+ * Offline shell of the demo: the page and its assets come from the network when it answers and
+ * from a cache otherwise, so a reload without network still opens the app on its IndexedDB
+ * replica (pending changes included). GraphQL, its socket and /q/ are never cached.
+ */
+const CACHE = 'tidemark-demo-shell';
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    const page = await fetch('/', { cache: 'no-store' });
+    const html = await page.clone().text();
+    await cache.put('/', page);
+    // The bundle's file names are hashed: take them from the page itself.
+    const assets = [...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1]);
+    await cache.addAll(assets);
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith('/graphql') || url.pathname.startsWith('/q/')) return;
+  const key = request.mode === 'navigate' ? '/' : request;
+  event.respondWith((async () => {
+    const cache = await caches.open(CACHE);
+    try {
+      const response = await fetch(request);
+      if (response.ok) await cache.put(key, response.clone());
+      return response;
+    } catch (error) {
+      const cached = await cache.match(key);
+      if (cached) return cached;
+      throw error;
+    }
+  })());
+});

@@ -1,0 +1,144 @@
+/** The demo app: users and groups with their memberships, on the offline-first replica. */
+import './style.css';
+import { LocalWriteError, type Row, type TidemarkClient } from '../../src/index.js';
+import { openDemoClient } from './connect.js';
+import { explain } from './rejections.js';
+import { renderGroups, renderNotices, renderStatus, renderUsers, type Actions, type Editing, type Notice, type Snapshot } from './view.js';
+
+const statusElement = document.getElementById('status')!;
+const noticesElement = document.getElementById('notices')!;
+const usersElement = document.getElementById('users')!;
+const groupsElement = document.getElementById('groups')!;
+
+let snapshot: Snapshot = { users: [], groups: [], memberships: [], pending: [] };
+let editing: Editing | null = null;
+let notices: Notice[] = [];
+let noticeIds = 0;
+/** Names of every row ever shown, so a notice about a row the server dropped can still name it. */
+const names = new Map<string, string>();
+
+async function main(): Promise<void> {
+  void registerOfflineShell();
+  let client: TidemarkClient;
+  try {
+    client = await openDemoClient();
+  } catch (e) {
+    statusElement.querySelector('.label')!.textContent = 'Cannot start';
+    notify('START_FAILED', `The app could not open its replica: ${(e as Error).message}`);
+    return;
+  }
+  const actions = actionsOf(client);
+  client.onState((state) => renderStatus(statusElement, state));
+  renderStatus(statusElement, client.state);
+  client.onRejected((rejections) => {
+    for (const r of rejections) notify(r.reason, explain(r, describe));
+  });
+  client.live(() => read(client), (next) => {
+    snapshot = next;
+    remember(next);
+    render(actions);
+  });
+  bindForms(client);
+  // Hands the leadership and the socket over at once instead of after the lease (a reload, say).
+  addEventListener('pagehide', () => void client.close());
+  // A page restored from the back/forward cache has a closed client: start afresh.
+  addEventListener('pageshow', (e) => { if (e.persisted) location.reload(); });
+}
+
+async function read(client: TidemarkClient): Promise<Snapshot> {
+  const [users, groups, memberships, outbox] = await Promise.all([
+    client.list('User'), client.list('Group'), client.list('UserGroup'), client.replica.outbox(),
+  ]);
+  return { users, groups, memberships, pending: outbox.map((e) => `${e.table}:${e.uid}`) };
+}
+
+function render(actions: Actions): void {
+  // A re-render must not eat what the user is typing in a rename box.
+  const typing = document.querySelector<HTMLInputElement>('input.rename');
+  const draft = typing?.value;
+  const focused = typing !== null && document.activeElement === typing;
+  renderUsers(usersElement, snapshot, editing, (table, uid) => names.get(`${table}:${uid}`), actions);
+  renderGroups(groupsElement, snapshot, editing, actions);
+  const input = document.querySelector<HTMLInputElement>('input.rename');
+  if (input && draft !== undefined) input.value = draft;
+  if (input && (focused || draft === undefined)) input.focus();
+}
+
+function actionsOf(client: TidemarkClient): Actions {
+  const actions: Actions = {
+    startRename: (target) => { editing = target; render(actions); },
+    cancelRename: () => { editing = null; render(actions); },
+    rename: (target, name) => { editing = null; render(actions); void write(() => client.save(target.table, { uid: target.uid, name })); },
+    remove: (table, uid) => void write(() => client.delete(table, uid)),
+    join: (userUid, groupUid) => void write(() => client.save('UserGroup', { userUid, groupUid })),
+  };
+  return actions;
+}
+
+function bindForms(client: TidemarkClient): void {
+  onSubmit('new-user', (values) => write(() => client.save('User', { name: values.name, email: values.email || null })));
+  onSubmit('new-group', (values) => write(() => client.save('Group', { name: values.name })));
+}
+
+function onSubmit(id: string, save: (values: { name: string; email: string }) => Promise<unknown>): void {
+  const form = document.getElementById(id) as HTMLFormElement;
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const data = new FormData(form);
+    const values = { name: String(data.get('name') ?? '').trim(), email: String(data.get('email') ?? '').trim() };
+    if (!values.name) return;
+    form.reset();
+    void save(values);
+  });
+}
+
+/** Local writes apply at once; the replica refuses some (a deleted parent): say so, never fail silently. */
+async function write(change: () => Promise<Row>): Promise<void> {
+  try {
+    await change();
+  } catch (e) {
+    const code = e instanceof LocalWriteError ? e.code : 'ERROR';
+    notify(code, `Your change was not made: ${(e as Error).message}.`);
+  }
+}
+
+function notify(reason: string, text: string): void {
+  notices = [...notices, { id: ++noticeIds, reason, text }];
+  renderNotices(noticesElement, notices, dismiss);
+}
+
+function dismiss(id: number): void {
+  notices = notices.filter((n) => n.id !== id);
+  renderNotices(noticesElement, notices, dismiss);
+}
+
+function remember(s: Snapshot): void {
+  for (const u of s.users) names.set(`User:${u.uid}`, u.name as string);
+  for (const g of s.groups) names.set(`Group:${g.uid}`, g.name as string);
+  for (const m of s.memberships) {
+    const user = names.get(`User:${m.userUid as string}`) ?? 'a user';
+    const group = names.get(`Group:${m.groupUid as string}`) ?? 'a group';
+    names.set(`UserGroup:${m.uid}`, `${user}'s membership in “${group}”`);
+  }
+}
+
+function describe(table: string, uid: string): string {
+  const name = names.get(`${table}:${uid}`);
+  if (table === 'UserGroup') return name ?? 'a membership';
+  const kind = table === 'Group' ? 'group' : table === 'User' ? 'user' : table;
+  return name ? `${kind} “${name}”` : `a ${kind}`;
+}
+
+/** A service worker keeps the page and its assets, so the app opens offline on its replica. */
+async function registerOfflineShell(): Promise<void> {
+  if (!('serviceWorker' in navigator)) return;
+  try {
+    await navigator.serviceWorker.register('/sw.js');
+    await navigator.serviceWorker.ready;
+    document.documentElement.dataset.offlineReady = 'true';
+  } catch {
+    // No offline shell (a non-secure origin): the app still works while the page is loaded.
+  }
+}
+
+void main();

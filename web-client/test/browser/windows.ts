@@ -1,0 +1,185 @@
+/** Helpers of the browser suite: Debian's Chromium, windows (browser contexts) on the demo, the server's database. */
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+export const SERVER = requireServer();
+/** Screenshots are build artifacts (target/), never committed. */
+export const SCREENSHOTS = resolve(process.env.SCREENSHOT_DIR ?? '../target/browser-screenshots');
+
+function requireServer(): string {
+  const url = process.env.TIDEMARK_URL;
+  if (!url) throw new Error('TIDEMARK_URL is not set: run this suite through ./mvnw verify (DemoBrowserIT), or point it at a running server');
+  return url.replace(/\/$/, '');
+}
+
+let counter = 0;
+
+/** A prefix that keeps each test's rows apart from the others' (the demo shows every row). */
+export function prefix(label: string): string {
+  return `${label}-${Date.now().toString(36).slice(-4)}${++counter} `;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    throw new Error(`No Chromium at ${executablePath}: install Debian's (apt-get install chromium; .ci/run does it) or set CHROMIUM_PATH`);
+  }
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Polls a condition until it holds, failing with what was awaited; returns the time it took. */
+export async function eventually(what: string, condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<number> {
+  const start = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`Timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return Date.now() - start;
+}
+
+/** One window of the demo: its own browser context, so its own IndexedDB replica, cache and network. */
+export class DemoWindow {
+  private constructor(readonly name: string, readonly context: BrowserContext, readonly page: Page) {}
+
+  static async open(browser: Browser, name: string): Promise<DemoWindow> {
+    const context = await browser.newContext({ viewport: { width: 1180, height: 760 } });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error(`[${name}] page error: ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error') console.error(`[${name}] console: ${m.text()}`); });
+    const window = new DemoWindow(name, context, page);
+    await page.goto(`${SERVER}/`);
+    await window.settled();
+    return window;
+  }
+
+  /**
+   * As a phone losing its network: the context drops all traffic and Chromium fires the page's
+   * `offline` event, on which the client closes its socket (setOffline alone only holds an open
+   * socket's traffic, so the app must react: the status shows Offline only once the socket ended).
+   */
+  async goOffline(): Promise<void> {
+    await this.context.setOffline(true);
+    await eventually(`${this.name}'s page is told it is offline`, () => this.page.evaluate(() => !navigator.onLine));
+    await this.waitState('offline');
+  }
+
+  /** The network returns: Chromium fires `online`, on which the client reconnects at once. */
+  async goOnline(): Promise<void> {
+    await this.context.setOffline(false);
+    await eventually(`${this.name}'s page is told it is online`, () => this.page.evaluate(() => navigator.onLine));
+  }
+
+  async state(): Promise<{ state: string; pending: number }> {
+    const status = this.page.getByTestId('status');
+    return { state: (await status.getAttribute('data-state')) ?? '', pending: Number(await status.getAttribute('data-pending')) };
+  }
+
+  async waitState(state: string): Promise<void> {
+    await eventually(`${this.name} ${state}`, async () => (await this.state()).state === state);
+  }
+
+  /** Link up, and nothing left to send. */
+  async settled(timeoutMs = 15_000): Promise<number> {
+    return eventually(`${this.name} online with no pending change`, async () => {
+      const s = await this.state();
+      return s.state === 'online' && s.pending === 0;
+    }, timeoutMs);
+  }
+
+  /** Waits until the offline shell (service worker) controls the page, so a reload works offline. */
+  async offlineReady(): Promise<void> {
+    await this.page.waitForFunction(() => document.documentElement.dataset.offlineReady === 'true' && navigator.serviceWorker.controller !== null);
+  }
+
+  user(name: string): Locator {
+    return this.page.locator(`[data-testid="user"][data-name="${name}"]`);
+  }
+
+  group(name: string): Locator {
+    return this.page.locator(`[data-testid="group"][data-name="${name}"]`);
+  }
+
+  async createUser(name: string): Promise<void> {
+    await this.page.fill('#new-user input[name="name"]', name);
+    await this.page.click('#new-user button[type="submit"]');
+    await this.user(name).waitFor();
+  }
+
+  async createGroup(name: string): Promise<void> {
+    await this.page.fill('#new-group input[name="name"]', name);
+    await this.page.click('#new-group button[type="submit"]');
+    await this.group(name).waitFor();
+  }
+
+  async join(user: string, group: string): Promise<void> {
+    await this.user(user).getByTestId('add-to-group').selectOption({ label: group });
+    await this.user(user).locator(`[data-testid="membership"][data-group="${group}"]`).waitFor();
+  }
+
+  async rename(kind: 'user' | 'group', from: string, to: string): Promise<void> {
+    const item = kind === 'user' ? this.user(from) : this.group(from);
+    await item.getByRole('button', { name: `Rename ${from}` }).click();
+    await item.getByTestId('rename-input').fill(to);
+    await item.getByRole('button', { name: 'Save' }).click();
+    await (kind === 'user' ? this.user(to) : this.group(to)).waitFor();
+  }
+
+  async deleteGroup(name: string): Promise<void> {
+    await this.group(name).getByRole('button', { name: `Delete ${name}` }).click();
+    await this.group(name).waitFor({ state: 'detached' });
+  }
+
+  /** The group names shown on a user's row; null when the user is not shown. */
+  async groupsOf(user: string): Promise<string[] | null> {
+    if ((await this.user(user).count()) === 0) return null;
+    return this.user(user).locator('[data-testid="membership"]').evaluateAll((chips) => chips.map((c) => (c as HTMLElement).dataset.group ?? ''));
+  }
+
+  async shows(kind: 'user' | 'group', name: string): Promise<boolean> {
+    return (await (kind === 'user' ? this.user(name) : this.group(name)).count()) > 0;
+  }
+
+  async notices(): Promise<{ reason: string; text: string }[]> {
+    return this.page.getByTestId('notice').evaluateAll((notices) => notices.map((n) => ({
+      reason: (n as HTMLElement).dataset.reason ?? '',
+      text: n.querySelector('.notice-text')?.textContent ?? '',
+    })));
+  }
+
+  async screenshot(test: string): Promise<string> {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const path = `${SCREENSHOTS}/${test.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80)}-${this.name}.png`;
+    await this.page.screenshot({ path, fullPage: true });
+    return path;
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+  }
+}
+
+/** A GraphQL request to the server, as another client (or an operator checking the database) would make it. */
+export async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(`${SERVER}/graphql`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(`GraphQL error: ${body.errors.map((e) => e.message).join('; ')}`);
+  return body.data as T;
+}
+
+/** Open realtime WebSocket connections on the server (its Prometheus gauge): a closed socket is gone from it. */
+export async function serverSockets(): Promise<number> {
+  const metrics = await (await fetch(`${SERVER}/q/metrics`)).text();
+  const line = metrics.split('\n').find((l) => l.startsWith('tidemark_realtime_connections '));
+  if (!line) throw new Error('the server reports no tidemark_realtime_connections gauge');
+  return Number(line.split(' ')[1]);
+}
