@@ -46,7 +46,8 @@ import io.vertx.ext.web.RoutingContext;
  * <p>Close codes: 4400 malformed or unexpected message, 4401 subscribe before {@code
  * connection_ack} (legacy: 4429), 4406 no supported subprotocol, 4408 no {@code connection_init}
  * within {@code tidemark.realtime.connection-init-timeout}, 4409 an id already in use, 4429 a
- * second {@code connection_init}, 1012 on shutdown ({@link SubscriptionHub#shutdown}).
+ * second {@code connection_init}, 1009 a message over the size limit, 1012 on shutdown
+ * ({@link SubscriptionHub#shutdown}).
  */
 @ApplicationScoped
 public class GraphQLWsEndpoint {
@@ -105,7 +106,7 @@ public class GraphQLWsEndpoint {
                 config.realtime().subscriberBuffer());
         hub.opened(connection);
         socket.closeHandler(v -> closed(connection));
-        socket.exceptionHandler(e -> LOG.debugf("WebSocket error: %s", e.toString()));
+        socket.exceptionHandler(connection::failed);
         socket.textMessageHandler(text -> onMessage(connection, text));
         socket.binaryMessageHandler(data -> connection.close(4400, "Binary messages are not part of the protocol"));
         long timeout = Math.max(1, config.realtime().connectionInitTimeout().toMillis());
