@@ -135,7 +135,7 @@ class AbuseLimitsTest {
     }
 
     @Test
-    void shouldRefuseASubscriptionDeeperThanTheDepthLimitOverTheWebSocket() {
+    void shouldRefuseASubscriptionDeeperThanTheDepthLimitOverTheWebSocketWithACode() {
         StringBuilder deep = new StringBuilder("subscription { userChanged { row { name");
         for (int level = 0; level < 6; level++) {
             deep.append(" groups { name members { name");
@@ -144,6 +144,7 @@ class AbuseLimitsTest {
         try (GraphQLWs ws = GraphQLWs.connectWithHeaders(graphql, ownAddress())) {
             JsonObject error = firstError(ws.message(ws.subscribe(deep.toString())));
             assertTrue(error.getString("message").toLowerCase().contains("depth"), error::toString);
+            assertEquals("LIMIT_EXCEEDED", error.getJsonObject("extensions").getString("code"), error::toString);
         }
     }
 

@@ -175,6 +175,8 @@ class BadInputTest {
         deep.append(" }".repeat(12)).append(" } }");
         JsonPath error = error(deep.toString());
         assertTrue(error.getString("message").toLowerCase().contains("depth"), error.prettify());
+        assertEquals("LIMIT_EXCEEDED", error.getString("extensions.code"), error.prettify());
+        assertTrue(error.getString("message").contains("quarkus.smallrye-graphql.instrumentation-query-depth"), error.prettify());
         ok("{ users { groups { members { groups { name } } } } }");
     }
 
@@ -188,6 +190,8 @@ class BadInputTest {
         }
         JsonPath error = error(query.append(" }").toString());
         assertTrue(error.getString("message").toLowerCase().contains("complexity"), error.prettify());
+        assertEquals("LIMIT_EXCEEDED", error.getString("extensions.code"), error.prettify());
+        assertTrue(error.getString("message").contains("quarkus.smallrye-graphql.instrumentation-query-complexity"), error.prettify());
     }
 
     @Test

@@ -1,11 +1,9 @@
 package dev.tidemark.sync.limits;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import graphql.ExecutionResult;
-import graphql.execution.AbortExecutionException;
 import graphql.execution.instrumentation.InstrumentationContext;
 import graphql.execution.instrumentation.InstrumentationState;
 import graphql.execution.instrumentation.SimplePerformantInstrumentation;
@@ -16,8 +14,6 @@ import graphql.language.FragmentSpread;
 import graphql.language.InlineFragment;
 import graphql.language.Selection;
 import graphql.language.SelectionSet;
-import graphql.validation.ValidationError;
-import graphql.validation.ValidationErrorClassification;
 
 /**
  * Refuses an operation with more aliased fields than {@code tidemark.limits.max-aliases} before any
@@ -33,11 +29,6 @@ public class AliasLimitInstrumentation extends SimplePerformantInstrumentation {
 
     static final String KEY = "tidemark.limits.max-aliases";
 
-    /** The {@code validationErrorType} of the refusal; {@code extensions.code} is {@code LIMIT_EXCEEDED}. */
-    enum Classification implements ValidationErrorClassification {
-        MaxAliasesExceeded
-    }
-
     private final int maxAliases;
 
     public AliasLimitInstrumentation(int maxAliases) {
@@ -50,12 +41,9 @@ public class AliasLimitInstrumentation extends SimplePerformantInstrumentation {
         var context = parameters.getExecutionContext();
         long aliases = count(context.getOperationDefinition().getSelectionSet(), context.getFragmentsByName(), new HashMap<>());
         if (aliases > maxAliases) {
-            throw new AbortExecutionException(List.of(ValidationError.newValidationError()
-                    .validationErrorType(Classification.MaxAliasesExceeded)
-                    .description("the operation has " + (aliases > Integer.MAX_VALUE ? "too many" : aliases) + " aliased fields, more than "
-                            + KEY + " (" + maxAliases + "); send fewer aliases per operation, or several operations")
-                    .extensions(Map.of("code", "LIMIT_EXCEEDED"))
-                    .build()));
+            throw LimitError.abort(LimitError.Limit.MaxAliasesExceeded, "the operation has "
+                    + (aliases > Integer.MAX_VALUE ? "too many" : aliases) + " aliased fields, more than " + KEY + " (" + maxAliases
+                    + "); send fewer aliases per operation, or several operations");
         }
         return super.beginExecuteOperation(parameters, state);
     }
