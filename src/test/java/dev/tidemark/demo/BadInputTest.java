@@ -175,17 +175,23 @@ class BadInputTest {
         deep.append(" }".repeat(12)).append(" } }");
         JsonPath error = error(deep.toString());
         assertTrue(error.getString("message").toLowerCase().contains("depth"), error.prettify());
+        assertEquals("LIMIT_EXCEEDED", error.getString("extensions.code"), error.prettify());
+        assertTrue(error.getString("message").contains("quarkus.smallrye-graphql.instrumentation-query-depth"), error.prettify());
         ok("{ users { groups { members { groups { name } } } } }");
     }
 
     @Test
     void shouldRejectAQueryOverTheConfiguredComplexity() {
+        // 28 aliases (under tidemark.limits.max-aliases) of 15 fields each: 420 fields, over 400.
         StringBuilder query = new StringBuilder("{");
-        for (int i = 0; i < 60; i++) {
-            query.append(" a").append(i).append(": users { uid name email createdAt updatedAt deletedAt version }");
+        for (int i = 0; i < 28; i++) {
+            query.append(" a").append(i).append(": users { uid name email createdAt updatedAt deletedAt version")
+                    .append(" groups { uid name createdAt updatedAt deletedAt version } }");
         }
         JsonPath error = error(query.append(" }").toString());
         assertTrue(error.getString("message").toLowerCase().contains("complexity"), error.prettify());
+        assertEquals("LIMIT_EXCEEDED", error.getString("extensions.code"), error.prettify());
+        assertTrue(error.getString("message").contains("quarkus.smallrye-graphql.instrumentation-query-complexity"), error.prettify());
     }
 
     @Test

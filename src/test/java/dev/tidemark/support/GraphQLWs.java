@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -33,6 +36,7 @@ public final class GraphQLWs implements AutoCloseable {
     private final Map<String, LinkedBlockingQueue<JsonObject>> byId = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<JsonObject> control = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private volatile String closeReason;
     private final AtomicInteger ids = new AtomicInteger();
     private final StringBuilder partial = new StringBuilder();
     private WebSocket socket;
@@ -67,11 +71,40 @@ public final class GraphQLWs implements AutoCloseable {
 
     /** Opens the socket asking for {@code subprotocol} (e.g. the legacy {@code graphql-ws}), without the init handshake. */
     public static GraphQLWs open(URI graphqlHttpUri, String subprotocol) {
+        return open(graphqlHttpUri, subprotocol, new String[0]);
+    }
+
+    /** Opens the socket and completes the init handshake, sending extra upgrade request headers (name/value pairs, e.g. X-Forwarded-For). */
+    public static GraphQLWs connectWithHeaders(URI graphqlHttpUri, String... headers) {
+        GraphQLWs client = open(graphqlHttpUri, "graphql-transport-ws", headers);
+        client.send("{\"type\":\"connection_init\",\"payload\":{}}");
+        JsonObject ack = client.control();
+        assertEquals("connection_ack", ack.getString("type"), () -> "expected connection_ack, got " + ack);
+        return client;
+    }
+
+    /** Asks for an upgrade the server must refuse, and returns the HTTP response it answered instead (status, headers). */
+    public static HttpResponse<?> refusedUpgrade(URI graphqlHttpUri, String... headers) {
+        try {
+            GraphQLWs unexpected = open(graphqlHttpUri, "graphql-transport-ws", headers);
+            unexpected.close();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                return refused.getResponse();
+            }
+            throw e;
+        }
+        throw new AssertionError("the WebSocket upgrade was accepted");
+    }
+
+    private static GraphQLWs open(URI graphqlHttpUri, String subprotocol, String... headers) {
         GraphQLWs client = new GraphQLWs();
         URI ws = URI.create(graphqlHttpUri.toString().replaceFirst("^http", "ws"));
-        client.socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .subprotocols(subprotocol)
-                .buildAsync(ws, client.new Listener()).join();
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols(subprotocol);
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        client.socket = builder.buildAsync(ws, client.new Listener()).join();
         return client;
     }
 
@@ -160,6 +193,11 @@ public final class GraphQLWs implements AutoCloseable {
         }
     }
 
+    /** The reason of the server's close frame, after {@link #closeCode()}. */
+    public String closeReason() {
+        return closeReason;
+    }
+
     public boolean isClosed() {
         return closeCode.isDone();
     }
@@ -217,6 +255,7 @@ public final class GraphQLWs implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeReason = reason;
             closeCode.complete(statusCode);
             return null;
         }

@@ -20,6 +20,8 @@ public interface TidemarkConfig {
 
     Realtime realtime();
 
+    Limits limits();
+
     EmbeddedPostgres embeddedPostgres();
 
     Auth auth();
@@ -105,6 +107,37 @@ public interface TidemarkConfig {
          */
         @WithDefault("5000")
         int maxBatch();
+    }
+
+    /**
+     * Abuse limits on what one client may send: the shape of an operation and how fast it opens
+     * realtime connections. (Body size, depth, complexity, tokens and WebSocket message size are
+     * Quarkus keys; see the README's "Abuse limits".)
+     */
+    interface Limits {
+        /** Most aliased fields in one operation (fragments counted each time they are spread); more are refused with LIMIT_EXCEEDED before execution. */
+        @WithDefault("30")
+        int maxAliases();
+
+        /** WebSocket upgrades one client address may make per minute (token bucket refill); over it HTTP 429 with Retry-After. 0 turns the limit off. */
+        @WithDefault("120")
+        int connectionsPerMinute();
+
+        /** Upgrades one client address may make at once before the per-minute rate applies (the bucket's size). */
+        @WithDefault("60")
+        int connectionBurst();
+
+        /**
+         * Take the client address from the last {@code X-Forwarded-For} entry (the one the ingress
+         * appended) instead of the TCP peer. Only behind a proxy that appends it: a client reaching
+         * the server directly could otherwise pick any address.
+         */
+        @WithDefault("false")
+        boolean trustForwardedFor();
+
+        /** Most client addresses whose buckets are kept; beyond it, new addresses share one bucket until idle ones are evicted. */
+        @WithDefault("10000")
+        int maxTrackedClients();
     }
 
     /**

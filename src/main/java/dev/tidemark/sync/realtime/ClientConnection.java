@@ -10,6 +10,7 @@ import jakarta.json.JsonArray;
 
 import org.jboss.logging.Logger;
 
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.http.ServerWebSocket;
 
 import dev.tidemark.sync.auth.Identity;
@@ -22,6 +23,8 @@ import dev.tidemark.sync.auth.Identity;
 final class ClientConnection {
 
     private static final Logger LOG = Logger.getLogger(ClientConnection.class);
+    /** RFC 6455 Message Too Big. */
+    static final int CLOSE_TOO_BIG = 1009;
 
     /** One operation id of this connection, from its subscribe message until it completes. */
     static final class Operation {
@@ -104,6 +107,23 @@ final class ClientConnection {
     void close(int code, String reason) {
         if (!socket.isClosed()) {
             socket.close((short) code, reason);
+        }
+    }
+
+    /**
+     * Vert.x drops a message over {@code quarkus.http.websocket-server.max-message-size} and only
+     * reports it here, so the client would wait for an answer forever; and for a frame over
+     * {@code max-frame-size} it drops the connection without a close frame. Both are closed here
+     * with 1009 (Message Too Big), which tells the client why.
+     */
+    void failed(Throwable error) {
+        String message = String.valueOf(error.getMessage());
+        if (error instanceof IllegalStateException && message.contains("max message size")) {
+            close(CLOSE_TOO_BIG, "message over quarkus.http.websocket-server.max-message-size");
+        } else if (error instanceof CorruptedWebSocketFrameException corrupted) {
+            close(corrupted.closeStatus().code(), message.length() > 120 ? message.substring(0, 120) : message); // a close reason fits 123 bytes
+        } else {
+            LOG.debugf("WebSocket error: %s", error.toString());
         }
     }
 

@@ -51,7 +51,8 @@ import io.vertx.ext.web.RoutingContext;
  * connection_ack} (legacy: 4429), 4406 no supported subprotocol, 4408 no {@code connection_init}
  * within {@code tidemark.realtime.connection-init-timeout}, 4403 a {@code connection_init} without a
  * valid token (unless anonymous access is on) or a token that expired while connected, 4409 an id
- * already in use, 4429 a second {@code connection_init}, 1012 on shutdown ({@link SubscriptionHub#shutdown}).
+ * already in use, 4429 a second {@code connection_init}, 1009 a message over the size limit, 1012 on
+ * shutdown ({@link SubscriptionHub#shutdown}).
  *
  * <p>Identity: the token of the {@code connection_init} payload ({@code {"Authorization": "Bearer
  * <jwt>"}}) is verified once; every operation of the connection acts for it ({@link Caller#actAs}).
@@ -119,7 +120,7 @@ public class GraphQLWsEndpoint {
         connection.upgradeAuthorization = socket.headers().get("Authorization");
         hub.opened(connection);
         socket.closeHandler(v -> closed(connection));
-        socket.exceptionHandler(e -> LOG.debugf("WebSocket error: %s", e.toString()));
+        socket.exceptionHandler(connection::failed);
         socket.textMessageHandler(text -> onMessage(connection, text));
         socket.binaryMessageHandler(data -> connection.close(4400, "Binary messages are not part of the protocol"));
         long timeout = Math.max(1, config.realtime().connectionInitTimeout().toMillis());

@@ -1,0 +1,124 @@
+package dev.tidemark.sync.limits;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.tidemark.sync.config.TidemarkConfig;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * Guards {@code /graphql} before anything else handles it (route order -101, ahead of the
+ * WebSocket endpoint's -100 and SmallRye's handler): a client address over
+ * {@code tidemark.limits.connections-per-minute} gets HTTP 429 with {@code Retry-After} instead of
+ * a WebSocket upgrade, and a batch (a JSON array of operations) gets HTTP 400, because batching is
+ * not supported (SmallRye would answer it with a code-less "Unparseable request" and HTTP 200).
+ * Both answer with a GraphQL-style body whose {@code extensions.code} names the refusal.
+ */
+@ApplicationScoped
+public class GraphQLHttpGuard {
+
+    /** Before the WebSocket endpoint (-100) and SmallRye GraphQL (-99). */
+    static final int ROUTE_ORDER = -101;
+    static final String RATE_LIMITED = "RATE_LIMITED";
+    static final String BATCHING_NOT_SUPPORTED = "BATCHING_NOT_SUPPORTED";
+
+    @Inject
+    TidemarkConfig config;
+
+    @ConfigProperty(name = "quarkus.smallrye-graphql.root-path", defaultValue = "graphql")
+    String rootPath;
+
+    @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K")
+    MemorySize maxBodySize;
+
+    private ConnectionRateLimiter limiter;
+
+    void route(@Observes Router router) {
+        TidemarkConfig.Limits limits = config.limits();
+        limiter = new ConnectionRateLimiter(limits.connectionsPerMinute(), limits.connectionBurst(), limits.maxTrackedClients(),
+                System::nanoTime);
+        String path = rootPath.startsWith("/") ? rootPath : "/" + rootPath;
+        router.route(path).order(ROUTE_ORDER).handler(this::limitUpgrades);
+        // The body is read here, earlier than SmallRye's own body handler would (which then sees it
+        // read and goes on), so a batch can be recognised; same size limit, same 413 over it.
+        router.route(path).order(ROUTE_ORDER).method(HttpMethod.POST)
+                .handler(BodyHandler.create(false).setBodyLimit(maxBodySize.asLongValue()))
+                .handler(GraphQLHttpGuard::refuseBatches);
+    }
+
+    private void limitUpgrades(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        if (request.headers().contains(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET, true)) {
+            String client = clientAddress(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
+                    request.getHeader("X-Forwarded-For"), config.limits().trustForwardedFor());
+            long retryAfter = limiter.acquire(client);
+            if (retryAfter > 0) {
+                context.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
+                refuse(context, 429, RATE_LIMITED, "too many connections from " + client + ": over tidemark.limits.connections-per-minute ("
+                        + config.limits().connectionsPerMinute() + "); retry after " + retryAfter + " s");
+                return;
+            }
+        }
+        context.next();
+    }
+
+    private static void refuseBatches(RoutingContext context) {
+        if (isBatch(context)) {
+            refuse(context, 400, BATCHING_NOT_SUPPORTED,
+                    "batched requests (a JSON array of operations) are not supported: send one operation per request");
+            return;
+        }
+        context.next();
+    }
+
+    private static void refuse(RoutingContext context, int status, String code, String message) {
+        context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body(code, message));
+    }
+
+    private static String body(String code, String message) {
+        return Json.createObjectBuilder().add("errors", Json.createArrayBuilder().add(Json.createObjectBuilder()
+                .add("message", message)
+                .add("extensions", Json.createObjectBuilder().add("code", code)))).build().toString();
+    }
+
+    /** A JSON body whose first non-blank character opens an array: several operations in one request. */
+    static boolean isBatch(RoutingContext context) {
+        Buffer body = context.body() == null ? null : context.body().buffer();
+        if (body == null) {
+            return false;
+        }
+        for (int i = 0; i < body.length(); i++) {
+            byte b = body.getByte(i);
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return b == '[';
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The address a client is limited by: the TCP peer, or with {@code trustForwardedFor} the last
+     * {@code X-Forwarded-For} entry (the one the ingress appended; earlier entries come from the
+     * client and could be anything).
+     */
+    static String clientAddress(String peer, String forwardedFor, boolean trustForwardedFor) {
+        if (trustForwardedFor && forwardedFor != null) {
+            String last = forwardedFor.substring(forwardedFor.lastIndexOf(',') + 1).trim();
+            if (!last.isEmpty()) {
+                return last;
+            }
+        }
+        return peer == null ? "unknown" : peer;
+    }
+}
