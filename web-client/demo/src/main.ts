@@ -1,7 +1,7 @@
 /** The demo app: users and groups with their memberships, on the offline-first replica. */
 import './style.css';
 import { LocalWriteError, type Row, type TidemarkClient } from '../../src/index.js';
-import { openDemoClient } from './connect.js';
+import { demoUser, openDemoClient } from './connect.js';
 import { explain } from './rejections.js';
 import { renderGroups, renderNotices, renderStatus, renderUsers, type Actions, type Editing, type Notice, type Snapshot } from './view.js';
 
@@ -20,8 +20,10 @@ const names = new Map<string, string>();
 async function main(): Promise<void> {
   void registerOfflineShell();
   let client: TidemarkClient;
+  const user = demoUser();
+  showWho(user);
   try {
-    client = await openDemoClient();
+    client = await openDemoClient(user);
   } catch (e) {
     statusElement.querySelector('.label')!.textContent = 'Cannot start';
     notify('START_FAILED', `The app could not open its replica: ${(e as Error).message}`);
@@ -43,6 +45,16 @@ async function main(): Promise<void> {
   addEventListener('pagehide', () => void client.close());
   // A page restored from the back/forward cache has a closed client: start afresh.
   addEventListener('pageshow', (e) => { if (e.persisted) location.reload(); });
+}
+
+/** Who this window acts as, and the link that opens the same person elsewhere. */
+function showWho(user: string): void {
+  const who = document.getElementById('who')!;
+  const link = document.createElement('a');
+  link.href = `${location.origin}/?user=${user}`;
+  link.textContent = 'same user in another window';
+  who.textContent = `Signed in as ${user.slice(0, 8)}… · `;
+  who.append(link);
 }
 
 async function read(client: TidemarkClient): Promise<Snapshot> {

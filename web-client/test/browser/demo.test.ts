@@ -23,8 +23,10 @@ afterEach(async (context) => {
   windows = [];
 });
 
+/** Two windows of one new user (the seed's iPhone and Firefox); the server shows them only that user's rows. */
 async function twoWindows(): Promise<[DemoWindow, DemoWindow]> {
-  windows = [await DemoWindow.open(browser, 'window-1'), await DemoWindow.open(browser, 'window-2')];
+  const user = crypto.randomUUID();
+  windows = [await DemoWindow.open(browser, 'window-1', user), await DemoWindow.open(browser, 'window-2', user)];
   return windows as [DemoWindow, DemoWindow];
 }
 

@@ -47,13 +47,14 @@ export async function eventually(what: string, condition: () => Promise<boolean>
 export class DemoWindow {
   private constructor(readonly name: string, readonly context: BrowserContext, readonly page: Page) {}
 
-  static async open(browser: Browser, name: string): Promise<DemoWindow> {
+  /** A window acting as {@code user} (the demo's `?user=`): two windows of one user are one person's two devices. */
+  static async open(browser: Browser, name: string, user: string): Promise<DemoWindow> {
     const context = await browser.newContext({ viewport: { width: 1180, height: 760 } });
     const page = await context.newPage();
     page.on('pageerror', (e) => console.error(`[${name}] page error: ${e.message}`));
     page.on('console', (m) => { if (m.type() === 'error') console.error(`[${name}] console: ${m.text()}`); });
     const window = new DemoWindow(name, context, page);
-    await page.goto(`${SERVER}/`);
+    await page.goto(`${SERVER}/?user=${user}`);
     await window.settled();
     return window;
   }
@@ -164,11 +165,22 @@ export class DemoWindow {
   }
 }
 
-/** A GraphQL request to the server, as another client (or an operator checking the database) would make it. */
+let adminToken: Promise<string> | undefined;
+
+/** An admin token (row policies bypassed) from the server's dev endpoint, for checks of the database. */
+function admin(): Promise<string> {
+  adminToken ??= fetch(`${SERVER}/auth/dev-token?admin=true`, { method: 'POST' }).then(async (r) => {
+    if (!r.ok) throw new Error(`POST /auth/dev-token answered ${r.status}`);
+    return ((await r.json()) as { token: string }).token;
+  });
+  return adminToken;
+}
+
+/** A GraphQL request to the server as an admin, as an operator checking the database would make it. */
 export async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const response = await fetch(`${SERVER}/graphql`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await admin()}` },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data?: T; errors?: { message: string }[] };

@@ -3,6 +3,7 @@ package dev.tidemark.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -203,6 +204,15 @@ class KubernetesManifestsTest {
         assertTrue(prod.stream().noneMatch(o -> o instanceof StatefulSet || o instanceof Secret),
                 "prod brings no database and no credentials");
         assertEquals(Set.of("tidemark-db"), secretRefs(prod), "prod reads the external database from the Secret tidemark-db");
+        Container prodServer = one(prod, Deployment.class, "tidemark").getSpec().getTemplate().getSpec().getContainers().get(0);
+        for (String variable : List.of("MP_JWT_VERIFY_ISSUER", "MP_JWT_VERIFY_PUBLICKEY_LOCATION")) {
+            assertEquals("tidemark-identity", prodServer.getEnv().stream().filter(e -> e.getName().equals(variable)).findFirst()
+                    .orElseThrow(() -> new AssertionError("prod sets " + variable)).getValueFrom().getConfigMapKeyRef().getName(),
+                    "prod verifies tokens with the identity provider's keys from the ConfigMap tidemark-identity");
+        }
+        assertNull(one(prod, ConfigMap.class, "tidemark-config").getData().get("TIDEMARK_AUTH_ANONYMOUS_ACCESS"), "prod never lets anonymous callers in");
+        assertEquals("true", one(dev, ConfigMap.class, "tidemark-config").getData().get("TIDEMARK_AUTH_ANONYMOUS_ACCESS"),
+                "the dev cluster has no identity provider: anonymous access is on");
         Ingress ingress = one(prod, Ingress.class, "tidemark");
         Map<String, String> annotations = ingress.getMetadata().getAnnotations();
         assertTrue(Integer.parseInt(annotations.get("nginx.ingress.kubernetes.io/proxy-read-timeout")) >= 3600, "idle WebSockets");
