@@ -59,3 +59,57 @@ describe('reconnection', () => {
     expect(downs.length).toBeGreaterThanOrEqual(5);
   });
 });
+
+/** A socket that opens and records what the client sends, then closes when told to. */
+function recordingSocket(sent: string[]) {
+  return class {
+    static CONNECTING = 0;
+    static OPEN = 1;
+    static CLOSING = 2;
+    static CLOSED = 3;
+    readyState = 0;
+    protocol = 'graphql-transport-ws';
+    onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | null = null;
+    onerror: ((event: unknown) => void) | null = null;
+    onopen: (() => void) | null = null;
+    onmessage: ((event: unknown) => void) | null = null;
+    constructor() {
+      setTimeout(() => {
+        this.readyState = 1;
+        this.onopen?.();
+      }, 0);
+    }
+    close(code = 1000, reason = ''): void {
+      this.readyState = 3;
+      setTimeout(() => this.onclose?.({ code, reason, wasClean: true }), 0);
+    }
+    send(data: string): void {
+      sent.push(data);
+      // Refuse the connection as the server does for an expired token: the client reconnects.
+      if (JSON.parse(data).type === 'connection_init') this.close(4403, 'Forbidden');
+    }
+  };
+}
+
+describe('bearer tokens on the WebSocket', () => {
+  it('should send the current token in every connection_init payload', async () => {
+    const sent: string[] = [];
+    let n = 0;
+    const connection = new LiveConnection(
+      { url: 'ws://localhost:1/graphql', webSocketImpl: recordingSocket(sent), token: () => `t${++n}`, keepAliveMs: 0,
+        pongTimeoutMs: 5000, minBackoffMs: 1, maxBackoffMs: 2, random: () => 0.5 },
+      [{ scope, query: 'subscription { groupChanged { operation } }', field: 'groupChanged' }],
+      { onReady: () => undefined, onEvent: () => undefined, onDown: () => undefined, onError: () => undefined },
+    );
+    connection.start();
+    const deadline = Date.now() + 5000;
+    while (sent.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    connection.stop();
+    const inits = sent.map((m) => JSON.parse(m) as { type: string; payload: { Authorization?: string } });
+    expect(inits.slice(0, 2).map((m) => [m.type, m.payload.Authorization])).toEqual([
+      ['connection_init', 'Bearer t1'],
+      ['connection_init', 'Bearer t2'],
+    ]);
+  });
+});
+
