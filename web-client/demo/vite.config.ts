@@ -14,6 +14,6 @@ export default defineConfig({
   },
   server: {
     // `npm run dev:demo` against `./mvnw quarkus:dev`: the GraphQL endpoint (HTTP and WebSocket) is the server's.
-    proxy: { '/graphql': { target: 'http://localhost:8080', ws: true } },
+    proxy: { '/graphql': { target: 'http://localhost:8080', ws: true }, '/auth': 'http://localhost:8080' },
   },
 });
