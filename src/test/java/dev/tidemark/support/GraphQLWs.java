@@ -77,7 +77,7 @@ public final class GraphQLWs implements AutoCloseable {
     /** Opens the socket and completes the init handshake, sending extra upgrade request headers (name/value pairs, e.g. X-Forwarded-For). */
     public static GraphQLWs connectWithHeaders(URI graphqlHttpUri, String... headers) {
         GraphQLWs client = open(graphqlHttpUri, "graphql-transport-ws", headers);
-        client.send("{\"type\":\"connection_init\",\"payload\":{}}");
+        client.send(initMessage(Tokens.admin(graphqlHttpUri.resolve("/"))));
         JsonObject ack = client.control();
         assertEquals("connection_ack", ack.getString("type"), () -> "expected connection_ack, got " + ack);
         return client;

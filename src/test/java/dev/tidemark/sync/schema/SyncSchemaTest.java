@@ -45,12 +45,13 @@ class SyncSchemaTest {
         Map<String, Object> users = table(ok(SCHEMA), "User");
         assertEquals("DELETE_WINS", users.get("conflictPolicy"));
         List<Map<String, Object>> columns = cast(users.get("columns"));
-        assertEquals(List.of("uid", "createdAt", "deletedAt", "email", "name", "updatedAt", "version"),
+        assertEquals(List.of("uid", "createdAt", "createdBy", "deletedAt", "email", "name", "updatedAt", "version"),
                 columns.stream().map(c -> c.get("name")).toList());
-        assertEquals(List.of("UUID", "DATETIME", "DATETIME", "STRING", "STRING", "DATETIME", "VERSION"),
+        assertEquals(List.of("UUID", "DATETIME", "UUID", "DATETIME", "STRING", "STRING", "DATETIME", "VERSION"),
                 columns.stream().map(c -> c.get("type")).toList());
-        assertEquals(List.of(false, true, true, false, false, true, true), columns.stream().map(c -> c.get("system")).toList());
-        assertEquals(List.of(false, false, true, true, false, false, false), columns.stream().map(c -> c.get("nullable")).toList());
+        // createdBy is the server's (@CreatedBy): a system column, never in a client's input
+        assertEquals(List.of(false, true, true, true, false, false, true, true), columns.stream().map(c -> c.get("system")).toList());
+        assertEquals(List.of(false, false, true, true, true, false, false, false), columns.stream().map(c -> c.get("nullable")).toList());
         assertEquals(List.of(
                 Map.of("field", "documents", "target", "UserDocument", "parentField", "user", "foreignKey", "userUid"),
                 Map.of("field", "memberships", "target", "UserGroup", "parentField", "user", "foreignKey", "userUid")),
