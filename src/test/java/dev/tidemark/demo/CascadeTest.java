@@ -96,6 +96,21 @@ class CascadeTest {
     }
 
     @Test
+    void shouldTombstoneTheEventsOfADeletedDocumentAndRefuseNewOnes() {
+        String plan = Demo.document(ann, "Plan");
+        String created = Demo.event(plan, "created", null);
+        String edited = Demo.event(plan, "edited", null);
+        String other = Demo.event(Demo.document(ann, "Notes"), "created", null);
+        Demo.delete("UserDocument", plan);
+        assertEquals(2, db.count("select count(*) from user_document_event where uid in (?::uuid, ?::uuid) and deleted_at is not null",
+                created, edited), "a document's history goes with it");
+        assertEquals(List.of(other), ok("{ userDocumentEvents { uid } }").getList("data.userDocumentEvents.uid"));
+        assertEquals("PARENT_DELETED", error("""
+                mutation($doc: String!) { saveUserDocumentEvent(input: {uid: "%s", documentUid: $doc, kind: "late"}) { uid } }"""
+                .formatted(Demo.uid()), "doc", plan).getString("extensions.code"));
+    }
+
+    @Test
     void shouldNotTouchMembershipsThatWereAlreadyDeleted() {
         String old = Demo.membership(ann, red);
         Demo.delete("UserGroup", old);
