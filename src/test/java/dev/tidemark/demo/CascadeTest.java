@@ -243,6 +243,7 @@ class CascadeTest {
      */
     @Test
     void shouldAnswerAnEditRacingTheDeleteOfItsGroup() throws Exception {
+        Thread.sleep(1500); // PostgreSQL publishes its statistics at most once a second: count from a settled number
         long deadlocksBefore = deadlocks();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
@@ -271,7 +272,7 @@ class CascadeTest {
         assertNoOrphans();
         // Both lock the group before the membership, so they wait for each other instead of deadlocking
         // (retrying a deadlock hid the wrong order until three retries in a row deadlocked again).
-        Thread.sleep(1500); // PostgreSQL publishes its statistics at most once a second
+        Thread.sleep(1500);
         assertEquals(deadlocksBefore, deadlocks(), "an edit racing the delete of its group never deadlocks");
     }
 
