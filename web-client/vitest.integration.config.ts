@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -5,6 +6,8 @@ import { defineConfig } from 'vitest/config';
  * TIDEMARK_URL names it (http://localhost:PORT); WebClientIT starts one and runs this suite.
  */
 export default defineConfig({
+  // The tutorial's snippets import the package by its name, as an app does; here it is the sources.
+  resolve: { alias: { '@tidemark/web-client': fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
   test: {
     include: ['test/integration/**/*.test.ts'],
     environment: 'node',

@@ -2,7 +2,7 @@
 import type { SyncSchema } from '../schema/sync-schema.js';
 
 export const demoSchema: SyncSchema = {
-  "version": "d3c0e128326e4667d7c0eb21",
+  "version": "dff14b5a0bfb8e2a9e66d5ab",
   "tables": [
     {
       "name": "Group",
@@ -292,7 +292,7 @@ export const demoSchema: SyncSchema = {
           "field": "document",
           "foreignKey": "documentUid",
           "target": "UserDocument",
-          "cascade": false
+          "cascade": true
         }
       ],
       "children": []

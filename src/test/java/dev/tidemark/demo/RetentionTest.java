@@ -66,10 +66,11 @@ class RetentionTest {
         String doc = Demo.document(ann, "Plan");
         Demo.event(doc, "created", null);
         Demo.delete("UserDocument", doc);
+        // only the document is old: its event's tombstone (made by the cascade) is recent and still references it
         db.update("update user_document set deleted_at = deleted_at - interval '40 days' where uid = ?::uuid", doc);
         purger.purgeOlderThan(OffsetDateTime.now(ZoneOffset.UTC).minusDays(30));
         assertEquals(1, db.count("select count(*) from user_document where uid = ?::uuid", doc),
-                "its live event still points at it");
+                "its event's recent tombstone still points at it");
     }
 
     @Test

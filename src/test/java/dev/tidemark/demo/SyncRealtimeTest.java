@@ -69,8 +69,13 @@ class SyncRealtimeTest {
             assertEquals("DELETE", groupEvent.getString("operation"));
             assertFalse(SyncCursor.decode(groupEvent.getString("cursor"), "cursor").xmin() < 0);
             Set<String> deletedMemberships = new HashSet<>();
-            for (int i = 0; i < 2; i++) {
+            while (deletedMemberships.size() < 2) {
                 JsonObject event = window2.event(memberships);
+                if ("UPSERT".equals(event.getString("operation")) && Set.of(annIn, bobIn).contains(event.getString("uid"))) {
+                    // a membership committed just before READY may still be delivered after it (at least once;
+                    // its version makes it a no-op for a client): not what this test is about
+                    continue;
+                }
                 assertEquals("DELETE", event.getString("operation"));
                 deletedMemberships.add(event.getString("uid"));
             }

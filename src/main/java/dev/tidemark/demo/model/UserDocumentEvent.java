@@ -14,10 +14,12 @@ import org.eclipse.microprofile.graphql.Ignore;
 import org.eclipse.microprofile.graphql.NonNull;
 
 import dev.tidemark.sync.entity.SyncedEntity;
+import dev.tidemark.sync.entity.TombstoneCascade;
 import dev.tidemark.sync.policy.RowPolicy;
 
 /**
- * Something that happened to a document (the tutorial's "events of a user's documents").
+ * Something that happened to a document (the tutorial's "events of a user's documents"). Deleting
+ * the document deletes it.
  *
  * <p>Row policy: who sees an event of a document: the document's owner, who may add and edit events.
  */
@@ -25,7 +27,7 @@ import dev.tidemark.sync.policy.RowPolicy;
         {"document": {"userUid": {"eq": "$user"}}}""")
 @Entity(name = "UserDocumentEvent")
 @Table(name = "user_document_event")
-@Description("An event in the history of a document.")
+@Description("An event in the history of a document. Tombstoned when its document is.")
 public class UserDocumentEvent extends SyncedEntity {
 
     @Column(name = "document_uid", nullable = false)
@@ -41,6 +43,7 @@ public class UserDocumentEvent extends SyncedEntity {
 
     @ManyToOne(fetch = FetchType.LAZY)
     @JoinColumn(name = "document_uid", insertable = false, updatable = false)
+    @TombstoneCascade
     @Ignore
     public UserDocument document;
 }

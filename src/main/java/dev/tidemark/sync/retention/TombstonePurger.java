@@ -26,8 +26,8 @@ import io.quarkus.scheduler.Scheduled;
  * row by row, so a row the client still holds and the server no longer has is dropped, and a
  * change based on it is refused (DELETED_ON_SERVER); nothing is resurrected.
  *
- * <p>Children go first; a tombstone still referenced by any row (a live event of a deleted
- * document, say) is kept until that row is gone. One instance at a time purges (advisory lock).
+ * <p>Children go first; a tombstone still referenced by any row (a live document of a deleted
+ * user, say) is kept until that row is gone. One instance at a time purges (advisory lock).
  */
 @ApplicationScoped
 public class TombstonePurger {

@@ -1,6 +1,7 @@
 package dev.tidemark.sync.write;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,6 +60,9 @@ public class OnlineWriteTransaction {
         SyncTable table = registry.table(type);
         UUID uid = WhereParser.parseUuid(input.uid, "input.uid");
         OffsetDateTime now = clock.now();
+        // Parents first, like sync and the cascade (a delete locks the parent, then its children):
+        // locking the row first and its parent after deadlocked with a concurrent delete of that parent.
+        rows.lockParentsOf(table, List.of(input));
         T row = rows.lock(type, uid);
         boolean created = row == null;
         Identity who = caller.identity();
