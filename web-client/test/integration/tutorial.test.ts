@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { watchEvents as watchLive, type EventChange } from '../tutorial/live-events.js';
 import { openEvents, watchEvents } from '../tutorial/events-replica.js';
-import { gql, SERVER, serverUser, until } from './support.js';
+import { devToken, gql, SERVER, serverUser, until } from './support.js';
 
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {
@@ -36,7 +36,8 @@ describe('the tutorial', () => {
     const user = await serverUser('Tutorial Ann');
     const plan = await serverDocument(user, 'Plan');
     const received: EventChange[] = [];
-    cleanup.push(watchLive(SERVER, user, (event) => received.push(event)));
+    const token = await devToken({ user });
+    cleanup.push(watchLive(SERVER, token, user, (event) => received.push(event)));
     await until('READY', () => received.length > 0);
     const added = await serverEvent(plan, 'commented');
     await until('the added event', () => received.length > 1);
@@ -50,9 +51,10 @@ describe('the tutorial', () => {
     const created = await serverEvent(plan, 'created');
     await serverEvent(plan, 'edited');
     const network = new EventTarget();
+    const token = await devToken({ user });
 
     // #region offline-writes
-    const ann = await openEvents(user, { url: SERVER, webSocketImpl: WebSocket, connectivity: network });
+    const ann = await openEvents(user, { url: SERVER, token, webSocketImpl: WebSocket, connectivity: network });
     let shown: string[] = [];
     watchEvents(ann, user, (events) => { shown = events.map((e) => e.kind as string); });
     await until('first sync', () => ann.state.lastSyncAt !== null && shown.length === 2);

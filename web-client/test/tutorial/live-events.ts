@@ -18,9 +18,10 @@ const EVENTS_OF_USER_CHANGED = `
   }`;
 
 /** Calls onEvent with every change to the events of the user's documents; returns a function that stops. */
-export function watchEvents(url: string, user: string, onEvent: (event: EventChange) => void): () => void {
+export function watchEvents(url: string, token: string, user: string, onEvent: (event: EventChange) => void): () => void {
   const client = createClient({
     url: url.replace(/^http/, 'ws') + '/graphql', // http://localhost:8080 -> ws://localhost:8080/graphql
+    connectionParams: { Authorization: `Bearer ${token}` }, // the user's token: their row policies apply
     webSocketImpl: WebSocket,                     // Node; leave it out in a browser
   });
   const stop = client.subscribe<{ userDocumentEventChanged: EventChange }>(
