@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { LiveConnection } from './live-connection.js';
 
-/** A WebSocket whose server is never there: every connection closes at once, as on a refused connect. */
-function refusingSocket(attempts: number[]) {
-  return class {
+/** A fake WebSocket class: `onConstruct` runs for each new socket, `onSend` for each message the client sends. */
+function fakeSocket(onConstruct: (socket: FakeSocket) => void, onSend: (socket: FakeSocket, data: string) => void = () => undefined) {
+  return class implements FakeSocket {
     static CONNECTING = 0;
     static OPEN = 1;
     static CLOSING = 2;
@@ -15,17 +15,34 @@ function refusingSocket(attempts: number[]) {
     onopen: (() => void) | null = null;
     onmessage: ((event: unknown) => void) | null = null;
     constructor() {
-      attempts.push(Date.now());
-      setTimeout(() => {
-        this.readyState = 3;
-        this.onclose?.({ code: 1006, reason: 'refused', wasClean: false });
-      }, 0);
+      onConstruct(this);
     }
-    close(): void {
+    close(code = 1000, reason = ''): void {
       this.readyState = 3;
+      setTimeout(() => this.onclose?.({ code, reason, wasClean: true }), 0);
     }
-    send(): void {}
+    send(data: string): void {
+      onSend(this, data);
+    }
   };
+}
+
+interface FakeSocket {
+  readyState: number;
+  onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | null;
+  onopen: (() => void) | null;
+  close(code?: number, reason?: string): void;
+}
+
+/** A WebSocket whose server is never there: every connection closes at once, as on a refused connect. */
+function refusingSocket(attempts: number[]) {
+  return fakeSocket((socket) => {
+    attempts.push(Date.now());
+    setTimeout(() => {
+      socket.readyState = 3;
+      socket.onclose?.({ code: 1006, reason: 'refused', wasClean: false });
+    }, 0);
+  });
 }
 
 const scope = { id: 'g', table: 'Group', where: null };
@@ -60,35 +77,19 @@ describe('reconnection', () => {
   });
 });
 
-/** A socket that opens and records what the client sends, then closes when told to. */
+/** A socket that opens, records what the client sends, and refuses the connection_init as for an expired token. */
 function recordingSocket(sent: string[]) {
-  return class {
-    static CONNECTING = 0;
-    static OPEN = 1;
-    static CLOSING = 2;
-    static CLOSED = 3;
-    readyState = 0;
-    protocol = 'graphql-transport-ws';
-    onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | null = null;
-    onerror: ((event: unknown) => void) | null = null;
-    onopen: (() => void) | null = null;
-    onmessage: ((event: unknown) => void) | null = null;
-    constructor() {
-      setTimeout(() => {
-        this.readyState = 1;
-        this.onopen?.();
-      }, 0);
-    }
-    close(code = 1000, reason = ''): void {
-      this.readyState = 3;
-      setTimeout(() => this.onclose?.({ code, reason, wasClean: true }), 0);
-    }
-    send(data: string): void {
+  return fakeSocket(
+    (socket) => setTimeout(() => {
+      socket.readyState = 1;
+      socket.onopen?.();
+    }, 0),
+    (socket, data) => {
       sent.push(data);
       // Refuse the connection as the server does for an expired token: the client reconnects.
-      if (JSON.parse(data).type === 'connection_init') this.close(4403, 'Forbidden');
-    }
-  };
+      if ((JSON.parse(data) as { type: string }).type === 'connection_init') socket.close(4403, 'Forbidden');
+    },
+  );
 }
 
 describe('bearer tokens on the WebSocket', () => {
