@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -94,25 +96,35 @@ public class RowPolicies {
         }
     }
 
+    /** Every relation of the client's where also limited to the rows of its target the caller may see. */
     private Condition guard(Condition condition, Identity who) {
+        return rebuild(condition, leaf -> leaf, (target, inner) -> and(inner, read(target, who)));
+    }
+
+    /**
+     * The condition rebuilt bottom-up: each comparison through {@code leaf}, each relation's inner
+     * condition (already rebuilt) through {@code relation} with the relation's target table.
+     */
+    private static Condition rebuild(Condition condition, UnaryOperator<Condition> leaf,
+            BiFunction<SyncTable, Condition, Condition> relation) {
         if (condition instanceof Condition.All all) {
-            return new Condition.All(all.parts().stream().map(p -> guard(p, who)).toList());
+            return new Condition.All(all.parts().stream().map(p -> rebuild(p, leaf, relation)).toList());
         }
         if (condition instanceof Condition.AnyOf any) {
-            return new Condition.AnyOf(any.parts().stream().map(p -> guard(p, who)).toList());
+            return new Condition.AnyOf(any.parts().stream().map(p -> rebuild(p, leaf, relation)).toList());
         }
         if (condition instanceof Condition.Not not) {
-            return new Condition.Not(guard(not.inner(), who));
+            return new Condition.Not(rebuild(not.inner(), leaf, relation));
         }
         if (condition instanceof Condition.Parent parent) {
             return new Condition.Parent(parent.relation(), parent.target(),
-                    and(guard(parent.condition(), who), read(parent.target(), who)));
+                    relation.apply(parent.target(), rebuild(parent.condition(), leaf, relation)));
         }
         if (condition instanceof Condition.Children children) {
             return new Condition.Children(children.relation(), children.child(), children.back(), children.some(),
-                    and(guard(children.condition(), who), read(children.child(), who)));
+                    relation.apply(children.child(), rebuild(children.condition(), leaf, relation)));
         }
-        return condition; // a Compare; a Visible is never in a client's where
+        return leaf.apply(condition); // a Compare; a Visible is never in a client's where nor in a template
     }
 
     /** Both; flat when {@code a} is already a conjunction, so the realtime index still sees its equality parts. */
@@ -130,32 +142,18 @@ public class RowPolicies {
 
     /** The policy with every placeholder value replaced by the user's uid. */
     private static Condition bind(Condition condition, UUID user) {
-        if (condition instanceof Condition.All all) {
-            return new Condition.All(all.parts().stream().map(p -> bind(p, user)).toList());
-        }
-        if (condition instanceof Condition.AnyOf any) {
-            return new Condition.AnyOf(any.parts().stream().map(p -> bind(p, user)).toList());
-        }
-        if (condition instanceof Condition.Not not) {
-            return new Condition.Not(bind(not.inner(), user));
-        }
-        if (condition instanceof Condition.Parent parent) {
-            return new Condition.Parent(parent.relation(), parent.target(), bind(parent.condition(), user));
-        }
-        if (condition instanceof Condition.Children children) {
-            return new Condition.Children(children.relation(), children.child(), children.back(), children.some(),
-                    bind(children.condition(), user));
-        }
-        Condition.Compare compare = (Condition.Compare) condition;
-        Object value = compare.value();
-        if (USER_PLACEHOLDER.equals(value)) {
-            return new Condition.Compare(compare.column(), compare.op(), user);
-        }
-        if (value instanceof List<?> list && list.contains(USER_PLACEHOLDER)) {
-            return new Condition.Compare(compare.column(), compare.op(),
-                    list.stream().map(v -> USER_PLACEHOLDER.equals(v) ? user : v).toList());
-        }
-        return compare;
+        return rebuild(condition, leaf -> {
+            Condition.Compare compare = (Condition.Compare) leaf;
+            Object value = compare.value();
+            if (USER_PLACEHOLDER.equals(value)) {
+                return new Condition.Compare(compare.column(), compare.op(), user);
+            }
+            if (value instanceof List<?> list && list.contains(USER_PLACEHOLDER)) {
+                return new Condition.Compare(compare.column(), compare.op(),
+                        list.stream().map(v -> USER_PLACEHOLDER.equals(v) ? user : v).toList());
+            }
+            return compare;
+        }, (target, inner) -> inner);
     }
 
     /** The {@link CreatedBy} column of each table that has one (declared fields: Hibernate makes public fields private). */
