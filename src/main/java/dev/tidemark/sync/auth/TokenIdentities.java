@@ -5,6 +5,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -49,6 +51,31 @@ public class TokenIdentities {
         }
         Instant expiresAt = token.getExpirationTime() > 0 ? Instant.ofEpochSecond(token.getExpirationTime()) : null;
         return new Identity(user, admin, expiresAt);
+    }
+
+    /**
+     * The bearer token of a connection: {@code Authorization} (or {@code authorization}, or
+     * {@code token}) in the {@code connection_init} payload, as browsers cannot set headers on a
+     * WebSocket, else the upgrade request's {@code Authorization} header.
+     */
+    public static String bearer(JsonObject payload, String upgradeHeader) {
+        String value = null;
+        if (payload != null) {
+            for (String key : new String[] { "Authorization", "authorization", "token" }) {
+                if (payload.get(key) instanceof JsonString text && !text.getString().isBlank()) {
+                    value = text.getString();
+                    break;
+                }
+            }
+        }
+        if (value == null) {
+            value = upgradeHeader;
+        }
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        value = value.strip();
+        return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).strip() : value;
     }
 
     private static String rootMessage(Throwable e) {

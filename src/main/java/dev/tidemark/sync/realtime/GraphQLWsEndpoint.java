@@ -193,7 +193,7 @@ public class GraphQLWsEndpoint {
             connection.close(4429, "Too many initialisation requests");
             return;
         }
-        String token = token(message.get("payload") instanceof JsonObject payload ? payload : null,
+        String token = TokenIdentities.bearer(message.get("payload") instanceof JsonObject payload ? payload : null,
                 connection.upgradeAuthorization);
         // Verifying a signature is CPU work, and a key location may be read: not on the event loop.
         vertx.executeBlocking(() -> {
@@ -219,31 +219,6 @@ public class GraphQLWsEndpoint {
         }
         connection.acknowledged = true;
         connection.send("{\"type\":\"connection_ack\"}");
-    }
-
-    /**
-     * The bearer token of a connection: {@code Authorization} (or {@code authorization}, or
-     * {@code token}) in the {@code connection_init} payload, as browsers cannot set headers on a
-     * WebSocket, else the upgrade request's {@code Authorization} header.
-     */
-    static String token(JsonObject payload, String upgradeHeader) {
-        String value = null;
-        if (payload != null) {
-            for (String key : new String[] { "Authorization", "authorization", "token" }) {
-                if (payload.get(key) instanceof JsonString text && !text.getString().isBlank()) {
-                    value = text.getString();
-                    break;
-                }
-            }
-        }
-        if (value == null) {
-            value = upgradeHeader;
-        }
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        value = value.strip();
-        return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).strip() : value;
     }
 
     /** A WebSocket close reason is at most 123 bytes. */
