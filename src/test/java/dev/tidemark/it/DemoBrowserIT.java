@@ -15,8 +15,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 /**
  * The demo app as the packaged server serves it at {@code /}, driven in Debian's Chromium by the
  * browser suite ({@code web-client/test/browser}, playwright-core): two windows per test, on a real
@@ -24,22 +22,17 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  */
 class DemoBrowserIT {
 
-    static EmbeddedPostgres postgres;
-    static AppInstance server;
+    static PackagedServer server;
 
     @BeforeAll
     static void start() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
-        server = new AppInstance("demo-browser", postgres.getJdbcUrl("postgres", "postgres")).start();
+        server = PackagedServer.start("demo-browser");
     }
 
     @AfterAll
     static void stop() throws IOException {
         if (server != null) {
             server.close();
-        }
-        if (postgres != null) {
-            postgres.close();
         }
     }
 
@@ -54,14 +47,14 @@ class DemoBrowserIT {
 
     @Test
     void shouldPassTheDemoBrowserSuiteInChromium() throws IOException, InterruptedException {
-        String url = server.graphql().toString().replaceFirst("/graphql$", "");
+        String url = server.url();
         String screenshots = Path.of("target", "browser-screenshots").toAbsolutePath().toString();
         int exit = NpmScript.run("test:browser", Map.of("TIDEMARK_URL", url, "SCREENSHOT_DIR", screenshots), 10);
         assertEquals(0, exit, "the demo's browser suite failed; its report is above in the build log");
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        URI uri = server.graphql().resolve(path);
+        URI uri = server.app.graphql().resolve(path);
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -9,8 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 /**
  * The web client's integration suite ({@code web-client/test/integration}, vitest) against the
  * packaged server on a real PostgreSQL, over HTTP and the graphql-transport-ws socket. The
@@ -18,13 +16,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  */
 class WebClientIT {
 
-    static EmbeddedPostgres postgres;
-    static AppInstance server;
+    static PackagedServer server;
 
     @BeforeAll
     static void start() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
-        server = new AppInstance("web-client", postgres.getJdbcUrl("postgres", "postgres")).start();
+        server = PackagedServer.start("web-client");
     }
 
     @AfterAll
@@ -32,14 +28,11 @@ class WebClientIT {
         if (server != null) {
             server.close();
         }
-        if (postgres != null) {
-            postgres.close();
-        }
     }
 
     @Test
     void shouldPassTheWebClientIntegrationSuiteAgainstTheRealServer() throws IOException, InterruptedException {
-        String url = server.graphql().toString().replaceFirst("/graphql$", "");
+        String url = server.url();
         int exit = NpmScript.run("test:integration", Map.of("TIDEMARK_URL", url), 10);
         assertEquals(0, exit, "the web client's integration suite failed; its report is above in the build log");
     }
