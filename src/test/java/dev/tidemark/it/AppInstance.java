@@ -116,17 +116,40 @@ final class AppInstance implements AutoCloseable {
 
     /** POSTs a GraphQL document with a JSON variables object, as an admin; returns the response body. */
     String post(String document, String variablesJson) {
+        return request(document, variablesJson).body();
+    }
+
+    /** POSTs a GraphQL document with a JSON variables object, as an admin; returns the response. */
+    HttpResponse<String> request(String document, String variablesJson) {
         String body = "{\"query\":" + quote(document) + ",\"variables\":" + variablesJson + "}";
+        return send(HttpRequest.newBuilder(graphql())
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + Tokens.admin(graphql().resolve("/")))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** GETs {@code path} (e.g. {@code /q/health/ready}) on this instance's HTTP port. */
+    HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(30)).build());
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(graphql())
-                    .header("Content-Type", "application/json")
-                    .header("Authorization", "Bearer " + Tokens.admin(graphql().resolve("/")))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** What the instance has logged so far. */
+    String log() {
+        try {
+            return java.nio.file.Files.readString(Path.of("target", "it-" + name + ".log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -177,7 +200,7 @@ final class AppInstance implements AutoCloseable {
         return jakarta.json.Json.createValue(text).toString();
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

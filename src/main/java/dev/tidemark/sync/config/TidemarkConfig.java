@@ -23,6 +23,8 @@ public interface TidemarkConfig {
 
     Limits limits();
 
+    Database database();
+
     EmbeddedPostgres embeddedPostgres();
 
     Auth auth();
@@ -176,6 +178,23 @@ public interface TidemarkConfig {
         /** Deepest nesting of arrays and objects in a request body (a where nested to its own limit needs about 20). */
         @WithDefault("64")
         int maxJsonDepth();
+    }
+
+    /**
+     * What clients are told when the database cannot be reached (the pool's timeouts are Quarkus
+     * keys, {@code quarkus.datasource.jdbc.*}; see the README's configuration table).
+     */
+    interface Database {
+        /** The {@code retryAfterSeconds} hint of a {@code SERVICE_UNAVAILABLE} answer. */
+        @WithDefault("5s")
+        Duration retryAfter();
+
+        /**
+         * Longest wait for the database's answer to a statement, in seconds (the JDBC
+         * {@code socketTimeout}); 0: none, for the migration Job, whose statements may run for minutes.
+         */
+        @WithDefault("60")
+        int socketTimeoutSeconds();
     }
 
     /**
