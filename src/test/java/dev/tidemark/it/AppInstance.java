@@ -122,7 +122,7 @@ final class AppInstance implements AutoCloseable {
     /** POSTs a GraphQL document with a JSON variables object, as an admin; returns the response. */
     HttpResponse<String> request(String document, String variablesJson) {
         String body = "{\"query\":" + quote(document) + ",\"variables\":" + variablesJson + "}";
-        return send(HttpRequest.newBuilder(graphql())
+        return send(HttpRequest.newBuilder(graphql()).timeout(Duration.ofSeconds(90))
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + Tokens.admin(graphql().resolve("/")))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());

@@ -90,8 +90,14 @@ final class PostgresCluster implements AutoCloseable {
         run("pg_ctlcluster", version, name, "start");
     }
 
+    /** Drops the cluster (resuming it first, should a failed test have left it frozen). */
     @Override
     public void close() {
+        try {
+            thaw();
+        } catch (RuntimeException e) {
+            // not running: nothing to resume
+        }
         run("pg_dropcluster", version, name, "--stop");
     }
 

@@ -185,6 +185,14 @@ public interface TidemarkConfig {
      * keys, {@code quarkus.datasource.jdbc.*}; see the README's configuration table).
      */
     interface Database {
+        /**
+         * How often each instance checks that the database answers (one kept connection, a second
+         * to answer): readiness, closing dead idle connections, and the change-log listener's
+         * reconnection follow it.
+         */
+        @WithDefault("1s")
+        Duration checkInterval();
+
         /** The {@code retryAfterSeconds} hint of a {@code SERVICE_UNAVAILABLE} answer. */
         @WithDefault("5s")
         Duration retryAfter();

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +29,7 @@ import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
+import dev.tidemark.sync.health.DatabaseWatch;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
@@ -69,6 +71,9 @@ public class ChangeLogTailer {
     @Inject
     TidemarkConfig config;
 
+    @Inject
+    DatabaseWatch database;
+
     private volatile boolean running;
     /** Whether this instance's connection is LISTENing, and when the change log was last read through it. */
     private volatile boolean listening;
@@ -86,6 +91,7 @@ public class ChangeLogTailer {
         running = true;
         thread = new Thread(this::run, "tidemark-change-tailer");
         thread.setDaemon(true);
+        database.whenBack(() -> LockSupport.unpark(thread)); // reconnect now rather than after the backoff
         thread.start();
     }
 
@@ -126,7 +132,7 @@ public class ChangeLogTailer {
 
     /**
      * LISTENs and reads until the connection fails, then reconnects: after 100 ms, doubling up to
-     * 1 s, so the listener is back within about a second of the database's return (a connection is
+     * 1 s, or at once when the {@link DatabaseWatch} sees the database answer again (a connection is
      * checked before use: after a restart the pool may still hold dead ones). The first failure of an
      * outage is logged with its cause, the recovery with the outage's length.
      */
@@ -168,7 +174,7 @@ public class ChangeLogTailer {
                     } else {
                         LOG.debugf("Change-log listener still without connection: %s", e.getMessage());
                     }
-                    sleep(backoff);
+                    LockSupport.parkNanos(backoff * 1_000_000);
                     backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
                 }
             }
@@ -260,14 +266,6 @@ public class ChangeLogTailer {
     private static jakarta.json.JsonObject parse(String json) {
         try (JsonReader reader = JSON.createReader(new StringReader(json))) {
             return reader.readObject();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -49,7 +49,10 @@ class ServerErrorInstrumentationTest {
         for (Throwable failure : List.of(refused, new RuntimeException("JDBC exception", new IllegalStateException(refused)),
                 new SQLException("Acquisition timeout while waiting for new connection"),
                 new RuntimeException(new SQLException("terminating connection due to administrator command", "57P01")),
-                new java.sql.SQLTransientConnectionException("pool"))) {
+                new java.sql.SQLTransientConnectionException("pool"),
+                new RuntimeException("Unable to acquire JDBC Connection [Something unusual has occurred]",
+                        new SQLException("Something unusual has occurred", "XX000", new RuntimeException("Interrupted while attempting to connect."))),
+                new RuntimeException(new java.net.SocketTimeoutException("Read timed out")))) {
             Map<String, Object> extensions = extensionsOf(failure);
             assertEquals("SERVICE_UNAVAILABLE", extensions.get("code"), failure::toString);
             assertEquals(7L, extensions.get("retryAfterSeconds"));
