@@ -25,6 +25,7 @@ final class AppInstance implements AutoCloseable {
     private final String name;
     private final String jdbcUrl;
     private final int port;
+    private final int managementPort;
     private Process process;
     private final java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
 
@@ -32,6 +33,7 @@ final class AppInstance implements AutoCloseable {
         this.name = name;
         this.jdbcUrl = jdbcUrl;
         this.port = freePort();
+        this.managementPort = freePort();
     }
 
     /** An extra environment variable for the process (set before {@link #start}). */
@@ -42,6 +44,11 @@ final class AppInstance implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The management port (prod profile): health and metrics are served there, not on {@link #port}. */
+    int managementPort() {
+        return managementPort;
     }
 
     /** Resident memory of the process (VmRSS, Linux), in KiB; -1 if unknown. */
@@ -97,6 +104,7 @@ final class AppInstance implements AutoCloseable {
         builder.environment().put("QUARKUS_DATASOURCE_USERNAME", "postgres");
         builder.environment().put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
         builder.environment().put("TIDEMARK_REALTIME_POLL_INTERVAL", "200ms");
         builder.environment().putAll(Tokens.serverEnvironment());
         builder.environment().putAll(env);
@@ -128,9 +136,15 @@ final class AppInstance implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
-    /** GETs {@code path} (e.g. {@code /q/health/ready}) on this instance's HTTP port. */
+    /** GETs {@code path} (e.g. {@code /graphql/schema.graphql}) on this instance's HTTP port. */
     HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(30)).build());
+    }
+
+    /** GETs {@code path} (e.g. {@code /q/health/ready}) on this instance's management port. */
+    HttpResponse<String> management(String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + path)).timeout(Duration.ofSeconds(30))
+                .build());
     }
 
     private static HttpResponse<String> send(HttpRequest request) {
@@ -180,7 +194,7 @@ final class AppInstance implements AutoCloseable {
             }
             try {
                 HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                        URI.create("http://localhost:" + managementPort + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return;

@@ -201,13 +201,13 @@ class DatabaseOutageIT {
      */
     static Executable healthRevealsNothing(String kind) {
         long start = System.nanoTime();
-        HttpResponse<String> ready = app.get("/q/health/ready");
+        HttpResponse<String> ready = app.management("/q/health/ready");
         while (ready.statusCode() == 200 && millisSince(start) < 3_000) { // the watch checks once a second
             AppInstance.sleep(100);
-            ready = app.get("/q/health/ready");
+            ready = app.management("/q/health/ready");
         }
         long millis = millisSince(start);
-        HttpResponse<String> all = app.get("/q/health");
+        HttpResponse<String> all = app.management("/q/health");
         System.out.printf("[DatabaseOutageIT] readiness while the database is %s: HTTP %d in %d ms %s%n", kind, ready.statusCode(),
                 millis, ready.body().replaceAll("\\s+", " "));
         HttpResponse<String> readiness = ready;
@@ -251,7 +251,7 @@ class DatabaseOutageIT {
     /** Milliseconds from {@code since} until readiness is UP, or -1 if it is not within 30 s. */
     static long awaitReady(long since) {
         while (millisSince(since) < 30_000) {
-            if (app.get("/q/health/ready").statusCode() == 200) {
+            if (app.management("/q/health/ready").statusCode() == 200) {
                 return millisSince(since);
             }
             AppInstance.sleep(50);
