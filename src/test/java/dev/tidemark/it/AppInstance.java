@@ -106,6 +106,9 @@ final class AppInstance implements AutoCloseable {
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
         builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
         builder.environment().put("TIDEMARK_REALTIME_POLL_INTERVAL", "200ms");
+        // every client of an IT shares the loopback address (as in the test profile, application.properties)
+        builder.environment().put("TIDEMARK_LIMITS_REQUESTS_PER_MINUTE", "1000000");
+        builder.environment().put("TIDEMARK_LIMITS_REQUEST_BURST", "100000");
         builder.environment().putAll(Tokens.serverEnvironment());
         builder.environment().putAll(env);
         File log = Path.of("target", "it-" + name + ".log").toFile();

@@ -4,6 +4,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.impl.RoutingContextInternal;
 
@@ -40,7 +41,8 @@ final class LimitedBodyReader implements Handler<RoutingContext> {
         internal.visitHandler(RoutingContextInternal.BODY_HANDLER);
         HttpServerRequest request = context.request();
         long declared = contentLength(request);
-        if (declared < 0 && !request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+        // HTTP/2 sends no Transfer-Encoding: its frames are the chunks
+        if (declared < 0 && !request.headers().contains(HttpHeaders.TRANSFER_ENCODING) && request.version() != HttpVersion.HTTP_2) {
             context.next(); // no body
             return;
         }
