@@ -99,8 +99,10 @@ public class ChangeApplier {
         }
         for (List<Pending> group : groups.values()) {
             SyncTable table = scopes.get(group.get(0).scope()).table();
-            rows.lockAll(table.entityClass(), group.stream().map(p -> p.change().uid()).toList(), LockModeType.PESSIMISTIC_WRITE);
+            // Parents first, then the rows, like the online save and the cascade (a delete locks the
+            // parent, then its children): the other order deadlocked with a concurrent parent delete.
             rows.lockParentsOf(table, group.stream().map(p -> (Object) p.change().values()).toList());
+            rows.lockAll(table.entityClass(), group.stream().map(p -> p.change().uid()).toList(), LockModeType.PESSIMISTIC_WRITE);
             for (Pending p : group) {
                 ScopeRequest scope = scopes.get(p.scope());
                 String key = scope.table().typeName() + "/" + p.change().uid();
