@@ -92,11 +92,13 @@ export async function until(what: string, condition: () => boolean | Promise<boo
   }
 }
 
-/** Waits until the client's link is up and a sync finished with nothing pending. */
+/** Waits until the client's link is up with every scope live, and a sync finished with nothing pending. */
 export async function settled(c: TestClient): Promise<void> {
-  await until('online, synced, nothing pending', () => {
+  await until('online, every scope live, synced, nothing pending', () => {
     const s = c.client.state;
-    return s.online && !s.syncing && s.pending === 0 && s.lastSyncAt !== null;
+    return s.online && !s.syncing && s.pending === 0 && s.lastSyncAt !== null && s.refusedScopes.length === 0;
+  }).catch((e: Error) => {
+    throw new Error(`${e.message}; the client's state: ${JSON.stringify(c.client.state)}`);
   });
 }
 
