@@ -138,15 +138,18 @@ export const dbName = (label: string): string => `it-${label}-${Date.now().toStr
  * The clients of one test file: `client(db, prefix)` opens one on the prefix's scopes and every
  * client opened is closed after each test.
  */
-export function testClients(): { open: TestClient[]; client: (db: string, p: string, options?: Partial<TidemarkOptions>) => Promise<TestClient> } {
+export function testClients(): {
+  open: TestClient[];
+  client: (db: string, p: string, options?: Partial<TidemarkOptions>, scopes?: ScopeDeclaration[]) => Promise<TestClient>;
+} {
   const open: TestClient[] = [];
   afterEach(async () => {
     await Promise.all(open.splice(0).map((c) => c.client.close()));
   });
   return {
     open,
-    client: async (db, p, options = {}) => {
-      const c = await openClient(db, scopesFor(p), options);
+    client: async (db, p, options = {}, scopes = scopesFor(p)) => {
+      const c = await openClient(db, scopes, options);
       open.push(c);
       return c;
     },
