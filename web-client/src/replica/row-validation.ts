@@ -25,7 +25,7 @@ export function rowProblem(schema: SchemaIndex, table: TableSchema, row: Record<
     const problem = valueProblem(column, row[column.name]);
     if (problem) return invalid(table, column.name, problem);
   }
-  const bytes = new TextEncoder().encode(JSON.stringify(row)).length;
+  const bytes = new TextEncoder().encode(JSON.stringify(row)).length; // UTF-8, as in the request body
   if (bytes > maxBytes) {
     return new LocalWriteError('LIMIT_EXCEEDED', `${table.name} ${row.uid} takes ${bytes} bytes, over the ${maxBytes} one change may take `
       + '(half the server\'s request body limit); store large content elsewhere and reference it', null);

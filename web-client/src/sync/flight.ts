@@ -81,7 +81,7 @@ export async function takeFlight(replica: Replica, options: FlightOptions): Prom
       invalid.push({ key: entry.key, table: table.name, change: values, problem });
       continue;
     }
-    const size = JSON.stringify(values).length;
+    const size = utf8Length(JSON.stringify(values));
     if (flight.sent.length >= options.maxChanges || (flight.sent.length > 0 && bytes + size > options.maxBytes)) {
       leftOut = true;
       break;
@@ -93,6 +93,10 @@ export async function takeFlight(replica: Replica, options: FlightOptions): Prom
   if (invalid.length === 0) await tx.objectStore(META).put({ key: FLIGHT_KEY, value: flight });
   await tx.done;
   return { flight, replay: false, leftOut: leftOut || options.window != null, invalid };
+}
+
+export async function hasFlight(replica: Replica): Promise<boolean> {
+  return (await replica.db.count(META, FLIGHT_KEY)) > 0;
 }
 
 /** Forgets the stored flight: the server refused it outright and wrote nothing. */
@@ -113,6 +117,11 @@ function changeOf(replica: Replica, table: TableSchema, row: StoredRow, entry: O
   const values: Record<string, unknown> = { uid: row.uid, baseVersion: entry.baseVersion, createdAt: row.createdAt, updatedAt: row.updatedAt, deletedAt: row.deletedAt };
   for (const column of replica.schema.dataColumns(table)) if (row[column.name] !== undefined) values[column.name] = row[column.name];
   return values;
+}
+
+/** Bytes of a text in UTF-8, as it goes in a request body. */
+export function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
 }
 
 /** The outbox key of a change as sent. */

@@ -5,7 +5,7 @@
  * server's answer, so the record exists before the server's row replaces the local values.
  */
 import { undoCascade } from '../replica/cascade.js';
-import { OUTBOX, REJECTIONS, outboxKey, type ReplicaDb } from '../replica/replica-db.js';
+import { OUTBOX, REJECTIONS, outboxKey, type OutboxEntry, type ReplicaDb } from '../replica/replica-db.js';
 import type { Replica, Tx } from '../replica/replica.js';
 import type { Rejection, RejectionRecord, Row } from '../replica/types.js';
 import { newUid } from '../util/uid.js';
@@ -18,6 +18,8 @@ export interface Refused {
   field: string | null;
   message: string | null;
   serverRow: Row | null;
+  /** The outbox revision that was sent: a row edited since keeps its newer values (they are sent next). */
+  sentRev?: number;
 }
 
 /** The rejection of a change as sent: the local values (the tombstone of a refused delete included). */
@@ -54,13 +56,15 @@ export async function discardChanges(replica: Replica, refused: Refused[], syncI
   const rejections: Rejection[] = [];
   for (const r of refused) {
     const rejection = rejectionOf(r);
-    const table = replica.schema.table(r.table);
-    await tx.objectStore(OUTBOX).delete(outboxKey(r.table, rejection.uid));
-    if (rejection.local.deletedAt != null) await undoCascade(tx, replica.schema, table, rejection.uid, outboxKey(r.table, rejection.uid), touched);
-    await tx.objectStore(r.table).delete(rejection.uid);
-    touched.add(r.table);
+    const key = outboxKey(r.table, rejection.uid);
     await recordRejection(tx, rejection, syncId);
     rejections.push(rejection);
+    const entry = (await tx.objectStore(OUTBOX).get(key)) as OutboxEntry | undefined;
+    if (entry && r.sentRev !== undefined && entry.rev !== r.sentRev) continue; // edited since: the newer values go next
+    await tx.objectStore(OUTBOX).delete(key);
+    if (rejection.local.deletedAt != null) await undoCascade(tx, replica.schema, replica.schema.table(r.table), rejection.uid, key, touched);
+    await tx.objectStore(r.table).delete(rejection.uid);
+    touched.add(r.table);
   }
   await tx.done;
   replica.notify(touched);

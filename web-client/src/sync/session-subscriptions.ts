@@ -94,6 +94,7 @@ export class SessionSubscriptions {
     const retrying = code === null || !FINAL.has(code);
     this.refused.set(id, { id, code, message, retrying });
     if (retrying) {
+      clearTimeout(this.retries.get(id)?.timer); // one retry at a time, however many ways the refusal came
       const attempts = this.retries.get(id)?.attempts ?? 0;
       this.retries.set(id, { attempts: attempts + 1, timer: setTimeout(() => { if (!this.ended) this.subscribe(sub); }, this.backoff(attempts)) });
     }

@@ -137,6 +137,7 @@ export class SyncEngine {
         if (this.stopped || session !== this.readySession) return;
         if (++rounds > MAX_ROUNDS) return this.retryLater();
         const outcome = await this.rounds.run(group);
+        if (outcome.kind === 'idle') break;
         if (outcome.kind === 'synced') {
           this.retries = 0;
           this.hooks.state({ lastSyncAt: new Date().toISOString(), lastError: null, lastErrorCode: null, unauthenticated: false });

@@ -7,7 +7,7 @@ import type { Replica } from '../replica/replica.js';
 import type { Rejection, Scope } from '../replica/types.js';
 import type { TableSchema } from '../schema/sync-schema.js';
 import { sizeHeld, type ScopeSize } from './budget.js';
-import { changeKey, takeFlight, type Flight, type TakenFlight } from './flight.js';
+import { changeKey, takeFlight, utf8Length, type Flight, type TakenFlight } from './flight.js';
 import { HeldDigest } from './held-digest.js';
 import { discardChanges } from './rejections.js';
 
@@ -64,7 +64,7 @@ export async function buildSyncPlan(replica: Replica, options: PlanOptions = {})
     taken = await take();
   }
   const { flight } = taken;
-  const changeBytes = JSON.stringify(flight.scopes.map((s) => s.changes)).length;
+  const changeBytes = utf8Length(JSON.stringify(flight.scopes.map((s) => s.changes)));
   const held = await heldInputs(replica, flight, {
     rows: rows - flight.sent.length, bytes: bytes - changeBytes,
   }, options.digestFrom ?? DIGEST_FROM, limits.maxDigestBuckets);

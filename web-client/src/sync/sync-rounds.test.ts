@@ -56,7 +56,7 @@ async function syncAll(rounds: SyncRounds, max = 50): Promise<RoundOutcome[]> {
   for (let i = 0; i < max; i++) {
     const outcome = await rounds.run([groups]);
     outcomes.push(outcome);
-    if (outcome.kind === 'synced' ? !outcome.more : outcome.retry !== 'now') return outcomes;
+    if (outcome.kind === 'idle' || (outcome.kind === 'synced' ? !outcome.more : outcome.retry !== 'now')) return outcomes;
   }
   throw new Error(`still syncing after ${max} rounds`);
 }
@@ -72,6 +72,23 @@ describe('a change the server refuses', () => {
     expect((await replica.list('Group')).map((g) => g.name).sort()).toEqual(['one', 'three']);
     expect(rejected.map((r) => [r.local.name, r.reason, r.field])).toEqual([['two bad', 'BAD_USER_INPUT', 'input.groups[0].changes[1].name']]);
     expect((await listRejections(replica.db)).map((r) => r.local.name)).toEqual(['two bad']);
+  });
+
+  it('should keep the newer values of a refused row edited while its sync was in flight, and send them next', async () => {
+    const log: Input[] = [];
+    const holder: { replica?: Replica; uid?: string } = {};
+    const server = fakeServer((c) => (c.name.includes('bad') ? 'named' : false), log);
+    const editing: FetchLike = async (url, init) => {
+      if (log.length === 0) await holder.replica!.save('Group', { uid: holder.uid!, name: 'fixed' }); // the user corrects it meanwhile
+      return server(url, init);
+    };
+    const { replica, rounds, rejected } = await setUp(editing);
+    holder.replica = replica;
+    holder.uid = (await replica.save('Group', { name: 'bad' })).uid;
+    await syncAll(rounds);
+    expect(rejected.map((r) => r.local.name)).toEqual(['bad']); // the refused values are reported...
+    expect(log.map((i) => i.groups[0]!.changes.map((c) => c.name))).toEqual([['bad'], ['fixed']]); // ...the newer ones sent
+    expect(await replica.get('Group', holder.uid)).toMatchObject({ name: 'fixed', version: 101 });
   });
 
   it('should find a refused change the server does not name by halving the changes, after a sync without changes went through', async () => {

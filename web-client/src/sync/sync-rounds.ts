@@ -9,7 +9,7 @@ import type { Rejection, Scope, SyncResult } from '../replica/types.js';
 import type { GraphQLHttp } from '../transport/graphql-http.js';
 import { GraphQLRequestError } from '../transport/graphql-http.js';
 import { syncDocument } from './documents.js';
-import { dropFlight } from './flight.js';
+import { dropFlight, hasFlight } from './flight.js';
 import { discardChanges } from './rejections.js';
 import { applySyncResult } from './sync-apply.js';
 import { classify, failureCode, type FailureKind } from './sync-errors.js';
@@ -20,6 +20,8 @@ export type Retry = 'now' | 'link' | 'backoff' | 'token' | 'never';
 
 export type RoundOutcome =
   | { kind: 'synced'; more: boolean }
+  /** No scope to sync (every subscription refused) and no flight to send again: nothing sent. */
+  | { kind: 'idle' }
   | { kind: 'failed'; failure: FailureKind; code: string; error: Error; retry: Retry };
 
 export interface RoundHooks {
@@ -49,6 +51,12 @@ export class SyncRounds {
 
   /** Sends one sync of these scopes (or the stored flight) and applies its answer. */
   async run(scopes: Scope[]): Promise<RoundOutcome> {
+    if (await this.http.tokenRefused()) {
+      // Nothing is built nor sent until the token source gives another token than the one refused.
+      const error = new GraphQLRequestError('The server refused this token; waiting for a new one', 'UNAUTHENTICATED', []);
+      return { kind: 'failed', failure: 'unauthenticated', code: 'UNAUTHENTICATED', error, retry: 'token' };
+    }
+    if (scopes.length === 0 && !(await hasFlight(this.replica))) return { kind: 'idle' };
     const probe = this.window?.size === 0;
     const plan = await buildSyncPlan(this.replica, { scopes, window: this.window, shrink: this.shrink, digestFrom: this.digestFrom });
     if (plan.rejected.length > 0) this.hooks.rejected(plan.rejected);
@@ -137,6 +145,7 @@ export class SyncRounds {
     const refused = keys.map((key) => ({
       table: key.slice(0, key.indexOf(':')),
       change: plan.changes.get(key)!,
+      sentRev: plan.sent.get(key),
       reason: failureCode(error),
       field: error instanceof GraphQLRequestError ? error.field : null,
       message: error.message,

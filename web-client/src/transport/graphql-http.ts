@@ -63,6 +63,12 @@ export class GraphQLHttp {
     private readonly token?: TokenSource,
   ) {}
 
+  /** Whether the token source still gives the token the server refused (no request would pass). */
+  async tokenRefused(): Promise<boolean> {
+    if (this.refusedToken === undefined) return false;
+    return (await currentToken(this.token)) === this.refusedToken;
+  }
+
   async request<T>(query: string, variables: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<T> {
     const token = options.anonymous ? undefined : await currentToken(this.token);
     if (token !== undefined && token === this.refusedToken) {
