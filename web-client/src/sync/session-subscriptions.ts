@@ -31,8 +31,11 @@ export interface SessionHandlers {
   end(reason: string): void;
 }
 
-/** Codes of a refusal the server repeats for the same subscription. */
-const FINAL = new Set(['BAD_USER_INPUT', 'LIMIT_EXCEEDED', 'FORBIDDEN', 'UNAUTHENTICATED', 'ValidationError']);
+/**
+ * Codes of a refusal the server repeats for the same subscription. Not UNAUTHENTICATED: a refused
+ * token closes the socket (4403) instead; on a connection the server accepted it is a passing fault.
+ */
+const FINAL = new Set(['BAD_USER_INPUT', 'LIMIT_EXCEEDED', 'FORBIDDEN', 'ValidationError']);
 
 export class SessionSubscriptions {
   private readonly ready = new Set<string>();

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { blue, groups, red, reds, result } from '../test-support/sync-fixture.js';
 import { everything, freshName, openReplica, seed, serverRow, uid } from '../test-support/replica-fixture.js';
 import type { Row, SyncResult } from '../replica/types.js';
 import { acknowledgeRejection, listRejections } from './rejections.js';
 import { applyEvent, applySyncResult } from './sync-apply.js';
 import { buildSyncPlan } from './sync-plan.js';
-
-const red = serverRow({ uid: uid(3), version: 12, name: 'Red' });
-const blue = serverRow({ uid: uid(4), version: 13, name: 'Blue' });
-const groups = { id: 'Group:all', table: 'Group', where: null };
-const reds = { id: 'reds', table: 'Group', where: { name: { startsWith: 'R' } } };
-
-function result(upserts: Row[], extra: Partial<{ applied: string[]; drops: string[]; rejected: unknown[] }> = {}, id = 'Group:all'): SyncResult {
-  return { cursor: '99@2026-01-01T00:00:00Z', replayed: false, groups: [{ id, upserts, applied: [], drops: [], rejected: [], ...extra } as never] };
-}
 
 describe('applying a sync result', () => {
   it('should replace the optimistic row with the server\'s and clear its outbox entry', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { blue, groups, red, reds, result } from '../test-support/sync-fixture.js';
 import { freshName, openReplica, seed, serverRow, uid } from '../test-support/replica-fixture.js';
 import type { Replica } from '../replica/replica.js';
 import type { Row, Scope, SyncResult } from '../replica/types.js';
@@ -8,15 +9,6 @@ import { bucketsFor, sizeHeld } from './budget.js';
 import { HeldDigest } from './held-digest.js';
 import { applySyncResult } from './sync-apply.js';
 import { DIGEST_FROM, buildSyncPlan } from './sync-plan.js';
-
-const red = serverRow({ uid: uid(3), version: 12, name: 'Red' });
-const blue = serverRow({ uid: uid(4), version: 13, name: 'Blue' });
-const groups = { id: 'Group:all', table: 'Group', where: null };
-const reds = { id: 'reds', table: 'Group', where: { name: { startsWith: 'R' } } };
-
-function result(upserts: Row[], extra: Partial<{ applied: string[]; drops: string[]; rejected: unknown[] }> = {}, id = 'Group:all'): SyncResult {
-  return { cursor: '99@2026-01-01T00:00:00Z', replayed: false, groups: [{ id, upserts, applied: [], drops: [], rejected: [], ...extra } as never] };
-}
 
 describe('sync plans', () => {
   it('should send held rows as uid:version and pending rows as changes with their base version, never both', async () => {

@@ -28,6 +28,22 @@ function losingFetch(syncs: SentSync[], lose: { next: boolean; target?: TestClie
   };
 }
 
+/** A group, a client that renamed it and lost the answer, and another writer's rename after it. */
+async function lostRenameThenTheirs(label: string): Promise<{ p: string; group: string; db: string; syncs: SentSync[]; a: TestClient; lost: SentSync }> {
+  const p = prefix(label);
+  const group = await serverGroup(`${p}Team`);
+  const db = dbName(label);
+  const syncs: SentSync[] = [];
+  const a = await loseARename(p, group, db, syncs);
+  const lost = syncs.at(-1)!;
+  await rename(group, `${p}Theirs`); // another writer, after the lost answer
+  return { p, group, db, syncs, a, lost };
+}
+
+/** The syncs after the lost one that carried changes. */
+const resentAfter = (syncs: SentSync[], lost: SentSync) =>
+  syncs.slice(syncs.indexOf(lost) + 1).filter((s) => s.input.groups?.some((g) => g.changes.length > 0));
+
 async function loseARename(p: string, group: string, db: string, syncs: SentSync[]): Promise<TestClient> {
   const lose: { next: boolean; target?: TestClient } = { next: false };
   const a = await client(db, p, { fetch: losingFetch(syncs, lose) });
@@ -52,16 +68,9 @@ async function reload(a: TestClient, db: string, p: string, syncs: SentSync[]): 
 
 describe('a sync whose answer was lost', () => {
   it('should be replayed after a reload, so a later edit by someone else is no conflict against the client\'s own change', async () => {
-    const p = prefix('replay');
-    const group = await serverGroup(`${p}Team`);
-    const db = dbName('replay');
-    const syncs: SentSync[] = [];
-    const a = await loseARename(p, group, db, syncs);
-    const lost = syncs.at(-1)!;
-    await rename(group, `${p}Theirs`); // another writer, after the lost answer
-
+    const { p, group, db, syncs, a, lost } = await lostRenameThenTheirs('replay');
     const b = await reload(a, db, p, syncs);
-    const resent = syncs.slice(syncs.indexOf(lost) + 1).filter((s) => s.input.groups?.some((g) => g.changes.length > 0));
+    const resent = resentAfter(syncs, lost);
     expect(resent.map((s) => [s.input.syncId, s.replayed])).toEqual([[lost.input.syncId, true]]);
     expect(resent[0]!.input.groups).toEqual(lost.input.groups);
     expect([...a.rejections, ...b.rejections]).toEqual([]); // the rename was applied: no CONFLICT_LOST against it
@@ -69,17 +78,11 @@ describe('a sync whose answer was lost', () => {
   });
 
   it('should be replayed as it was sent, an edit made meanwhile going in the next sync', async () => {
-    const p = prefix('replay-edit');
-    const group = await serverGroup(`${p}Team`);
-    const db = dbName('replay-edit');
-    const syncs: SentSync[] = [];
-    const a = await loseARename(p, group, db, syncs);
-    const lost = syncs.at(-1)!;
-    await rename(group, `${p}Theirs`);
+    const { p, group, db, syncs, a, lost } = await lostRenameThenTheirs('replay-edit');
     await a.client.save('Group', { uid: group, name: `${p}Scarlet` }); // offline, after the lost answer
 
     const b = await reload(a, db, p, syncs);
-    const resent = syncs.slice(syncs.indexOf(lost) + 1).filter((s) => s.input.groups?.some((g) => g.changes.length > 0));
+    const resent = resentAfter(syncs, lost);
     expect(resent.map((s) => [s.input.syncId === lost.input.syncId, s.replayed, s.input.groups![0]!.changes[0]!.name])).toEqual([
       [true, true, `${p}Ruby`], // the same sync...
       [false, false, `${p}Scarlet`], // ...then the edit, based on the version the replay returned
