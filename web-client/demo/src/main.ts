@@ -43,6 +43,8 @@ async function main(): Promise<void> {
     }
   };
   client.onRejected(showRejections);
+  // The server runs a newer schema: the next opening migrates the replica to it (pending changes kept).
+  client.onSchemaChange(() => notify('SCHEMA_CHANGED', 'The server was updated: reload the page to use its new version.'));
   acknowledge = (id) => void client.acknowledge(id);
   client.live(() => read(client), (next) => {
     snapshot = next;
