@@ -132,7 +132,7 @@ export class Ledger {
   /** Null when the write was applied, reported, or folded into a later write of the same row. */
   private fate(write: LocalWrite): string | null {
     const k = key(write.table, write.uid);
-    const later = this.writes.filter((w) => w.device === write.device && key(w.table, w.uid) === k && w.at > write.at);
+    const later = this.writes.slice(this.writes.indexOf(write) + 1).filter((w) => w.device === write.device && key(w.table, w.uid) === k);
     const candidates = this.syncs.filter((s) => s.device === write.device && s.at >= write.at && s.changes.has(k) && s.answer);
     let unreported: string | undefined;
     for (let i = 0; i < candidates.length; i++) {
