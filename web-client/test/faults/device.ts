@@ -88,7 +88,7 @@ export class Device {
       token: () => this.currentToken,
       webSocketImpl: WebSocket,
       connectivity: this.network,
-      fetch: this.watchedFetch(),
+      fetch: this.watchedFetch(tab.name),
       keepAliveMs: 1000,
       pongTimeoutMs: 2000,
       minBackoffMs: 100,
@@ -133,11 +133,11 @@ export class Device {
   }
 
   /** fetch, with every sync request and answer shown to the ledger. */
-  private watchedFetch(): FetchLike {
+  private watchedFetch(tab: string): FetchLike {
     return async (url, init) => {
       const request = JSON.parse(init.body) as { query: string; variables: { input?: Record<string, unknown> } };
       const isSync = request.query.startsWith('mutation Sync(');
-      const sent = isSync ? this.ledger.sending(this.name, request.variables.input!) : undefined;
+      const sent = isSync ? this.ledger.sending(this.name, request.variables.input!, tab) : undefined;
       let response: Response;
       let text: string;
       try {

@@ -4,12 +4,13 @@
  * against two packaged server instances (TIDEMARK_JAR) on a PostgreSQL cluster of the test's own.
  *
  *   FAULTS_SEED (20261201), FAULTS_SEEDS (3), FAULTS_OPS (200): the runs (seed, seed+1, ...)
- *   FAULTS_REPLAY=<file>: runs the operations a failing run recorded (target/client-faults/*.json)
+ *   FAULTS_REPLAY=<file>[,<file>...]: runs the operations failing runs recorded (target/client-faults/*.json)
  *   FAULTS_SHRINK_SECONDS (60): time spent shrinking each failing run; 0 prints the full run
  *   FAULTS_KEEP_GOING=1: a run goes on past its findings (to survey them all; nothing is shrunk)
  */
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { Cluster } from './cluster.js';
 import { opsFor, type Op } from './ops.js';
@@ -42,7 +43,7 @@ afterAll(async () => {
 test('the web client keeps its guarantees under network, server, database, tab and token faults', async () => {
   const failures: string[] = [];
   const started = Date.now();
-  const check = async (label: string, seed: number | null, ops: Op[], replay: string): Promise<void> => {
+  const check = async (label: string, seed: number | null, ops: Op[], replay: string, name = `seed-${seed}`): Promise<void> => {
     const result = await runOps(cluster, schema, ops, KEEP_GOING);
     say(...summary(label, result));
     if (result.failedAt === null) return;
@@ -52,18 +53,20 @@ test('the web client keeps its guarantees under network, server, database, tab a
       say(`  shrinking for at most ${SHRINK_MS / 1000}s...`);
       minimal = await shrink(cluster, schema, result, SHRINK_MS, say);
     }
-    say(...record(seed === null ? 'replay' : `seed-${seed}`, seed, minimal));
+    say(...record(name, seed, minimal));
     failures.push(`${label}: [${result.findings[0]!.invariant}] ${result.findings[0]!.detail}`);
   };
   if (env.FAULTS_REPLAY) {
-    const ops = (JSON.parse(readFileSync(env.FAULTS_REPLAY, 'utf8')) as { ops: Op[] }).ops;
-    await check(`replay of ${env.FAULTS_REPLAY}`, null, ops, `FAULTS_REPLAY=${env.FAULTS_REPLAY} npm run test:faults`);
+    for (const file of env.FAULTS_REPLAY.split(',')) {
+      const ops = (JSON.parse(readFileSync(file, 'utf8')) as { ops: Op[] }).ops;
+      await check(`replay of ${file}`, null, ops, `FAULTS_REPLAY=${file} npm run test:faults`, `replay-${basename(file, '.json')}`);
+    }
   } else {
     for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
       await check(`seed=${seed}`, seed, opsFor(seed, OPS), `FAULTS_SEED=${seed} FAULTS_SEEDS=1 FAULTS_OPS=${OPS} npm run test:faults`);
     }
   }
-  const runs = env.FAULTS_REPLAY ? 'a replay' : `${SEEDS} run(s) of ${OPS} operations`;
+  const runs = env.FAULTS_REPLAY ? 'replays' : `${SEEDS} run(s) of ${OPS} operations`;
   say(`[faults] ${runs} in ${((Date.now() - started) / 1000).toFixed(1)}s: ${failures.length} failed`);
   expect(failures, 'runs whose invariants broke (details above)').toEqual([]);
 });

@@ -65,6 +65,6 @@ describe('Ledger', () => {
     l.told('a', 'a', [{ table: 'Group', uid: G, reason: 'CONFLICT_LOST', serverRow: { uid: G, name: 'Red', updatedAt: '2026-12-01T10:00:00Z', deletedAt: null } }]);
     const findings = l.settle(new Set(['a']));
     expect(findings.map((f) => f.invariant)).toEqual(['no conflict against its own change']);
-    expect(findings[0]!.detail).toContain('sync first (no answer (network)); the rejection came from sync second');
+    expect(findings[0]!.detail).toContain('sync first (sent by a, no answer (network)); the rejection came from sync second');
   });
 });

@@ -20,6 +20,8 @@ export interface LocalWrite {
 
 interface SentSync {
   device: string;
+  /** The tab whose engine sent it (tabs of one device share its outbox). */
+  tab: string;
   syncId: string;
   at: number;
   /** Per row key (`Table:uid`), the values the change carried. */
@@ -64,14 +66,14 @@ export class Ledger {
     this.writes.push(write);
   }
 
-  sending(device: string, input: Record<string, unknown>): SentSync {
+  sending(device: string, input: Record<string, unknown>, tab = device): SentSync {
     const changes = new Map<string, Record<string, unknown>>();
     for (const [field, table] of this.tables) {
       for (const scope of (input[field] as { changes?: Record<string, unknown>[] }[] | undefined) ?? []) {
         for (const change of scope.changes ?? []) changes.set(key(table, String(change.uid)), change);
       }
     }
-    const sync: SentSync = { device, syncId: String(input.syncId), at: Date.now(), changes };
+    const sync: SentSync = { device, tab, syncId: String(input.syncId), at: Date.now(), changes };
     this.syncs.push(sync);
     return sync;
   }
@@ -173,7 +175,7 @@ export class Ledger {
     return carried.map((s) => {
       const change = s.changes.get(k)!;
       const fate = s.answer && 'applied' in s.answer ? (s.answer.applied.has(k) ? 'applied' : s.answer.rejected.get(k) ?? 'not answered for it') : fateOf(s);
-      return `${s.syncId.slice(0, 8)} base=${String(change.baseVersion)}${change.deletedAt ? ' tombstone' : ''} → ${fate}`;
+      return `${s.syncId.slice(0, 8)} (${s.tab}) base=${String(change.baseVersion)}${change.deletedAt ? ' tombstone' : ''} → ${fate}`;
     }).join('; ') || 'none';
   }
 
@@ -216,9 +218,10 @@ export function same(a: unknown, b: unknown): boolean {
 
 function fateOf(sync: SentSync): string {
   const a = sync.answer;
-  if (!a) return 'no answer yet';
-  if ('error' in a) return a.error;
-  return a.replayed ? 'answered as a replay' : 'answered';
+  const by = `sent by ${sync.tab}, `;
+  if (!a) return `${by}no answer yet`;
+  if ('error' in a) return `${by}${a.error}`;
+  return `${by}${a.replayed ? 'answered as a replay' : 'answered'}`;
 }
 
 function describe(w: LocalWrite): string {

@@ -20,6 +20,8 @@ export type Op =
   | { k: 'event'; tab: TabId; doc: number; kind: string }
   | { k: 'rename'; tab: TabId; table: Exclude<Table, 'UserGroup'>; pick: number; name: string }
   | { k: 'delete'; tab: TabId; table: Table; pick: number }
+  /** An app bug: a group saved with a uid that is not a UUID (the replica should refuse it, or the server reject it alone). */
+  | { k: 'badUid'; tab: TabId; name: string }
   // other apps: an admin's GraphQL, or SQL
   | { k: 'admin'; what: 'group' | 'join' | 'leave' | 'document' | 'event'; user: number; pick: number; name: string }
   | { k: 'admin'; what: 'rename' | 'sqlRename' | 'delete'; table: Table; pick: number; name: string }
@@ -52,6 +54,7 @@ export const OP: fc.Arbitrary<Op> = fc.oneof(
   { weight: 45, arbitrary: fc.record({ k: fc.constant('event' as const), tab, doc: pick, kind: name }) },
   { weight: 110, arbitrary: fc.record({ k: fc.constant('rename' as const), tab, table: fc.constantFrom<Exclude<Table, 'UserGroup'>>('User', 'Group', 'UserDocument', 'UserDocumentEvent'), pick, name }) },
   { weight: 70, arbitrary: fc.record({ k: fc.constant('delete' as const), tab, table: fc.constantFrom<Table>('User', 'Group', 'UserGroup', 'UserGroup', 'UserDocument', 'UserDocumentEvent'), pick }) },
+  { weight: 3, arbitrary: fc.record({ k: fc.constant('badUid' as const), tab, name }) },
   { weight: 60, arbitrary: fc.record({ k: fc.constant('admin' as const), what: fc.constantFrom('group', 'join', 'join', 'leave', 'leave', 'document', 'event'), user, pick, name }) },
   { weight: 35, arbitrary: fc.record({ k: fc.constant('admin' as const), what: fc.constantFrom('rename', 'sqlRename', 'delete'), table: fc.constantFrom<Table>('User', 'Group', 'UserGroup', 'UserDocument', 'UserDocumentEvent'), pick, name }) },
   { weight: 40, arbitrary: fc.record({ k: fc.constant('netDown' as const), device, fault: fc.constantFrom('refuse', 'refuse', 'silent'), signal: fc.boolean() }) },
@@ -80,6 +83,7 @@ export function faultOf(op: Op): string | null {
   switch (op.k) {
     case 'netDown': return `network ${op.fault}${op.signal ? ' + offline event' : ''}`;
     case 'loseAnswer': return 'sync answer lost';
+    case 'badUid': return 'invalid uid saved (an app bug)';
     case 'reload': return 'reload';
     case 'closeLeader': return 'leader tab closed';
     case 'expireToken': return 'token expiry';

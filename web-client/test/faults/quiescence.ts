@@ -16,6 +16,7 @@ import type { World } from './world.js';
 export const SETTLE_MS = Number(process.env.FAULTS_SETTLE_MS ?? 45_000);
 /** Then, how long the replicas may take to hold the server's rows (events in flight). */
 const CONVERGE_MS = 15_000;
+const TABS_AGREE_MS = 3_000;
 
 export async function quiesce(world: World, index: number): Promise<Finding[]> {
   const findings: Finding[] = [];
@@ -40,7 +41,7 @@ export async function quiesce(world: World, index: number): Promise<Finding[]> {
   world.convergeMs += Date.now() - settledAt;
   findings.push(...(await serverOrphans(world, index)));
   findings.push(...world.ledger.settle(settled).map((f) => ({ ...f, detail: `at op #${index}: ${f.detail}` })));
-  for (const device of world.devices.values()) if (settled.has(device.name)) findings.push(...tabStates(device, index));
+  for (const device of world.devices.values()) if (settled.has(device.name)) findings.push(...(await tabStates(device, index)));
   return findings;
 }
 
@@ -135,12 +136,18 @@ async function serverOrphans(world: World, index: number): Promise<Finding[]> {
   return found.length ? [{ invariant: 'I6 no orphans (server)', detail: `at op #${index}: ${found.join('; ')}` }] : [];
 }
 
-/** Every tab of a device shows the leader's link state (a tab must not say offline while its leader syncs). */
-function tabStates(device: Device, index: number): Finding[] {
+/**
+ * Every tab of a device shows the leader's link state (a tab must not say offline while its leader
+ * syncs), within TABS_AGREE_MS: the leader's state reaches the other tabs by message.
+ */
+async function tabStates(device: Device, index: number): Promise<Finding[]> {
   const tabs = device.openTabs;
   const leader = tabs.find((t) => t.client.state.leader);
   if (!leader) return [];
-  const wrong = tabs.filter((t) => t !== leader && !sameLink(t.client, leader.client));
+  const disagree = () => tabs.filter((t) => t !== leader && !sameLink(t.client, leader.client));
+  const deadline = Date.now() + TABS_AGREE_MS;
+  while (disagree().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const wrong = disagree();
   return wrong.map((t) => ({
     invariant: 'tabs agree',
     detail: `at op #${index}, ${device.name}: tab ${t.name} shows ${JSON.stringify(t.client.state)} while its leader ${leader.name} shows ${JSON.stringify(leader.client.state)}`,

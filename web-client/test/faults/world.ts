@@ -76,7 +76,7 @@ export class World {
     const fault = faultOf(op);
     if (fault) this.faults.set(fault, (this.faults.get(fault) ?? 0) + 1);
     switch (op.k) {
-      case 'create': case 'join': case 'event': case 'rename': case 'delete':
+      case 'create': case 'join': case 'event': case 'rename': case 'delete': case 'badUid':
         return this.write(op, index);
       case 'admin':
         return this.otherApp(op);
@@ -142,7 +142,7 @@ export class World {
   }
 
   /** An app's write through a tab, recorded in the ledger; a LocalWriteError is the replica refusing at once (fine). */
-  private async write(op: Extract<Op, { k: 'create' | 'join' | 'event' | 'rename' | 'delete' }>, index: number): Promise<Finding[]> {
+  private async write(op: Extract<Op, { k: 'create' | 'join' | 'event' | 'rename' | 'delete' | 'badUid' }>, index: number): Promise<Finding[]> {
     const device = this.device(op.tab);
     const client = device.tabs.find((t) => t.name === op.tab)!.client;
     if (!client) return this.skip();
@@ -153,7 +153,10 @@ export class World {
     let values: Record<string, unknown> = {};
     let kind: 'save' | 'delete' = 'save';
     const name = `${this.tag}${'name' in op ? op.name : ''}`;
-    if (op.k === 'create') {
+    if (op.k === 'badUid') {
+      table = 'Group';
+      values = { uid: `not-a-uuid-${op.name}`, name };
+    } else if (op.k === 'create') {
       table = op.table;
       values = op.table === 'UserDocument' ? { userUid: device.user, title: name } : { name };
     } else if (op.k === 'join') {
