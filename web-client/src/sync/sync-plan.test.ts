@@ -43,7 +43,7 @@ describe('held digests', () => {
   it('should send a scope of many rows as a digest of its live unchanged rows, pending rows as changes', async () => {
     const replica = await openReplica([groups]);
     const gone = serverRow({ uid: uid(5), version: 14, name: 'Gone', deletedAt: '2026-01-01T00:00:00Z' });
-    await seed(replica, 'Group', red, blue, gone);
+    await seed(replica, 'Group', red, blue, { ...gone, version: 13, deletedAt: null }, gone); // held, then tombstoned
     await replica.save('Group', { uid: blue.uid, name: 'Navy' });
     const plan = await buildSyncPlan(replica, 'sync-d', 2);
     const scope = (plan.input.groups as { held?: string[]; heldDigest?: string; changes: { uid: string }[] }[])[0]!;
@@ -154,6 +154,17 @@ describe('live events', () => {
     expect(await applyEvent(replica, groups, { operation: 'DELETE', uid: red.uid, version: 13, cursor: 'c3', row: tombstone })).toBe(true);
     expect(await replica.get('Group', red.uid)).toEqual(tombstone);
     expect(await replica.cursor()).toBe('c3');
+  });
+
+  it('should not bring back, from a tombstone event that waited for a sync, a row the sync dropped', async () => {
+    const replica = await openReplica([groups]);
+    await seed(replica, 'Group', red);
+    // The group was deleted and its member lost sight of it: the sync drops it...
+    await applySyncResult(replica, await buildSyncPlan(replica), result([], { drops: [red.uid] }));
+    // ...and the tombstone event received while that sync was in flight is applied after it.
+    const tombstone = serverRow({ uid: red.uid, version: 13, name: 'Red', deletedAt: '2026-01-02T00:00:00Z' });
+    expect(await applyEvent(replica, groups, { operation: 'DELETE', uid: red.uid, version: 13, cursor: 'c', row: tombstone })).toBe(false);
+    expect(await replica.get('Group', red.uid)).toBeUndefined();
   });
 
   it('should keep a row with a pending change when an event arrives, for the sync to decide', async () => {
