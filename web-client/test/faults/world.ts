@@ -95,7 +95,8 @@ export class World {
       case 'kill': await this.cluster.servers[op.server]!.kill(); return [];
       case 'restart': {
         const server = this.cluster.servers[op.server]!;
-        if (server.alive) return this.skip();
+        // Without PostgreSQL an instance cannot start (its pod would crash-loop): quiescence brings both back.
+        if (server.alive || !this.cluster.postgres.isRunning) return this.skip();
         await server.start();
         return [];
       }
