@@ -90,8 +90,9 @@ export class World {
         const closed = b.tabs.find((t) => !t.client);
         return closed ? this.open(b, closed, index) : this.skip();
       }
-      case 'expireToken': await this.devices.get(op.device)!.shortToken(op.seconds); return [];
-      case 'refreshToken': await this.devices.get(op.device)!.refreshToken(); return [];
+      // Tokens come from an instance's dev endpoint: with none up, the identity provider is out of reach too.
+      case 'expireToken': if (!this.cluster.live()) return this.skip(); await this.devices.get(op.device)!.shortToken(op.seconds); return [];
+      case 'refreshToken': if (!this.cluster.live()) return this.skip(); await this.devices.get(op.device)!.refreshToken(); return [];
       case 'kill': await this.cluster.servers[op.server]!.kill(); return [];
       case 'restart': {
         const server = this.cluster.servers[op.server]!;
