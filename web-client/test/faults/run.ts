@@ -58,8 +58,8 @@ export async function runOps(cluster: Cluster, schema: SchemaFacts, ops: Op[], k
 export async function shrink(cluster: Cluster, schema: SchemaFacts, failure: RunResult, budgetMs: number, log: (line: string) => void): Promise<RunResult> {
   const invariant = failure.findings[0]!.invariant;
   const deadline = Date.now() + budgetMs;
-  let best = failure;
   let list = prefix(failure);
+  let best: RunResult = { ...failure, ops: list };
   let chunk = Math.ceil(list.length / 2);
   while (chunk >= 1 && Date.now() < deadline) {
     let progressed = false;
