@@ -136,6 +136,17 @@ describe('live events', () => {
     expect(await replica.cursor()).toBe('c3');
   });
 
+  it('should not bring back, from a tombstone event that waited for a sync, a row the sync dropped', async () => {
+    const replica = await openReplica([groups]);
+    await seed(replica, 'Group', red);
+    // The group was deleted and its member lost sight of it: the sync drops it...
+    await applySyncResult(replica, await buildSyncPlan(replica), result([], { drops: [red.uid] }));
+    // ...and the tombstone event received while that sync was in flight is applied after it.
+    const tombstone = serverRow({ uid: red.uid, version: 13, name: 'Red', deletedAt: '2026-01-02T00:00:00Z' });
+    expect(await applyEvent(replica, groups, { operation: 'DELETE', uid: red.uid, version: 13, cursor: 'c', row: tombstone })).toBe(false);
+    expect(await replica.get('Group', red.uid)).toBeUndefined();
+  });
+
   it('should keep a row with a pending change when an event arrives, for the sync to decide', async () => {
     const replica = await openReplica([groups]);
     await seed(replica, 'Group', red);

@@ -122,6 +122,9 @@ export async function applyEvent(replica: Replica, scope: Scope, event: ChangeEv
       else await store.put({ ...existing, __scopes: scopes });
       changed = true;
     }
+  } else if (event.row && !existing && event.row.deletedAt != null) {
+    // Tombstones go only to replicas that hold the row, as in sync: one for a row this replica does
+    // not hold (a sync answered while the event waited dropped it) must not bring it back.
   } else if (event.row) {
     const scopes = union(existing?.__scopes, scope.id);
     if (!existing || (existing.version < version && !pending)) {

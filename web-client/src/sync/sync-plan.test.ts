@@ -40,7 +40,7 @@ describe('held digests', () => {
   it('should send a scope of many rows as a digest of its live unchanged rows, pending rows as changes', async () => {
     const replica = await openReplica([groups]);
     const gone = serverRow({ uid: uid(5), version: 14, name: 'Gone', deletedAt: '2026-01-01T00:00:00Z' });
-    await seed(replica, 'Group', red, blue, gone);
+    await seed(replica, 'Group', red, blue, { ...gone, version: 13, deletedAt: null }, gone); // held, then tombstoned
     await replica.save('Group', { uid: blue.uid, name: 'Navy' });
     const plan = await buildSyncPlan(replica, { syncId: 'sync-d', digestFrom: 2 });
     const scope = (plan.input.groups as { held?: string[]; heldDigest?: string; changes: { uid: string }[] }[])[0]!;
