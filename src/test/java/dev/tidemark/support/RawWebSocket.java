@@ -137,6 +137,15 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** How long {@link #read} waits for a frame before it fails (10 s unless set). */
+    public void setReadTimeout(int millis) {
+        try {
+            socket.setSoTimeout(millis);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private int timeoutMillis() {
         try {
             return socket.getSoTimeout();
