@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -90,47 +91,29 @@ class SubscribeBurstTest {
     @Test
     void shouldDeliverAChangeCommittedTheMomentReadyArrives() throws Exception {
         String prefix = "Ready-" + Demo.uid() + "-";
-        ConcurrentLinkedQueue<String> missed = new ConcurrentLinkedQueue<>();
-        ExecutorService pool = Executors.newFixedThreadPool(20);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int c = 0; c < 20; c++) {
-                int connection = c;
-                done.add(pool.submit(() -> {
-                    GraphQLWs ws = GraphQLWs.connect(graphql);
-                    synchronized (sockets) {
-                        sockets.add(ws);
-                    }
-                    List<String> ids = new ArrayList<>();
-                    for (int s = 0; s < 4; s++) {
-                        ids.add(ws.subscribe(USERS_WITH_UID, "p", prefix + connection + "-" + s + ";"));
-                    }
-                    Map<String, String> written = new LinkedHashMap<>();
-                    for (int s = 0; s < 4; s++) {
-                        assertTrue(isReady(ws.message(ids.get(s))));
-                        String uid = UUID.randomUUID().toString();
-                        db.update("insert into app_user (uid, created_at, updated_at, name) values (?::uuid, now(), now(), ?)",
-                                uid, prefix + connection + "-" + s + ";");
-                        written.put(ids.get(s), uid);
-                    }
-                    written.forEach((id, uid) -> {
-                        JsonObject message = ws.messageOrNull(id, GraphQLWs.TIMEOUT);
-                        if (message == null || !message.toString().contains(uid)) {
-                            missed.add(id + ": " + message);
-                        }
-                    });
-                    return null;
-                }));
+        List<String> missed = onConnections(20, 20, (connection, ws, failures) -> {
+            List<String> ids = new ArrayList<>();
+            for (int s = 0; s < 4; s++) {
+                ids.add(ws.subscribe(USERS_WITH_UID, "p", prefix + connection + "-" + s + ";"));
             }
-            for (Future<?> f : done) {
-                f.get();
+            Map<String, String> written = new LinkedHashMap<>();
+            for (int s = 0; s < 4; s++) {
+                assertTrue(isReady(ws.message(ids.get(s))));
+                String uid = UUID.randomUUID().toString();
+                db.update("insert into app_user (uid, created_at, updated_at, name) values (?::uuid, now(), now(), ?)",
+                        uid, prefix + connection + "-" + s + ";");
+                written.put(ids.get(s), uid);
             }
-        } finally {
-            pool.shutdownNow();
-        }
+            written.forEach((id, uid) -> {
+                JsonObject message = ws.messageOrNull(id, GraphQLWs.TIMEOUT);
+                if (message == null || !message.toString().contains(uid)) {
+                    failures.add(id + ": " + message);
+                }
+            });
+        });
         System.out.printf("20 connections x 4 subscriptions, a change committed as each READY arrived: %d of 80 missed%n",
                 missed.size());
-        assertEquals(0, missed.size(), () -> "e.g. " + first(new ArrayList<>(missed)));
+        assertEquals(0, missed.size(), () -> "e.g. " + first(missed));
     }
 
     /**
@@ -140,26 +123,39 @@ class SubscribeBurstTest {
      */
     private List<String> burst(int connections, int subscribes, boolean atOnce) throws Exception {
         String prefix = "Burst-" + Demo.uid();
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        ExecutorService pool = Executors.newFixedThreadPool(atOnce ? connections : 1);
+        return onConnections(connections, atOnce ? connections : 1, (connection, ws, failures) -> {
+            List<String> ids = new ArrayList<>();
+            for (int s = 0; s < subscribes; s++) {
+                ids.add(ws.subscribe(USERS, "p", prefix));
+            }
+            for (String id : ids) {
+                JsonObject message = ws.message(id);
+                if (!isReady(message)) {
+                    failures.add(id + ": " + message);
+                }
+            }
+        });
+    }
+
+    /** What one connection of a burst does; it adds what went wrong to {@code failures}. */
+    interface Script {
+        void run(int connection, GraphQLWs ws, Queue<String> failures) throws Exception;
+    }
+
+    /** Opens {@code connections} connections on {@code threads} threads and runs {@code script} on each; returns the failures. */
+    private List<String> onConnections(int connections, int threads, Script script) throws Exception {
+        Queue<String> failures = new ConcurrentLinkedQueue<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int c = 0; c < connections; c++) {
+                int connection = c;
                 done.add(pool.submit(() -> {
                     GraphQLWs ws = GraphQLWs.connect(graphql);
                     synchronized (sockets) {
                         sockets.add(ws);
                     }
-                    List<String> ids = new ArrayList<>();
-                    for (int s = 0; s < subscribes; s++) {
-                        ids.add(ws.subscribe(USERS, "p", prefix));
-                    }
-                    for (String id : ids) {
-                        JsonObject message = ws.message(id);
-                        if (!isReady(message)) {
-                            failures.add(id + ": " + message);
-                        }
-                    }
+                    script.run(connection, ws, failures);
                     return null;
                 }));
             }
