@@ -33,7 +33,8 @@ import dev.tidemark.support.Tokens;
  * (NIO direct buffers, {@code jvm_buffer_memory_used_bytes{id="direct"}}) and RSS before, at their
  * peak and after, what the paused client got, the reading client's events and the HTTP latency. Run
  * it with {@code ./mvnw verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
- * -Dit.test=SlowConsumerMeasurement} (another build's jar: {@code -Dtidemark.app.jar=...}).
+ * -Dit.test=SlowConsumerMeasurement} (another build's jar: {@code -Dtidemark.app.jar=...}; the
+ * baseline without the paused client: {@code -Dprobe.paused=false}).
  */
 class SlowConsumerMeasurement {
 
@@ -48,7 +49,8 @@ class SlowConsumerMeasurement {
             String email = "slow-" + UUID.randomUUID() + "@example.com";
             Peak direct = new Peak(() -> direct(graphql));
             Peak rss = new Peak(() -> server.app.rssKiB() << 10);
-            try (GraphQLWs reader = GraphQLWs.connect(graphql); RawWebSocket paused = paused(graphql, email)) {
+            boolean withPaused = !"false".equals(System.getProperty("probe.paused"));
+            try (GraphQLWs reader = GraphQLWs.connect(graphql); RawWebSocket paused = withPaused ? paused(graphql, email) : null) {
                 String id = reader.subscribeReady(USERS, "e", email);
                 direct.start();
                 rss.start();
@@ -69,12 +71,17 @@ class SlowConsumerMeasurement {
                 direct.stop();
                 rss.stop();
                 long[] skipped = new long[1];
-                String end;
+                String end = "(no paused client)";
                 try {
+                    if (paused == null) {
+                        throw new IllegalStateException();
+                    }
                     RawWebSocket.Frame close = paused.readUntilClose(skipped);
                     end = close == null ? "the end of the connection" : "close " + close.closeCode() + " " + close.closeReason();
                 } catch (AssertionError e) {
                     end = "no close within 60 s";
+                } catch (IllegalStateException e) {
+                    // the baseline run: nobody paused
                 }
                 System.out.printf("[SlowConsumerMeasurement] server direct memory %d MB before, %d MB peak, %d MB after; "
                         + "RSS %d MB before, %d MB peak, %d MB after; the reading client got %d of 2000 events in %d s; "
