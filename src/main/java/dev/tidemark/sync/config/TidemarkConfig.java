@@ -3,7 +3,10 @@ package dev.tidemark.sync.config;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
 /** Every {@code tidemark.*} configuration key, each documented once here and in the README. */
@@ -92,9 +95,14 @@ public interface TidemarkConfig {
         @WithDefault("24h")
         Duration retention();
 
-        /** Events buffered per subscription when its client reads slower than changes arrive; over it the subscription fails. */
-        @WithDefault("10000")
-        int subscriberBuffer();
+        /**
+         * Bytes one connection may have waiting to be written (frames queued while its socket is not
+         * writable, plus those in the socket's buffer): a client that reads slower than changes
+         * arrive is closed with 1013 when it would exceed it, and resubscribes and syncs.
+         */
+        @WithDefault("8M")
+        @WithConverter(MemorySizeConverter.class)
+        MemorySize maxQueuedBytesPerConnection();
 
         /** How long a new WebSocket connection may wait before sending {@code connection_init}; then it is closed with 4408. */
         @WithDefault("3s")
