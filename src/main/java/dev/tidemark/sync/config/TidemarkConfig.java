@@ -65,6 +65,13 @@ public interface TidemarkConfig {
         /** Largest list accepted by the {@code in} and {@code notIn} operators. */
         @WithDefault("500")
         int maxInSize();
+
+        /**
+         * Most conditions in one where: every where object and every operator counts one, across
+         * {@code and}/{@code or}/{@code not} and relations (an {@code in} list counts one).
+         */
+        @WithDefault("500")
+        int maxConditions();
     }
 
     /** Limits on list queries. */
