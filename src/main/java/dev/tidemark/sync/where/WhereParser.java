@@ -17,6 +17,7 @@ import dev.tidemark.sync.schema.ParentRelation;
 import dev.tidemark.sync.schema.SyncColumn;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
+import dev.tidemark.sync.schema.Versions;
 
 /**
  * Turns a where-input object (a {@link SyncedWhere} subclass) into a validated {@link Condition}:
@@ -152,6 +153,9 @@ public class WhereParser {
         }
         if (column.type() == UUID.class) {
             return parseUuid(value.toString(), path);
+        }
+        if (column.field().equals("version")) {
+            return Versions.require(((Number) value).longValue(), path);
         }
         return value;
     }
