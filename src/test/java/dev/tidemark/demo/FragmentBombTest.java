@@ -23,6 +23,7 @@ import dev.tidemark.support.Db;
 import dev.tidemark.support.Demo;
 import dev.tidemark.support.GraphQL;
 import dev.tidemark.support.GraphQLWs;
+import dev.tidemark.support.Hostile;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -55,18 +56,13 @@ class FragmentBombTest {
         snapshot = db.snapshot();
     }
 
-    /** The bomb: {@code selection} with {@code %s} replaced by {@code ...F<levels>}, F(i) spreading F(i-1) twice, F0 {uid name}. */
+    /** The bomb: {@code selection} with {@code %s} replaced by {@code ...F<levels>}, F(i) spreading F(i-1) twice. */
     static String bomb(String selection, int levels) {
-        return bomb(selection, levels, 2);
+        return Hostile.fragmentBomb(selection, levels, 2);
     }
 
-    /** A bomb whose F(i) spreads F(i-1) {@code fanOut} times: 2 * fanOut^levels fields once expanded, {@code levels + 1} fragments deep. */
     static String bomb(String selection, int levels, int fanOut) {
-        StringBuilder document = new StringBuilder(selection.replace("%s", "...F" + levels)).append("\nfragment F0 on User { uid name }");
-        for (int i = 1; i <= levels; i++) {
-            document.append("\nfragment F").append(i).append(" on User {").append((" ...F" + (i - 1)).repeat(fanOut)).append(" }");
-        }
-        return document.toString();
+        return Hostile.fragmentBomb(selection, levels, fanOut);
     }
 
     static void assertLimit(JsonObject error, String key) {

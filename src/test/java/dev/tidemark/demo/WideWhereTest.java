@@ -21,6 +21,7 @@ import dev.tidemark.support.Bystander;
 import dev.tidemark.support.Db;
 import dev.tidemark.support.Demo;
 import dev.tidemark.support.GraphQLWs;
+import dev.tidemark.support.Hostile;
 import dev.tidemark.support.SyncCall;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -57,11 +58,7 @@ class WideWhereTest {
     }
 
     static List<Object> names(int count) {
-        List<Object> items = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            items.add(Map.of("name", Map.of("eq", "x" + i)));
-        }
-        return items;
+        return Hostile.equalities(count);
     }
 
     static void assertWidthLimit(JsonPath error, String fieldPrefix) {

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.tidemark.support.Hostile;
 import graphql.language.Document;
 import graphql.language.FragmentDefinition;
 import graphql.language.OperationDefinition;
@@ -16,11 +17,7 @@ import graphql.parser.Parser;
 class ExpandedSizeTest {
 
     static String bomb(int levels) {
-        StringBuilder document = new StringBuilder("{ users { ...F" + levels + " } } fragment F0 on User { uid name }");
-        for (int i = 1; i <= levels; i++) {
-            document.append(" fragment F").append(i).append(" on User { ...F").append(i - 1).append(" ...F").append(i - 1).append(" }");
-        }
-        return document.toString();
+        return Hostile.fragmentBomb("{ users { %s } }", levels, 2);
     }
 
     static ExpandedSize size(String text) {
