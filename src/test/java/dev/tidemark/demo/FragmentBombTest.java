@@ -95,9 +95,9 @@ class FragmentBombTest {
     void shouldRefuseTheFragmentBombOverTheWebSocketWhileAnotherClientIsServed() throws Exception {
         try (Bystander bystander = Bystander.start(graphql, "fragment bombs over the WebSocket");
                 GraphQLWs ws = GraphQLWs.connect(graphql)) {
-            assertLimit(firstError(ws.message(ws.subscribe(bomb("subscription { userChanged { row { %s } } }", 30)))), FRAGMENT_DEPTH);
-            assertLimit(firstError(ws.message(ws.subscribe(bomb("subscription { userChanged { row { %s } } }", 7, 10)))), FIELDS);
-            assertLimit(firstError(ws.message(ws.subscribe(bomb("{ users { %s } }", 30)))), FRAGMENT_DEPTH);
+            assertLimit(GraphQLWs.firstError(ws.message(ws.subscribe(bomb("subscription { userChanged { row { %s } } }", 30)))), FRAGMENT_DEPTH);
+            assertLimit(GraphQLWs.firstError(ws.message(ws.subscribe(bomb("subscription { userChanged { row { %s } } }", 7, 10)))), FIELDS);
+            assertLimit(GraphQLWs.firstError(ws.message(ws.subscribe(bomb("{ users { %s } }", 30)))), FRAGMENT_DEPTH);
             ws.subscribeReady("subscription { userChanged { operation row { ...F0 } } } fragment F0 on User { uid name }");
         }
     }
@@ -134,10 +134,5 @@ class FragmentBombTest {
     private static JsonObject jsonError(JsonPath response) {
         return Json.createReader(new StringReader(response.prettify())).readObject()
                 .getJsonArray("errors").getJsonObject(0);
-    }
-
-    private static JsonObject firstError(JsonObject errorMessage) {
-        assertEquals("error", errorMessage.getString("type"), errorMessage::toString);
-        return errorMessage.getJsonArray("payload").getJsonObject(0);
     }
 }

@@ -182,16 +182,11 @@ class InputErrorMessagesTest {
     void shouldGiveTheSameErrorsOverTheWebSocket() {
         try (GraphQLWs ws = GraphQLWs.connect(graphql)) {
             String literal = "subscription { userChanged(where: {createdAt: {gt: \"yesterday\"}, name: {eq: \"" + MARKER + "\"}}) { operation } }";
-            assertClientError(firstError(ws.message(ws.subscribe(literal))), new Case(literal, null, "BAD_USER_INPUT", "where.createdAt.gt"));
+            assertClientError(GraphQLWs.firstError(ws.message(ws.subscribe(literal))), new Case(literal, null, "BAD_USER_INPUT", "where.createdAt.gt"));
             String variable = "subscription($w: UserWhere) { userChanged(where: $w) { operation } }";
-            assertClientError(firstError(ws.message(ws.subscribe(variable, "w", Map.of("version", Map.of("gt", 1.5), "name", Map.of("eq", MARKER))))),
+            assertClientError(GraphQLWs.firstError(ws.message(ws.subscribe(variable, "w", Map.of("version", Map.of("gt", 1.5), "name", Map.of("eq", MARKER))))),
                     new Case(variable, null, "BAD_USER_INPUT", "where.version.gt"));
             ws.subscribeReady(variable, "w", Map.of("version", Map.of("gt", 1)));
         }
-    }
-
-    private static JsonObject firstError(JsonObject message) {
-        assertEquals("error", message.getString("type"), message::toString);
-        return message.getJsonArray("payload").getJsonObject(0);
     }
 }
