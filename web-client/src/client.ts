@@ -3,75 +3,25 @@
  * at once, kept in sync with the server by its leader tab: on every (re)connection it subscribes
  * every scope, waits for each READY, then syncs (I7); between syncs it applies live events.
  */
-import { openDB } from 'idb';
-import { META, openReplicaDb, type MigrationReport } from './replica/replica-db.js';
+import { INITIAL_STATE, scopesOf, type ClientState, type TidemarkOptions } from './client/options.js';
+import { fetchSchema, fetchVersion, loadSchema, storeNextSchema } from './client/schema-source.js';
+import { StateHub } from './client/state-hub.js';
+import { openReplicaDb, type MigrationReport } from './replica/replica-db.js';
 import { Replica, type ListOptions } from './replica/replica.js';
-import type { Rejection, Row, Scope } from './replica/types.js';
-import type { Where } from './replica/where.js';
-import { SchemaIndex, SYNC_SCHEMA_QUERY, type SyncSchema } from './schema/sync-schema.js';
+import type { Rejection, RejectionRecord, Row } from './replica/types.js';
+import { SchemaIndex } from './schema/sync-schema.js';
+import { acknowledgeRejection, countRejections, listRejections } from './sync/rejections.js';
 import { SyncEngine } from './sync/sync-engine.js';
 import { TabCoordinator, type TabMessage } from './tabs/tab-coordinator.js';
-import { GraphQLHttp, NetworkError, type FetchLike, type TokenSource } from './transport/graphql-http.js';
+import { GraphQLHttp } from './transport/graphql-http.js';
 
-export interface ScopeDeclaration {
-  table: string;
-  where?: Where | null;
-  /** Stable name; defaults to the table and the where. */
-  id?: string;
-}
-
-export interface TidemarkOptions {
-  /** The server's base URL (http://host:port); GraphQL is at /graphql, over HTTP and WebSocket. */
-  url: string;
-  /**
-   * The bearer token (a JWT whose subject is the user's uid), or a function returning the current
-   * one; sent on every HTTP request and in the WebSocket connection_init. The server's row policies
-   * decide what this user syncs.
-   */
-  token?: TokenSource;
-  /** WebSocket URL when it differs from url's /graphql (a proxy, say). */
-  wsUrl?: string;
-  scopes: ScopeDeclaration[];
-  /** IndexedDB database name; tabs that use the same name share one replica. */
-  dbName?: string;
-  /** The sync schema; by default fetched from the server (the stored copy when offline). */
-  schema?: SyncSchema;
-  /** A WebSocket class (the `ws` package in Node 20); the global one by default. */
-  webSocketImpl?: unknown;
-  fetch?: FetchLike;
-  /** Where `online`/`offline` events come from: `window` by default. */
-  connectivity?: EventTarget;
-  keepAliveMs?: number;
-  pongTimeoutMs?: number;
-  minBackoffMs?: number;
-  maxBackoffMs?: number;
-  /** Lease of the leader tab; a leader that stops renewing is replaced after it. */
-  leaseMs?: number;
-  /** false: a local-only replica that never talks to the server (tests, previews). */
-  connect?: boolean;
-  /**
-   * A scope holding at least this many unchanged rows sends them to sync as a held digest (bucket
-   * checksums, 4 bytes per ~row instead of ~45) rather than a list; 1000 by default.
-   */
-  heldDigestFrom?: number;
-}
-
-/** What the app shows of the sync: link up, sync running, changes waiting, this tab leads. */
-export interface ClientState {
-  online: boolean;
-  syncing: boolean;
-  pending: number;
-  leader: boolean;
-  lastSyncAt: string | null;
-  lastError: string | null;
-}
+export type { ClientState, ScopeDeclaration, TidemarkOptions } from './client/options.js';
 
 export class TidemarkClient {
   private engine: SyncEngine | undefined;
   private newerSchema: string | null = null;
   private networkOnline: boolean;
-  private current: ClientState = { online: false, syncing: false, pending: 0, leader: false, lastSyncAt: null, lastError: null };
-  private readonly stateListeners = new Set<(state: ClientState) => void>();
+  private readonly states: StateHub;
   private readonly rejectionListeners = new Set<(rejections: Rejection[]) => void>();
   private readonly changeListeners = new Set<(tables: Set<string>) => void>();
   private readonly schemaListeners = new Set<(serverVersion: string) => void>();
@@ -84,20 +34,26 @@ export class TidemarkClient {
     private readonly http: GraphQLHttp,
     private readonly tabs: TabCoordinator,
     private readonly options: TidemarkOptions,
+    private readonly dbName: string,
   ) {
     this.networkOnline = (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine ?? true;
+    this.states = new StateHub(tabs);
   }
 
+  /**
+   * Opens the replica at once from the schema stored with it (a first start fetches the server's),
+   * whatever the network and the token; the leader tab then connects and syncs in the background.
+   */
   static async open(options: TidemarkOptions): Promise<TidemarkClient> {
     const dbName = options.dbName ?? 'tidemark';
     const http = new GraphQLHttp(`${options.url}/graphql`, options.fetch, undefined, options.token);
-    const schema = options.schema ?? (await fetchSchema(http, dbName));
+    const schema = options.schema ?? (await loadSchema(http, dbName));
     const holder: { client?: TidemarkClient } = {};
     const opened = await openReplicaDb(dbName, schema, () => holder.client?.blocked());
     const replica = new Replica(opened.db, new SchemaIndex(schema), scopesOf(options.scopes));
     await replica.pruneScopes();
-    const tabs = new TabCoordinator(opened.db, dbName, (leader) => holder.client?.lead(leader), options.leaseMs);
-    const client = new TidemarkClient(replica, opened.migration, http, tabs, options);
+    const tabs = new TabCoordinator(dbName, (leader) => holder.client?.lead(leader), { leaseMs: options.leaseMs });
+    const client = new TidemarkClient(replica, opened.migration, http, tabs, options, dbName);
     holder.client = client;
     await client.start();
     return client;
@@ -129,7 +85,7 @@ export class TidemarkClient {
           if (text !== last && !this.closed) { last = text; onValue(value); }
         } while (again);
       } catch (e) {
-        this.setState({ lastError: (e as Error).message });
+        this.states.set({ lastError: (e as Error).message });
       } finally {
         running = false;
       }
@@ -148,14 +104,14 @@ export class TidemarkClient {
 
   async save(table: string, values: Record<string, unknown>): Promise<Row> {
     const row = await this.replica.save(table, values);
-    await this.refreshPending();
+    await this.refreshCounts();
     this.wrote();
     return row;
   }
 
   async delete(table: string, uid: string): Promise<Row> {
     const row = await this.replica.delete(table, uid);
-    await this.refreshPending();
+    await this.refreshCounts();
     this.wrote();
     return row;
   }
@@ -163,18 +119,30 @@ export class TidemarkClient {
   // ---- sync state ----
 
   get state(): ClientState {
-    return { ...this.current };
+    return this.states.state;
   }
 
   onState(listener: (state: ClientState) => void): () => void {
-    this.stateListeners.add(listener);
-    return () => this.stateListeners.delete(listener);
+    return this.states.onState(listener);
   }
 
   /** Local changes the server refused or overrode (conflicts lost, parents deleted...), as they come back. */
   onRejected(listener: (rejections: Rejection[]) => void): () => void {
     this.rejectionListeners.add(listener);
     return () => this.rejectionListeners.delete(listener);
+  }
+
+  /** Every rejection kept (with the refused local values) and not yet acknowledged, oldest first; they survive reloads. */
+  rejections(): Promise<RejectionRecord[]> {
+    return listRejections(this.replica.db);
+  }
+
+  /** Forgets a rejection the app has dealt with (shown it, say); false when no record has this id. */
+  async acknowledge(id: string): Promise<boolean> {
+    const found = await acknowledgeRejection(this.replica.db, id);
+    await this.refreshCounts();
+    this.tabs.post({ type: 'rejected', rejections: [] });
+    return found;
   }
 
   /** Tables changed in the replica (by this tab, another tab, a sync or an event). */
@@ -190,7 +158,7 @@ export class TidemarkClient {
     return () => this.schemaListeners.delete(listener);
   }
 
-  /** Asks for a sync now (the leader runs it when its link is up). */
+  /** Asks for a sync now (the leader runs it when its link is up): after a new token, say. */
   sync(): void {
     if (this.tabs.isLeader) void this.engine?.sync();
     else this.tabs.post({ type: 'sync' });
@@ -223,28 +191,32 @@ export class TidemarkClient {
       this.cleanups.push(() => { target.removeEventListener('offline', offline); target.removeEventListener('online', online); });
     }
     await this.tabs.start();
-    await this.refreshPending();
+    await this.refreshCounts();
+    if (this.options.connect !== false && !this.options.schema) void this.checkSchema().catch(() => undefined);
   }
 
   private changed(tables: Set<string>): void {
     for (const listener of [...this.changeListeners]) listener(tables);
-    void this.refreshPending();
+    void this.refreshCounts();
   }
 
   private receive(message: TabMessage): void {
     if (message.type === 'changed') this.changed(new Set(message.tables));
     else if (message.type === 'rejected') this.reject(message.rejections as Rejection[]);
-    else if (message.type === 'state' && !this.tabs.isLeader) {
-      const s = message.state as ClientState;
-      this.setState({ online: s.online, syncing: s.syncing, lastSyncAt: s.lastSyncAt, lastError: s.lastError });
-    } else if ((message.type === 'outbox' || message.type === 'sync') && this.tabs.isLeader) void this.engine?.sync();
+    else if (message.type === 'state') this.states.fromLeader(message.state as Partial<ClientState>);
+    else if (message.type === 'hello') this.states.announce();
+    else if ((message.type === 'outbox' || message.type === 'sync') && this.tabs.isLeader) void this.engine?.sync();
   }
 
   private lead(leader: boolean): void {
-    this.setState({ leader });
+    this.states.set({ leader });
     this.engine?.stop();
     this.engine = undefined;
-    if (!leader || this.closed || this.options.connect === false) return;
+    if (!leader) return;
+    // This tab now owns the link: until its own engine says otherwise, it is down.
+    const { online, syncing, lastError, lastErrorCode, unauthenticated, refusedScopes } = INITIAL_STATE;
+    this.states.set({ online, syncing, lastError, lastErrorCode, unauthenticated, refusedScopes });
+    if (this.closed || this.options.connect === false) return;
     const o = this.options;
     this.engine = new SyncEngine(
       this.replica,
@@ -259,20 +231,37 @@ export class TidemarkClient {
         maxBackoffMs: o.maxBackoffMs ?? 30_000,
       },
       {
-        state: (patch) => this.setState(patch),
+        state: (patch) => this.states.set(patch),
         rejected: (rejections) => {
           this.reject(rejections);
           this.tabs.post({ type: 'rejected', rejections });
         },
-        schemaChanged: (version) => {
-          this.newerSchema = version;
-          for (const listener of [...this.schemaListeners]) listener(version);
-        },
+        checkSchema: () => this.checkSchema(),
       },
       this.networkOnline,
       o.heldDigestFrom,
     );
     this.engine.start();
+  }
+
+  /**
+   * Reads the server's schema version and limits: new limits apply at once; a new version is
+   * stored for the next opening (which migrates) and told to the app. True when the limits changed.
+   */
+  private async checkSchema(): Promise<boolean> {
+    const server = await fetchVersion(this.http).catch(() => undefined);
+    if (!server || this.closed) return false;
+    const before = JSON.stringify(this.replica.schema.limits);
+    if (server.limits) this.replica.schema.limits = server.limits;
+    if (server.version !== this.replica.schema.schema.version && this.newerSchema !== server.version) {
+      const schema = await fetchSchema(this.http).catch(() => undefined);
+      if (schema && !this.closed) {
+        await storeNextSchema(this.dbName, schema).catch(() => undefined);
+        this.newerSchema = schema.version;
+        for (const listener of [...this.schemaListeners]) listener(schema.version);
+      }
+    }
+    return JSON.stringify(this.replica.schema.limits) !== before;
   }
 
   private wrote(): void {
@@ -281,50 +270,21 @@ export class TidemarkClient {
   }
 
   private reject(rejections: Rejection[]): void {
-    for (const listener of [...this.rejectionListeners]) listener(rejections);
+    if (rejections.length > 0) for (const listener of [...this.rejectionListeners]) listener(rejections);
+    void this.refreshCounts();
   }
 
   private blocked(): void {
-    this.setState({ lastError: 'The replica was upgraded by another tab: reopen the client' });
+    this.states.set({ lastError: 'The replica was upgraded by another tab: reopen the client' });
     void this.close();
   }
 
-  private async refreshPending(): Promise<void> {
+  private async refreshCounts(): Promise<void> {
     if (this.closed) return;
     try {
-      this.setState({ pending: await this.replica.pendingCount() });
+      this.states.set({ pending: await this.replica.pendingCount(), rejections: await countRejections(this.replica.db) });
     } catch {
       // closing
-    }
-  }
-
-  private setState(patch: Partial<ClientState>): void {
-    const next = { ...this.current, ...patch };
-    if (JSON.stringify(next) === JSON.stringify(this.current)) return;
-    this.current = next;
-    if (this.tabs.isLeader) this.tabs.post({ type: 'state', state: next });
-    for (const listener of [...this.stateListeners]) listener({ ...next });
-  }
-}
-
-function scopesOf(declarations: ScopeDeclaration[]): Scope[] {
-  return declarations.map((d) => ({ id: d.id ?? `${d.table}:${JSON.stringify(d.where ?? null)}`, table: d.table, where: d.where ?? null }));
-}
-
-
-/** The server's schema, or the one stored with the replica when the server cannot be reached. */
-async function fetchSchema(http: GraphQLHttp, dbName: string): Promise<SyncSchema> {
-  try {
-    return (await http.request<{ syncSchema: SyncSchema }>(SYNC_SCHEMA_QUERY)).syncSchema;
-  } catch (e) {
-    if (!(e instanceof NetworkError)) throw e;
-    const db = await openDB(dbName);
-    try {
-      const stored = db.objectStoreNames.contains(META) ? ((await db.get(META, 'schema')) as { value: SyncSchema } | undefined) : undefined;
-      if (!stored) throw new NetworkError(`Offline and no replica yet: the first start needs the server (${e.message})`);
-      return stored.value;
-    } finally {
-      db.close();
     }
   }
 }

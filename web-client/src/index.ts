@@ -1,8 +1,10 @@
 /** Tidemark web client: an offline-first replica of the app's scopes, kept in sync with the server. */
 export { TidemarkClient, type ClientState, type ScopeDeclaration, type TidemarkOptions } from './client.js';
-export { LocalWriteError, type ChangeEvent, type Rejection, type Row, type Scope } from './replica/types.js';
+export { LocalWriteError, type ChangeEvent, type Rejection, type RejectionRecord, type Row, type Scope } from './replica/types.js';
 export type { ListOptions } from './replica/replica.js';
 export type { Where } from './replica/where.js';
 export type { MigrationReport } from './replica/replica-db.js';
-export { SYNC_SCHEMA_QUERY, type SyncSchema, type TableSchema, type ColumnSchema, type ParentSchema, type ChildSchema } from './schema/sync-schema.js';
-export { GraphQLRequestError, NetworkError, type TokenSource } from './transport/graphql-http.js';
+export { SYNC_SCHEMA_QUERY, type SyncSchema, type SyncLimits, type TableSchema, type ColumnSchema, type ParentSchema, type ChildSchema } from './schema/sync-schema.js';
+export type { RefusedScope } from './sync/session-subscriptions.js';
+export { GraphQLRequestError, NetworkError, type FetchLike, type TokenSource } from './transport/graphql-http.js';
+export { newUid } from './util/uid.js';

@@ -1,5 +1,5 @@
 /** The one place where the demo builds its TidemarkClient: who it acts as, its token, its scopes. */
-import { TidemarkClient } from '../../src/index.js';
+import { TidemarkClient, newUid } from '../../src/index.js';
 
 const USER_KEY = 'tidemark-demo-user';
 
@@ -10,7 +10,7 @@ const USER_KEY = 'tidemark-demo-user';
  */
 export function demoUser(): string {
   const fromUrl = new URLSearchParams(location.search).get('user');
-  const user = fromUrl ?? localStorage.getItem(USER_KEY) ?? crypto.randomUUID();
+  const user = fromUrl ?? localStorage.getItem(USER_KEY) ?? newUid(); // crypto.randomUUID is missing on http://<LAN address>
   localStorage.setItem(USER_KEY, user);
   return user;
 }

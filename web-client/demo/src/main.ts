@@ -1,6 +1,6 @@
 /** The demo app: users and groups with their memberships, on the offline-first replica. */
 import './style.css';
-import { LocalWriteError, type Row, type TidemarkClient } from '../../src/index.js';
+import { LocalWriteError, type Rejection, type Row, type TidemarkClient } from '../../src/index.js';
 import { demoUser, openDemoClient } from './connect.js';
 import { explain } from './rejections.js';
 import { renderGroups, renderNotices, renderStatus, renderUsers, type Actions, type Editing, type Notice, type Snapshot } from './view.js';
@@ -14,6 +14,9 @@ let snapshot: Snapshot = { users: [], groups: [], memberships: [], pending: [] }
 let editing: Editing | null = null;
 let notices: Notice[] = [];
 let noticeIds = 0;
+/** Rejection records already shown, and how to acknowledge one once its notice is dismissed. */
+const shownRejections = new Set<string>();
+let acknowledge: (rejectionId: string) => void = () => undefined;
 /** Names of every row ever shown, so a notice about a row the server dropped can still name it. */
 const names = new Map<string, string>();
 
@@ -32,14 +35,23 @@ async function main(): Promise<void> {
   const actions = actionsOf(client);
   client.onState((state) => renderStatus(statusElement, state));
   renderStatus(statusElement, client.state);
-  client.onRejected((rejections) => {
-    for (const r of rejections) notify(r.reason, explain(r, describe));
-  });
+  // Refusals are kept by the client until acknowledged: those of earlier visits too (a reload loses none).
+  const showRejections = (rejections: Rejection[]): void => {
+    for (const r of rejections) if (!shownRejections.has(r.id)) {
+      shownRejections.add(r.id);
+      notify(r.reason, explain(r, describe), r.id);
+    }
+  };
+  client.onRejected(showRejections);
+  // The server runs a newer schema: the next opening migrates the replica to it (pending changes kept).
+  client.onSchemaChange(() => notify('SCHEMA_CHANGED', 'The server was updated: reload the page to use its new version.'));
+  acknowledge = (id) => void client.acknowledge(id);
   client.live(() => read(client), (next) => {
     snapshot = next;
     remember(next);
     render(actions);
   });
+  showRejections(await client.rejections());
   bindForms(client);
   // Hands the leadership and the socket over at once instead of after the lease (a reload, say).
   addEventListener('pagehide', () => void client.close());
@@ -114,12 +126,14 @@ async function write(change: () => Promise<Row>): Promise<void> {
   }
 }
 
-function notify(reason: string, text: string): void {
-  notices = [...notices, { id: ++noticeIds, reason, text }];
+function notify(reason: string, text: string, rejectionId?: string): void {
+  notices = [...notices, { id: ++noticeIds, reason, text, rejectionId }];
   renderNotices(noticesElement, notices, dismiss);
 }
 
 function dismiss(id: number): void {
+  const rejectionId = notices.find((n) => n.id === id)?.rejectionId;
+  if (rejectionId) acknowledge(rejectionId);
   notices = notices.filter((n) => n.id !== id);
   renderNotices(noticesElement, notices, dismiss);
 }

@@ -12,6 +12,9 @@ const WHY: Record<string, string> = {
   PARENT_NOT_FOUND: 'the user or group it refers to does not exist on the server',
   OUT_OF_SCOPE: 'it is outside what this app may change',
   UID_TAKEN: 'its id is already used by a row this app may not change',
+  FORBIDDEN: 'you may not make this change',
+  BAD_USER_INPUT: 'the server refused its values',
+  ValidationError: 'the server refused its values',
 };
 
 export function explain(rejection: Rejection, describe: Describe): string {

@@ -20,6 +20,8 @@ export interface Notice {
   id: number;
   reason: string;
   text: string;
+  /** The client's rejection record this notice shows; dismissing it acknowledges the record. */
+  rejectionId?: string;
 }
 
 export interface Actions {
@@ -37,9 +39,12 @@ export function renderStatus(element: HTMLElement, state: ClientState): void {
   const mode = !state.online ? 'offline' : state.syncing ? 'syncing' : 'online';
   element.dataset.state = mode;
   element.dataset.pending = String(state.pending);
+  element.dataset.leader = String(state.leader);
+  element.dataset.rejections = String(state.rejections);
   element.className = `status ${mode}`;
   element.title = state.lastError ?? '';
-  element.querySelector('.label')!.textContent = { offline: 'Offline', syncing: 'Syncing…', online: 'Online' }[mode];
+  const label = { offline: 'Offline', syncing: 'Syncing…', online: 'Online' }[mode];
+  element.querySelector('.label')!.textContent = state.unauthenticated ? `${label} · sign-in expired` : label;
   element.querySelector('.pending')!.textContent =
     state.pending === 0 ? 'No pending changes' : `${state.pending} pending change${state.pending === 1 ? '' : 's'}`;
 }

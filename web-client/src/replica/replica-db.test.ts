@@ -15,7 +15,7 @@ function olderSchema(): SyncSchema {
 describe('schema migration', () => {
   it('should create one store per table with foreign-key indexes from the schema', async () => {
     const { db, migration } = await openReplicaDb(freshName(), demoSchema, () => undefined);
-    expect([...db.objectStoreNames].sort()).toEqual(['Group', 'User', 'UserDocument', 'UserDocumentEvent', 'UserGroup', '__meta', '__outbox']);
+    expect([...db.objectStoreNames].sort()).toEqual(['Group', 'User', 'UserDocument', 'UserDocumentEvent', 'UserGroup', '__meta', '__outbox', '__rejections']);
     expect([...db.transaction('UserGroup').store.indexNames].sort()).toEqual(['__scopes', 'groupUid', 'userUid']);
     expect(migration?.from).toBeNull();
     db.close();

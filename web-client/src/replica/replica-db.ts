@@ -1,14 +1,16 @@
 /**
  * The IndexedDB database of a replica: one object store per table (rows keyed by uid, an index
- * per foreign key and one on the scopes holding the row), the outbox and a meta store. Opening
- * with a schema whose digest differs from the stored one migrates it in a version upgrade,
- * keeping every pending change.
+ * per foreign key and one on the scopes holding the row), the outbox, the rejection records and a
+ * meta store (schema, cursor, the sync in flight). Opening with a schema whose digest differs from
+ * the stored one migrates it in a version upgrade, keeping every pending change.
  */
 import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { SyncSchema, TableSchema } from '../schema/sync-schema.js';
 
 export const OUTBOX = '__outbox';
 export const META = '__meta';
+/** Local changes the server refused, kept with their values until the app acknowledges them. */
+export const REJECTIONS = '__rejections';
 /** Multi-entry index of a table store: the ids of the scopes a row is in. */
 export const SCOPES_INDEX = '__scopes';
 
@@ -20,7 +22,19 @@ export interface StoredRow {
   createdAt: string;
   updatedAt: string;
   __scopes: string[];
+  /**
+   * Set on a row tombstoned locally by the cascade of a parent's delete that the server has not
+   * answered yet: the outbox key of the deleted ancestor and the values the cascade replaced, so
+   * a refused delete can be undone (the server holds the row as it was before).
+   */
+  __cascade?: CascadeMark;
   [column: string]: unknown;
+}
+
+export interface CascadeMark {
+  root: string;
+  deletedAt: string | null;
+  updatedAt: string;
 }
 
 /** A row changed locally and not yet acknowledged by the server (one per row, coalesced). */
@@ -60,7 +74,8 @@ export interface OpenedReplica {
 export async function openReplicaDb(name: string, schema: SyncSchema, onBlocking: () => void): Promise<OpenedReplica> {
   const probe = await openDB(name);
   const stored = probe.objectStoreNames.contains(META) ? ((await probe.get(META, 'schema')) as { value: SyncSchema } | undefined)?.value ?? null : null;
-  if (stored && stored.version === schema.version) {
+  // A replica made by an older client lacks stores added since: an upgrade adds them, rows kept.
+  if (stored && stored.version === schema.version && probe.objectStoreNames.contains(REJECTIONS)) {
     probe.addEventListener('versionchange', () => { probe.close(); onBlocking(); });
     return { db: probe, migration: null };
   }
@@ -76,12 +91,13 @@ export async function openReplicaDb(name: string, schema: SyncSchema, onBlocking
       onBlocking();
     },
   });
-  return { db, migration: result.report };
+  return { db, migration: result.report?.from === result.report?.to ? null : result.report };
 }
 
 async function migrate(db: ReplicaDb, tx: UpgradeTx, from: SyncSchema | null, to: SyncSchema): Promise<MigrationReport> {
   if (!db.objectStoreNames.contains(META)) db.createObjectStore(META, { keyPath: 'key' });
   if (!db.objectStoreNames.contains(OUTBOX)) db.createObjectStore(OUTBOX, { keyPath: 'key' }).createIndex('seq', 'seq');
+  if (!db.objectStoreNames.contains(REJECTIONS)) db.createObjectStore(REJECTIONS, { keyPath: 'id' });
   const pending = (await tx.objectStore(OUTBOX).getAll()) as OutboxEntry[];
   const pendingKeys = new Set(pending.map((e) => e.key));
   const resynced: string[] = [];
@@ -110,7 +126,7 @@ async function migrate(db: ReplicaDb, tx: UpgradeTx, from: SyncSchema | null, to
   const discarded: OutboxEntry[] = [];
   const kept = new Set(to.tables.map((t) => t.name));
   for (const name of [...db.objectStoreNames]) {
-    if (name === META || name === OUTBOX || kept.has(name)) continue;
+    if (name === META || name === OUTBOX || name === REJECTIONS || kept.has(name)) continue;
     db.deleteObjectStore(name);
     for (const entry of pending.filter((e) => e.table === name)) {
       discarded.push(entry);
@@ -118,6 +134,7 @@ async function migrate(db: ReplicaDb, tx: UpgradeTx, from: SyncSchema | null, to
     }
   }
   await tx.objectStore(META).put({ key: 'schema', value: to });
+  await tx.objectStore(META).delete('nextSchema'); // the newer schema a background check found, now applied
   return { from: from?.version ?? null, to: to.version, resynced, discarded };
 }
 

@@ -5,7 +5,10 @@
  */
 import type { IDBPTransaction } from 'idb';
 import type { SchemaIndex, TableSchema } from '../schema/sync-schema.js';
-import { META, OUTBOX, outboxKey, type OutboxEntry, type ReplicaDb, type StoredRow } from './replica-db.js';
+import { newUid } from '../util/uid.js';
+import { cascadeDelete } from './cascade.js';
+import { META, OUTBOX, REJECTIONS, outboxKey, type OutboxEntry, type ReplicaDb, type StoredRow } from './replica-db.js';
+import { rowProblem } from './row-validation.js';
 import { LocalWriteError, type Row, type Scope } from './types.js';
 import { WhereEvaluator, type RowLookup, type Where } from './where.js';
 
@@ -20,7 +23,7 @@ export interface ListOptions {
 
 /** Strips the replica's bookkeeping from a stored row. */
 export function toRow(stored: StoredRow): Row {
-  const { __scopes: _ignored, ...row } = stored;
+  const { __scopes: _scopes, __cascade: _cascade, ...row } = stored;
   return row as Row;
 }
 
@@ -50,7 +53,7 @@ export class Replica {
   }
 
   transaction(mode: 'readonly' | 'readwrite'): Tx {
-    return this.db.transaction([...this.tableNames, OUTBOX, META], mode) as unknown as Tx;
+    return this.db.transaction([...this.tableNames, OUTBOX, META, REJECTIONS], mode) as unknown as Tx;
   }
 
   scopesOf(table: string): Scope[] {
@@ -105,11 +108,17 @@ export class Replica {
     return (await store.getAll()) as StoredRow[];
   }
 
-  /** Creates or updates a row at once (uid made here when absent); the change waits in the outbox. */
+  /**
+   * Creates or updates a row at once (uid made here when absent); the change waits in the outbox.
+   * Values the server would refuse are refused here (`BAD_USER_INPUT`, `LIMIT_EXCEEDED`), writing nothing.
+   */
   async save(table: string, values: Record<string, unknown>): Promise<Row> {
     const t = this.schema.table(table);
     this.requireScope(t);
-    const uid = typeof values.uid === 'string' ? values.uid.toLowerCase() : crypto.randomUUID();
+    if (values.uid != null && typeof values.uid !== 'string') {
+      throw new LocalWriteError('BAD_USER_INPUT', `${t.name}.uid: ${JSON.stringify(values.uid)} is not a uid string`, 'uid');
+    }
+    const uid = values.uid != null ? values.uid.toLowerCase() : newUid();
     const tx = this.transaction('readwrite');
     const store = tx.objectStore(t.name);
     const existing = (await store.get(uid)) as StoredRow | undefined;
@@ -132,6 +141,8 @@ export class Replica {
       version: existing?.version ?? 0,
       __scopes: existing?.__scopes ?? [],
     };
+    const problem = rowProblem(this.schema, t, toRow(row), this.schema.maxChangeBytes);
+    if (problem) throw abort(tx, problem);
     if (!existing) row.__scopes = await this.matchingScopes(tx, t, row);
     await store.put(row);
     await this.touchOutbox(tx, t.name, uid, existing);
@@ -142,8 +153,8 @@ export class Replica {
 
   /**
    * Tombstones a row, and in the same transaction the rows of every table whose reference to it
-   * cascades (a group's memberships), recursively. Only the row itself goes to the outbox: the
-   * server cascades on its side and sends the children's tombstones back.
+   * cascades (a group's memberships), recursively (see `cascade.ts`). Only the row itself goes to
+   * the outbox: the server cascades on its side and sends the children's tombstones back.
    */
   async delete(table: string, uid: string): Promise<Row> {
     const t = this.schema.table(table);
@@ -153,6 +164,12 @@ export class Replica {
     const row = (await tx.objectStore(t.name).get(key)) as StoredRow | undefined;
     if (!row) throw abort(tx, new LocalWriteError('NOT_FOUND', `${t.name} ${uid} is not in the replica`));
     if (row.deletedAt) {
+      if (row.__cascade) {
+        // Deleted by a parent's pending delete, now by the app too: its own delete, kept if the parent's is refused.
+        const { __cascade: _mark, ...own } = row;
+        await tx.objectStore(t.name).put(own);
+        await this.touchOutbox(tx, t.name, key, { ...own, deletedAt: null });
+      }
       await tx.done;
       return toRow(row);
     }
@@ -161,24 +178,10 @@ export class Replica {
     const tombstone = { ...row, deletedAt: now, updatedAt: now };
     await tx.objectStore(t.name).put(tombstone);
     await this.touchOutbox(tx, t.name, key, row);
-    await this.cascade(tx, t, key, now, touched);
+    await cascadeDelete(tx, this.schema, t, key, outboxKey(t.name, key), now, touched, (c, u, before) => this.touchOutbox(tx, c, u, before));
     await tx.done;
     this.notify(touched);
     return toRow(tombstone);
-  }
-
-  private async cascade(tx: Tx, table: TableSchema, uid: string, now: string, touched: Set<string>): Promise<void> {
-    for (const child of this.schema.cascadingChildren(table)) {
-      const store = tx.objectStore(child.target);
-      const rows = (await store.index(child.foreignKey).getAll(uid)) as StoredRow[];
-      for (const row of rows.filter((r) => r.deletedAt == null)) {
-        await store.put({ ...row, deletedAt: now, updatedAt: now });
-        touched.add(child.target);
-        // A row the server has never seen must carry its own tombstone; others are cascaded there.
-        if (await tx.objectStore(OUTBOX).get(outboxKey(child.target, row.uid))) await this.touchOutbox(tx, child.target, row.uid, row);
-        await this.cascade(tx, this.schema.table(child.target), row.uid, now, touched);
-      }
-    }
   }
 
   /** Pending changes, oldest first. */

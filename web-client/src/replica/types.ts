@@ -20,14 +20,36 @@ export interface Scope {
 
 /** A local change the server refused or overrode (invariant I2: never dropped silently). */
 export interface Rejection {
+  /** The id of its rejection record, kept until the app acknowledges it (`client.acknowledge(id)`). */
+  id: string;
   table: string;
   uid: string;
-  /** The server's reason (CONFLICT_LOST, ROW_DELETED, PARENT_DELETED, OUT_OF_SCOPE...). */
+  /**
+   * The server's reason (CONFLICT_LOST, ROW_DELETED, PARENT_DELETED, OUT_OF_SCOPE...), or the
+   * error code of a change the server refused as malformed (BAD_USER_INPUT...).
+   */
   reason: string;
   field: string | null;
   message: string | null;
-  /** The row as the server now has it (what the replica holds now), or null if dropped. */
+  /** The row as the server now has it (what the replica holds now), or null if dropped or not known. */
   serverRow: Row | null;
+  /** The refused local values, as they were sent (tombstone included: `deletedAt` set for a refused delete). */
+  local: Row;
+  /** The server version the refused change was based on; null for a row created locally. */
+  baseVersion: number | null;
+}
+
+/**
+ * A rejection as the replica keeps it until the app acknowledges it: the refused values survive
+ * the server's answer, reloads and tab changes. `status` leaves room for what an app may do with
+ * it later (retry, discard); for now every kept record is `open`.
+ */
+export interface RejectionRecord extends Rejection {
+  status: 'open';
+  /** When the client recorded it (its own clock). */
+  at: string;
+  /** The id of the sync that carried the refused change. */
+  syncId: string | null;
 }
 
 /** A realtime event, as `<table>Changed` subscriptions deliver it. */
@@ -59,8 +81,10 @@ export interface SyncResult {
 /** Errors of local writes, with the same codes as the server's. */
 export class LocalWriteError extends Error {
   constructor(
-    readonly code: 'ROW_DELETED' | 'PARENT_DELETED' | 'NOT_FOUND' | 'NO_SCOPE',
+    readonly code: 'ROW_DELETED' | 'PARENT_DELETED' | 'NOT_FOUND' | 'NO_SCOPE' | 'BAD_USER_INPUT' | 'LIMIT_EXCEEDED',
     message: string,
+    /** The column at fault, when one is. */
+    readonly field: string | null = null,
   ) {
     super(message);
     this.name = 'LocalWriteError';

@@ -45,25 +45,69 @@ export interface TableSchema {
   children: ChildSchema[];
 }
 
+/** What the server accepts (its configuration); requests over any of these are refused. */
+export interface SyncLimits {
+  /** Held rows, changes and digest buckets of one sync, all scopes together. */
+  maxSyncRows: number;
+  maxSyncScopes: number;
+  maxDigestBuckets: number;
+  maxInSize: number;
+  maxWhereDepth: number;
+  maxSubscriptionsPerConnection: number;
+  /** Largest HTTP request body. */
+  maxBodyBytes: number;
+}
+
+/** The server's defaults, for a schema stored by a client that did not read its limits yet. */
+export const DEFAULT_LIMITS: SyncLimits = {
+  maxSyncRows: 200_000,
+  maxSyncScopes: 64,
+  maxDigestBuckets: 1 << 20,
+  maxInSize: 500,
+  maxWhereDepth: 8,
+  maxSubscriptionsPerConnection: 100,
+  maxBodyBytes: 64 << 20,
+};
+
 export interface SyncSchema {
   /** Digest of the description; a change means the replica must migrate. */
   version: string;
   /** Parents before the tables that reference them. */
   tables: TableSchema[];
+  /** The server's limits when the schema was read (not part of version). */
+  limits?: SyncLimits;
 }
 
-export const SYNC_SCHEMA_QUERY = `query SyncSchema { syncSchema { version tables {
+const LIMITS_SELECTION = 'limits { maxSyncRows maxSyncScopes maxDigestBuckets maxInSize maxWhereDepth maxSubscriptionsPerConnection maxBodyBytes }';
+
+export const SYNC_SCHEMA_QUERY = `query SyncSchema { syncSchema { version ${LIMITS_SELECTION} tables {
   name table primaryKey queryField subscriptionField saveMutation deleteMutation conflictPolicy
   columns { name column type nullable system }
   parents { field foreignKey target cascade }
   children { field target parentField foreignKey } } } }`;
 
-/** Lookups over a schema, built once. */
+/** Lookups over a schema, built once; its limits follow the server's latest answer. */
 export class SchemaIndex {
   private readonly byName = new Map<string, TableSchema>();
+  private serverLimits: SyncLimits;
 
   constructor(readonly schema: SyncSchema) {
     for (const table of schema.tables) this.byName.set(table.name, table);
+    this.serverLimits = { ...DEFAULT_LIMITS, ...schema.limits };
+  }
+
+  /** The server's limits as last read (from the stored schema, then from each schema check). */
+  get limits(): SyncLimits {
+    return this.serverLimits;
+  }
+
+  set limits(limits: SyncLimits) {
+    this.serverLimits = { ...DEFAULT_LIMITS, ...limits };
+  }
+
+  /** The most bytes one change may take: half a request body, so a change always fits in a sync with room to spare. */
+  get maxChangeBytes(): number {
+    return Math.floor(this.serverLimits.maxBodyBytes / 2);
   }
 
   get tables(): TableSchema[] {
@@ -100,4 +144,5 @@ export class SchemaIndex {
   }
 }
 
-export const SCHEMA_VERSION_QUERY = 'query SyncSchemaVersion { syncSchema { version } }';
+/** The version and the limits only: what a client checks in the background after opening from its stored schema. */
+export const SCHEMA_VERSION_QUERY = `query SyncSchemaVersion { syncSchema { version ${LIMITS_SELECTION} } }`;

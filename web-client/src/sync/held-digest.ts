@@ -33,13 +33,6 @@ export function rowHash(uid: string, version: number): number {
   return fmix32(fnv1a(`${uid.toLowerCase()}:${version}`));
 }
 
-/** The smallest power of two holding `rows` rows at about one per bucket (at most 2^20). */
-export function bucketsFor(rows: number): number {
-  let buckets = 1;
-  while (buckets < rows && buckets < 1 << 20) buckets *= 2;
-  return buckets;
-}
-
 export class HeldDigest {
   private readonly sums: Uint32Array;
 

@@ -2,10 +2,15 @@
  * The realtime link: one graphql-ws connection per session, every scope subscribed on it. A
  * session ends on close, error, a missing pong (a dead link browsers would keep open) or the
  * `offline` signal; the next one starts after a backoff with jitter, or at once on `online`.
+ * A subscription the server refuses (a where it rejects, one subscription too many) leaves that
+ * scope out of the session; the others go on.
  */
 import { createClient, type Client } from 'graphql-ws';
 import type { ChangeEvent, Scope } from '../replica/types.js';
 import { currentToken, type TokenSource } from '../transport/graphql-http.js';
+import { SessionSubscriptions, type LiveSubscription, type RefusedScope } from './session-subscriptions.js';
+
+export type { LiveSubscription, RefusedScope } from './session-subscriptions.js';
 
 export interface LiveOptions {
   url: string;
@@ -21,18 +26,13 @@ export interface LiveOptions {
   random?: () => number;
 }
 
-export interface LiveSubscription {
-  scope: Scope;
-  query: string;
-  field: string;
-}
 
 export interface LiveHandlers {
-  /** Every subscription of the session delivered READY: sync now (I7). */
-  onReady(session: number): void;
+  /** Every subscription of the session delivered READY or was refused: sync the ready scopes now (I7). */
+  onReady(session: number, ready: Scope[], refused: RefusedScope[]): void;
   onEvent(session: number, scope: Scope, event: ChangeEvent): void;
-  /** The session ended; events of it will not come any more. */
-  onDown(session: number, reason: string): void;
+  /** The session ended (with the socket's close code, if it closed); events of it will not come any more. */
+  onDown(session: number, reason: string, closeCode: number | null): void;
   onError(error: Error): void;
 }
 
@@ -42,6 +42,7 @@ export class LiveConnection {
   private attempts = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running = false;
+  private scopes: SessionSubscriptions | undefined;
 
   constructor(
     private readonly options: LiveOptions,
@@ -112,64 +113,43 @@ export class LiveConnection {
         closed: (event) => {
           clearTimeout(pongTimer);
           clearTimeout(openTimer);
-          this.end(session, `closed ${(event as { code?: number }).code ?? ''}`);
+          const code = (event as { code?: number }).code;
+          this.end(session, `closed ${code ?? ''}`, typeof code === 'number' ? code : null);
         },
         error: () => this.end(session, 'socket error'),
       },
     });
     this.client = client;
-    const ready = new Set<string>();
-    for (const sub of this.subscriptions) {
-      client.subscribe<Record<string, ChangeEvent>>(
-        { query: sub.query, variables: { where: sub.scope.where } },
-        {
-          next: (message) => {
-            if (message.errors?.length) {
-              this.handlers.onError(new Error(`Subscription of scope ${sub.scope.id} refused: ${message.errors[0]!.message}`));
-              return;
-            }
-            const event = message.data?.[sub.field];
-            if (!event || session !== this.session) return;
-            if (event.operation === 'READY') {
-              ready.add(sub.scope.id);
-              if (ready.size === this.subscriptions.length) this.handlers.onReady(session);
-            } else {
-              this.handlers.onEvent(session, sub.scope, event);
-            }
-          },
-          error: (error) => {
-            const closed = typeof (error as { code?: unknown })?.code === 'number';
-            if (!closed) this.handlers.onError(new Error(`Subscription of scope ${sub.scope.id} failed: ${describe(error)}`));
-            this.end(session, 'subscription ended');
-          },
-          complete: () => this.end(session, 'subscription completed'),
-        },
-      );
-    }
+    this.scopes = new SessionSubscriptions(client, this.subscriptions, {
+      ready: (ready, refused) => { if (session === this.session) this.handlers.onReady(session, ready, refused); },
+      event: (scope, event) => { if (session === this.session) this.handlers.onEvent(session, scope, event); },
+      error: (error) => this.handlers.onError(error),
+      end: (reason) => this.end(session, reason),
+    }, (attempts) => this.delay(attempts));
+    this.scopes.start();
   }
 
-  private end(session: number, reason: string): void {
+  private end(session: number, reason: string, closeCode: number | null = null): void {
     if (session !== this.session || !this.client) return;
     const client = this.client;
     this.client = undefined;
+    this.scopes?.stop();
     client.terminate();
     void client.dispose();
-    this.handlers.onDown(session, reason);
+    this.handlers.onDown(session, reason, closeCode);
     this.scheduleReconnect();
   }
 
   private scheduleReconnect(): void {
     if (!this.running || !this.online) return;
-    const ceiling = Math.min(this.options.maxBackoffMs, this.options.minBackoffMs * 2 ** this.attempts);
-    const delay = ceiling / 2 + (this.options.random ?? Math.random)() * (ceiling / 2); // jitter: no thundering herd after a restart
-    this.attempts++;
-    this.timer = setTimeout(() => this.connect(), delay);
+    this.timer = setTimeout(() => this.connect(), this.delay(this.attempts++));
   }
-}
 
-function describe(error: unknown): string {
-  if (Array.isArray(error)) return error.map((e) => (e as { message?: string }).message).join('; ');
-  return (error as { message?: string })?.message ?? String(error);
+  /** Exponential backoff with jitter: no thundering herd after a restart. */
+  private delay(attempts: number): number {
+    const ceiling = Math.min(this.options.maxBackoffMs, this.options.minBackoffMs * 2 ** attempts);
+    return ceiling / 2 + (this.options.random ?? Math.random)() * (ceiling / 2);
+  }
 }
 
 /**

@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { openReplica, seed, serverRow, uid } from '../test-support/replica-fixture.js';
-import type { Row, SyncResult } from '../replica/types.js';
-import { HeldDigest, bucketsFor } from './held-digest.js';
-import { applyEvent, applySyncResult, buildSyncPlan } from './sync-plan.js';
-
-const red = serverRow({ uid: uid(3), version: 12, name: 'Red' });
-const blue = serverRow({ uid: uid(4), version: 13, name: 'Blue' });
-const groups = { id: 'Group:all', table: 'Group', where: null };
-const reds = { id: 'reds', table: 'Group', where: { name: { startsWith: 'R' } } };
-
-function result(upserts: Row[], extra: Partial<{ applied: string[]; drops: string[]; rejected: unknown[] }> = {}, id = 'Group:all'): SyncResult {
-  return { cursor: '99@2026-01-01T00:00:00Z', replayed: false, groups: [{ id, upserts, applied: [], drops: [], rejected: [], ...extra } as never] };
-}
+import { blue, groups, red, reds, result } from '../test-support/sync-fixture.js';
+import { freshName, openReplica, seed, serverRow, uid } from '../test-support/replica-fixture.js';
+import type { Replica } from '../replica/replica.js';
+import type { Row, Scope, SyncResult } from '../replica/types.js';
+import { DEFAULT_LIMITS, type SyncSchema } from '../schema/sync-schema.js';
+import { demoSchema } from '../test-support/demo-schema.js';
+import { bucketsFor, sizeHeld } from './budget.js';
+import { HeldDigest } from './held-digest.js';
+import { applySyncResult } from './sync-apply.js';
+import { DIGEST_FROM, buildSyncPlan } from './sync-plan.js';
 
 describe('sync plans', () => {
   it('should send held rows as uid:version and pending rows as changes with their base version, never both', async () => {
@@ -19,7 +16,7 @@ describe('sync plans', () => {
     await seed(replica, 'Group', red, blue);
     await replica.save('Group', { uid: blue.uid, name: 'Navy' });
     const created = await replica.save('Group', { name: 'Green' });
-    const plan = await buildSyncPlan(replica, 'sync-1');
+    const plan = await buildSyncPlan(replica, { syncId: 'sync-1' });
     const scope = (plan.input.groups as { id: string; held: string[]; changes: Record<string, unknown>[] }[])[0]!;
     expect(plan.input.syncId).toBe('sync-1');
     expect(scope.held).toEqual([`${red.uid}:12`]);
@@ -43,9 +40,9 @@ describe('held digests', () => {
   it('should send a scope of many rows as a digest of its live unchanged rows, pending rows as changes', async () => {
     const replica = await openReplica([groups]);
     const gone = serverRow({ uid: uid(5), version: 14, name: 'Gone', deletedAt: '2026-01-01T00:00:00Z' });
-    await seed(replica, 'Group', red, blue, gone);
+    await seed(replica, 'Group', red, blue, { ...gone, version: 13, deletedAt: null }, gone); // held, then tombstoned
     await replica.save('Group', { uid: blue.uid, name: 'Navy' });
-    const plan = await buildSyncPlan(replica, 'sync-d', 2);
+    const plan = await buildSyncPlan(replica, { syncId: 'sync-d', digestFrom: 2 });
     const scope = (plan.input.groups as { held?: string[]; heldDigest?: string; changes: { uid: string }[] }[])[0]!;
     expect(scope.held).toBeUndefined();
     const expected = new HeldDigest(bucketsFor(1));
@@ -59,7 +56,7 @@ describe('held digests', () => {
     const replica = await openReplica([groups]);
     const rows = Array.from({ length: 8 }, (_, i) => serverRow({ uid: uid(10 + i), version: 20 + i, name: `G${i}` }));
     await seed(replica, 'Group', ...rows);
-    const plan = await buildSyncPlan(replica, 'sync-r', 1);
+    const plan = await buildSyncPlan(replica, { syncId: 'sync-r', digestFrom: 1 });
     const digest = plan.digests.get('Group:all')!.digest;
     const kept = digest.bucket(rows[0]!.uid); // refreshed, and its row was changed on the server
     const emptied = digest.bucket(rows.find((r) => digest.bucket(r.uid) !== kept)!.uid); // refreshed, nothing sent
@@ -80,98 +77,71 @@ describe('held digests', () => {
   });
 });
 
-describe('applying a sync result', () => {
-  it('should replace the optimistic row with the server\'s and clear its outbox entry', async () => {
-    const replica = await openReplica([groups]);
-    const created = await replica.save('Group', { name: 'Green' });
-    const plan = await buildSyncPlan(replica);
-    const server = serverRow({ uid: created.uid, version: 40, name: 'Green' });
-    expect(await applySyncResult(replica, plan, result([server], { applied: [created.uid] }))).toEqual([]);
-    expect(await replica.get('Group', created.uid)).toEqual(server);
-    expect(await replica.pendingCount()).toBe(0);
-    expect(await replica.cursor()).toBe('99@2026-01-01T00:00:00Z');
-  });
-
-  it('should keep an edit made while the sync was in flight, rebased on the server version', async () => {
-    const replica = await openReplica([groups]);
+describe('the sync in flight', () => {
+  it('should send a sync whose answer was lost again with the same id and changes, after a reopen and another edit', async () => {
+    const name = freshName();
+    const replica = await openReplica([groups], name);
     await seed(replica, 'Group', red);
     await replica.save('Group', { uid: red.uid, name: 'Ruby' });
-    const plan = await buildSyncPlan(replica);
-    await replica.save('Group', { uid: red.uid, name: 'Scarlet' });
-    await applySyncResult(replica, plan, result([serverRow({ uid: red.uid, version: 41, name: 'Ruby' })], { applied: [red.uid] }));
-    expect(await replica.get('Group', red.uid)).toMatchObject({ name: 'Scarlet', version: 41 });
-    expect((await replica.outbox()).map((e) => e.baseVersion)).toEqual([41]);
-  });
+    const lost = await buildSyncPlan(replica); // sent; its answer never came
+    await replica.save('Group', { uid: red.uid, name: 'Scarlet' }); // edited meanwhile
+    replica.db.close();
 
-  it('should report a lost conflict with the server row, which replaces the local edit', async () => {
-    const replica = await openReplica([groups]);
-    await seed(replica, 'Group', red);
-    await replica.save('Group', { uid: red.uid, name: 'Mine' });
-    const plan = await buildSyncPlan(replica);
-    const theirs = serverRow({ uid: red.uid, version: 50, name: 'Theirs' });
-    const rejections = await applySyncResult(replica, plan, result([theirs], { rejected: [{ uid: red.uid, reason: 'CONFLICT_LOST', field: null, message: 'newer' }] as never }));
-    expect(rejections).toEqual([{ table: 'Group', uid: red.uid, reason: 'CONFLICT_LOST', field: null, message: 'newer', serverRow: theirs }]);
-    expect(await replica.get('Group', red.uid)).toEqual(theirs);
-    expect(await replica.pendingCount()).toBe(0);
-  });
+    const reopened = await openReplica([groups], name); // a reload, or another tab taking over
+    const replay = await buildSyncPlan(reopened);
+    expect(replay.replay).toBe(true);
+    expect(replay.syncId).toBe(lost.syncId);
+    expect(replay.input.groups).toEqual(lost.input.groups); // the server recognises it only if the changes are the same
+    await applySyncResult(reopened, replay, result([serverRow({ uid: red.uid, version: 41, name: 'Ruby' })], { applied: [red.uid] }));
+    expect(await reopened.get('Group', red.uid)).toMatchObject({ name: 'Scarlet', version: 41 });
 
-  it('should drop a row from one scope but keep it while another scope holds it', async () => {
-    const replica = await openReplica([groups, reds]);
-    await applyEvent(replica, groups, { operation: 'UPSERT', uid: red.uid, version: 12, cursor: 'c', row: red });
-    await applyEvent(replica, reds, { operation: 'UPSERT', uid: red.uid, version: 12, cursor: 'c', row: red });
-    const plan = await buildSyncPlan(replica);
-    await applySyncResult(replica, plan, result([], { drops: [red.uid] }, 'reds'));
-    expect(await replica.get('Group', red.uid)).toEqual(red);
-    await applySyncResult(replica, plan, result([], { drops: [red.uid] }, 'Group:all'));
-    expect(await replica.get('Group', red.uid)).toBeUndefined();
-  });
-
-  it('should apply nothing when the result fails mid-way (one transaction)', async () => {
-    const replica = await openReplica([groups]);
-    await seed(replica, 'Group', red);
-    const created = await replica.save('Group', { name: 'Green' });
-    const plan = await buildSyncPlan(replica);
-    const broken = { version: 60, name: 'no uid' } as unknown as Row;
-    const answer = result([serverRow({ uid: created.uid, version: 59, name: 'Green' }), serverRow({ uid: red.uid, version: 61, name: 'Renamed' }), broken]);
-    await expect(applySyncResult(replica, plan, answer)).rejects.toThrow();
-    expect(await replica.get('Group', created.uid)).toMatchObject({ version: 0 });
-    expect(await replica.get('Group', red.uid)).toEqual(red);
-    expect(await replica.pendingCount()).toBe(1);
-    expect(await replica.cursor()).toBe('1@2026-01-01T00:00:00Z'); // the seed's, not the failed answer's
+    const next = await buildSyncPlan(reopened); // the edit made meanwhile goes in the next sync, on the new version
+    expect(next.replay).toBe(false);
+    expect(next.syncId).not.toBe(lost.syncId);
+    expect((next.input.groups as { changes: { name: string; baseVersion: number }[] }[])[0]!.changes.map((c) => [c.name, c.baseVersion])).toEqual([['Scarlet', 41]]);
   });
 });
 
-describe('live events', () => {
-  it('should apply an upsert only when newer than the row held', async () => {
-    const replica = await openReplica([groups]);
-    await seed(replica, 'Group', red);
-    const stale = serverRow({ uid: red.uid, version: 11, name: 'Old' });
-    const duplicate = serverRow({ uid: red.uid, version: 12, name: 'Dup' });
-    expect(await applyEvent(replica, groups, { operation: 'UPSERT', uid: red.uid, version: 11, cursor: 'c1', row: stale })).toBe(false);
-    expect(await applyEvent(replica, groups, { operation: 'UPSERT', uid: red.uid, version: 12, cursor: 'c2', row: duplicate })).toBe(false);
-    expect(await replica.get('Group', red.uid)).toEqual(red);
-    const tombstone = serverRow({ uid: red.uid, version: 13, name: 'Red', deletedAt: '2026-02-01T00:00:00.000Z' });
-    expect(await applyEvent(replica, groups, { operation: 'DELETE', uid: red.uid, version: 13, cursor: 'c3', row: tombstone })).toBe(true);
-    expect(await replica.get('Group', red.uid)).toEqual(tombstone);
-    expect(await replica.cursor()).toBe('c3');
+describe('sizes within the server\'s limits', () => {
+  const limits = { ...DEFAULT_LIMITS, maxSyncRows: 200_000 };
+
+  it('should keep two scopes of 100k rows within maxSyncRows by giving their digests fewer buckets than rows', () => {
+    const scopes = [{ id: 'a', unchanged: 100_000, live: 100_000 }, { id: 'b', unchanged: 100_000, live: 100_000 }];
+    const forms = sizeHeld(scopes, { rows: limits.maxSyncRows - 10, bytes: limits.maxBodyBytes }, DIGEST_FROM, limits.maxDigestBuckets);
+    const buckets = [...forms.values()].map((f) => (f.kind === 'digest' ? f.buckets : Number.NaN));
+    expect(buckets).toEqual([65_536, 65_536]);
+    expect(buckets[0]! + buckets[1]! + 10).toBeLessThanOrEqual(limits.maxSyncRows);
   });
 
-  it('should keep a row with a pending change when an event arrives, for the sync to decide', async () => {
-    const replica = await openReplica([groups]);
-    await seed(replica, 'Group', red);
-    await replica.save('Group', { uid: red.uid, name: 'Local' });
-    await applyEvent(replica, groups, { operation: 'UPSERT', uid: red.uid, version: 30, cursor: 'c', row: serverRow({ uid: red.uid, version: 30, name: 'Remote' }) });
-    expect(await replica.get('Group', red.uid)).toMatchObject({ name: 'Local', version: 12 });
+  it('should turn the largest held lists into digests when the lists alone are over the limit', () => {
+    const scopes = [{ id: 'small', unchanged: 400, live: 400 }, { id: 'large', unchanged: 900, live: 800 }];
+    const forms = sizeHeld(scopes, { rows: 1000, bytes: 1 << 20 }, DIGEST_FROM, 1 << 20);
+    expect(forms.get('small')).toEqual({ kind: 'list' });
+    expect(forms.get('large')).toEqual({ kind: 'digest', buckets: 512 }); // 600 rows left: at most 512 buckets
   });
 
-  it('should remove a row on LEAVE_SCOPE unless a newer version is held or it is pending', async () => {
-    const replica = await openReplica([groups]);
-    await seed(replica, 'Group', red, blue);
-    expect(await applyEvent(replica, groups, { operation: 'LEAVE_SCOPE', uid: red.uid, version: 11, cursor: 'c', row: null })).toBe(false);
-    expect(await applyEvent(replica, groups, { operation: 'LEAVE_SCOPE', uid: red.uid, version: 14, cursor: 'c', row: null })).toBe(true);
-    expect(await replica.get('Group', red.uid)).toBeUndefined();
-    await replica.save('Group', { uid: blue.uid, name: 'Navy' });
-    await applyEvent(replica, groups, { operation: 'LEAVE_SCOPE', uid: blue.uid, version: 20, cursor: 'c', row: null });
-    expect(await replica.get('Group', blue.uid)).toMatchObject({ name: 'Navy' });
+  it('should build a request of two large scopes and pending changes within the server\'s stated maxSyncRows', async () => {
+    const schema: SyncSchema = { ...demoSchema, limits: { ...DEFAULT_LIMITS, maxSyncRows: 3000 } };
+    const scopesA = { id: 'a', table: 'Group', where: { name: { startsWith: 'a' } } };
+    const scopesB = { id: 'b', table: 'Group', where: { name: { startsWith: 'b' } } };
+    const replica = await openReplica([scopesA, scopesB], freshName(), schema);
+    const rows = (prefix: string, from: number) => Array.from({ length: 2000 }, (_, i) => serverRow({ uid: uid(from + i), version: 1 + i, name: `${prefix}${i}` }));
+    await bulkSeed(replica, scopesA, rows('a', 10_000));
+    await bulkSeed(replica, scopesB, rows('b', 20_000));
+    for (let i = 0; i < 5; i++) await replica.save('Group', { name: `a new ${i}` });
+    const plan = await buildSyncPlan(replica);
+    const sent = plan.input.groups as { heldDigest?: string; held?: string[]; changes: unknown[] }[];
+    const buckets = sent.map((s) => (s.heldDigest ? atob(s.heldDigest).length / 4 : s.held!.length));
+    const changes = sent.reduce((n, s) => n + s.changes.length, 0);
+    expect(changes).toBe(5);
+    expect(buckets.every((b) => b >= 1024)).toBe(true); // not a degenerate digest either
+    expect(buckets[0]! + buckets[1]! + changes).toBeLessThanOrEqual(3000); // 2 × 2048 buckets before
   });
 });
+
+/** Stores many server rows of one scope in one transaction (seeding them one event at a time is slow). */
+async function bulkSeed(replica: Replica, scope: Scope, rows: Row[]): Promise<void> {
+  const tx = replica.transaction('readwrite');
+  for (const row of rows) void tx.objectStore(scope.table).put({ ...row, __scopes: [scope.id] });
+  await tx.done;
+}

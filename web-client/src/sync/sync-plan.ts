@@ -1,15 +1,20 @@
 /**
- * Builds a sync request from the replica (per scope: the rows held unchanged as "uid:version",
- * the pending changes) and applies its answer, or a realtime event, in one IndexedDB transaction.
+ * Builds a sync request: the flight's changes (see `flight.ts`) and, per scope, the rows held
+ * unchanged as "uid:version" lists or held digests, sized by `budget.ts` to the server's limits.
  */
-import { META, OUTBOX, SCOPES_INDEX, outboxKey, type OutboxEntry, type StoredRow } from '../replica/replica-db.js';
-import type { Replica, Tx } from '../replica/replica.js';
-import type { ChangeEvent, Rejection, Row, Scope, ScopeResult, SyncResult } from '../replica/types.js';
+import { OUTBOX, SCOPES_INDEX, outboxKey, type StoredRow } from '../replica/replica-db.js';
+import type { Replica } from '../replica/replica.js';
+import type { Rejection, Scope } from '../replica/types.js';
 import type { TableSchema } from '../schema/sync-schema.js';
-import { HeldDigest, bucketsFor } from './held-digest.js';
+import { sizeHeld, type ScopeSize } from './budget.js';
+import { changeKey, takeFlight, utf8Length, type Flight, type TakenFlight } from './flight.js';
+import { HeldDigest } from './held-digest.js';
+import { discardChanges } from './rejections.js';
 
 /** Scopes holding at least this many unchanged rows send them as a digest (bucket checksums). */
 export const DIGEST_FROM = 1000;
+/** Bytes of a request beside its rows (document, where-inputs, ids), kept free of the body limit. */
+const OVERHEAD_BYTES = 64 * 1024;
 
 export interface SyncPlan {
   syncId: string;
@@ -17,176 +22,108 @@ export interface SyncPlan {
   tables: TableSchema[];
   /** The revision of each outbox entry sent, to tell an answered change from one edited meanwhile. */
   sent: Map<string, number>;
+  /** The change sent for each outbox key, as sent (the values a rejection keeps). */
+  changes: Map<string, Record<string, unknown>>;
+  /** The input path of each change (`input.groups[0].changes[3]`) to its outbox key, to map a refusal to its change. */
+  paths: Map<string, string>;
   /** Scopes sent as a digest: its buckets, and the uids the scope held then (tombstones too). */
   digests: Map<string, { digest: HeldDigest; uids: string[] }>;
+  /** A stored flight sent again (its answer was lost). */
+  replay: boolean;
+  /** Pending changes of these scopes left for another sync (budget, isolation). */
+  leftOut: boolean;
+  /** Pending changes found invalid before sending, rejected locally (recorded, not sent). */
+  rejected: Rejection[];
 }
 
-export async function buildSyncPlan(replica: Replica, syncId: string = crypto.randomUUID(), digestFrom = DIGEST_FROM): Promise<SyncPlan> {
-  const tx = replica.transaction('readonly');
-  const outbox = (await tx.objectStore(OUTBOX).index('seq').getAll()) as OutboxEntry[];
-  const pending = new Set(outbox.map((e) => e.key));
-  const tables = replica.schema.tables.filter((t) => replica.scopesOf(t.name).length > 0);
-  type ScopeInput = { id: string; where: unknown; held?: string[]; heldDigest?: string; changes: Record<string, unknown>[] };
-  const scopes = new Map<string, ScopeInput>();
-  const digests = new Map<string, { digest: HeldDigest; uids: string[] }>();
+export interface PlanOptions {
+  syncId?: string;
+  digestFrom?: number;
+  /** The scopes to sync (all declared ones by default). */
+  scopes?: Scope[];
+  window?: Set<string> | null;
+  /** Fraction of the server's limits to use (halved after a LIMIT_EXCEEDED). */
+  shrink?: number;
+}
+
+export async function buildSyncPlan(replica: Replica, options: PlanOptions = {}): Promise<SyncPlan> {
+  const limits = replica.schema.limits;
+  const shrink = options.shrink ?? 1;
+  const rows = Math.max(1, Math.floor(limits.maxSyncRows * shrink));
+  const bytes = Math.max(1, Math.floor((limits.maxBodyBytes - OVERHEAD_BYTES) * shrink));
+  const take = (): Promise<TakenFlight> => takeFlight(replica, {
+    scopes: options.scopes ?? replica.scopes, window: options.window, syncId: options.syncId,
+    maxChanges: Math.max(1, Math.floor(rows / 2)), maxBytes: Math.floor(bytes / 2),
+  });
+  const rejected: Rejection[] = [];
+  let taken = await take();
+  while (taken.invalid.length > 0) {
+    rejected.push(...await discardChanges(replica, taken.invalid.map((i) => ({
+      table: i.table, change: i.change, reason: i.problem.code, field: i.problem.field, message: i.problem.message, serverRow: null,
+    })), null));
+    taken = await take();
+  }
+  const { flight } = taken;
+  const changeBytes = utf8Length(JSON.stringify(flight.scopes.map((s) => s.changes)));
+  const held = await heldInputs(replica, flight, {
+    rows: rows - flight.sent.length, bytes: bytes - changeBytes,
+  }, options.digestFrom ?? DIGEST_FROM, limits.maxDigestBuckets);
+  const tables = replica.schema.tables.filter((t) => flight.scopes.some((s) => s.table === t.name));
+  const input: Record<string, unknown> = { syncId: flight.syncId, cutoff: await replica.cursor() };
+  const changes = new Map<string, Record<string, unknown>>();
+  const paths = new Map<string, string>();
   for (const table of tables) {
-    for (const scope of replica.scopesOf(table.name)) {
-      const rows = (await tx.objectStore(table.name).index(SCOPES_INDEX).getAll(scope.id)) as StoredRow[];
-      const unchanged = rows.filter((r) => r.version > 0 && !pending.has(outboxKey(table.name, r.uid)));
-      if (unchanged.length >= digestFrom) {
-        // A digest covers live rows only; the server answers every row of each bucket that differs.
-        const live = unchanged.filter((r) => r.deletedAt == null);
-        const digest = new HeldDigest(bucketsFor(live.length));
-        for (const r of live) digest.add(r.uid, r.version);
-        digests.set(scope.id, { digest, uids: unchanged.map((r) => r.uid) });
-        scopes.set(scope.id, { id: scope.id, where: scope.where, heldDigest: digest.encode(), changes: [] });
-      } else {
-        scopes.set(scope.id, { id: scope.id, where: scope.where, held: unchanged.map((r) => `${r.uid}:${r.version}`), changes: [] });
-      }
+    const scopes = flight.scopes.filter((s) => s.table === table.name);
+    scopes.forEach((s, i) => s.changes.forEach((c, j) => {
+      changes.set(changeKey(s, c), c);
+      paths.set(`input.${table.queryField}[${i}].changes[${j}]`, changeKey(s, c));
+    }));
+    input[table.queryField] = scopes.map((s) => ({ id: s.id, where: s.where, ...held.inputs.get(s.id), changes: s.changes }));
+  }
+  return {
+    syncId: flight.syncId, input, tables, sent: new Map(flight.sent), changes, paths, digests: held.digests,
+    replay: taken.replay, leftOut: taken.leftOut, rejected,
+  };
+}
+
+type HeldInput = { held: string[] } | { heldDigest: string };
+
+/** Per scope of the flight, the rows held unchanged (not pending, not in the flight), as a list or a digest. */
+async function heldInputs(replica: Replica, flight: Flight, budget: { rows: number; bytes: number }, digestFrom: number, maxBuckets: number) {
+  const tx = replica.transaction('readonly');
+  const skip = new Set([...((await tx.objectStore(OUTBOX).getAllKeys()) as string[]), ...flight.sent.map(([key]) => key)]);
+  const unchanged = new Map<string, StoredRow[]>();
+  const sizes: ScopeSize[] = [];
+  for (const scope of flight.scopes) {
+    const rows = ((await tx.objectStore(scope.table).index(SCOPES_INDEX).getAll(scope.id)) as StoredRow[])
+      .filter((r) => r.version > 0 && !skip.has(outboxKey(scope.table, r.uid)));
+    unchanged.set(scope.id, rows);
+    sizes.push({ id: scope.id, unchanged: rows.length, live: rows.filter(digestible).length });
+  }
+  await tx.done;
+  const forms = sizeHeld(sizes, { rows: budget.rows, bytes: budget.bytes }, digestFrom, maxBuckets);
+  const inputs = new Map<string, HeldInput>();
+  const digests = new Map<string, { digest: HeldDigest; uids: string[] }>();
+  for (const scope of flight.scopes) {
+    const rows = unchanged.get(scope.id)!;
+    const form = forms.get(scope.id)!;
+    if (form.kind === 'list') {
+      inputs.set(scope.id, { held: rows.map((r) => `${r.uid}:${r.version}`) });
+      continue;
     }
+    // A digest covers live rows only; the server answers every row of each bucket that differs.
+    const digest = new HeldDigest(form.buckets);
+    for (const r of rows.filter(digestible)) digest.add(r.uid, r.version);
+    digests.set(scope.id, { digest, uids: rows.map((r) => r.uid) });
+    inputs.set(scope.id, { heldDigest: digest.encode() });
   }
-  const sent = new Map<string, number>();
-  const evaluator = replica.evaluator(tx);
-  for (const entry of outbox) {
-    const table = replica.schema.has(entry.table) ? replica.schema.table(entry.table) : undefined;
-    const row = table && ((await tx.objectStore(table.name).get(entry.uid)) as StoredRow | undefined);
-    const candidates = table ? replica.scopesOf(table.name) : [];
-    if (!table || !row || candidates.length === 0) continue;
-    let scope: Scope | undefined = candidates.find((s) => row.__scopes.includes(s.id));
-    for (const s of candidates) if (!scope && (await evaluator.matches(table, row, s.where))) scope = s;
-    scopes.get((scope ?? candidates[0]!).id)!.changes.push(change(replica, table, row, entry));
-    sent.set(entry.key, entry.rev);
-  }
-  const input: Record<string, unknown> = { syncId, cutoff: ((await tx.objectStore(META).get('cursor')) as { value: string } | undefined)?.value ?? null };
-  for (const table of tables) input[table.queryField] = replica.scopesOf(table.name).map((s) => scopes.get(s.id));
-  return { syncId, input, tables, sent, digests };
-}
-
-function change(replica: Replica, table: TableSchema, row: StoredRow, entry: OutboxEntry): Record<string, unknown> {
-  const values: Record<string, unknown> = { uid: row.uid, baseVersion: entry.baseVersion, createdAt: row.createdAt, updatedAt: row.updatedAt, deletedAt: row.deletedAt };
-  for (const column of replica.schema.dataColumns(table)) if (row[column.name] !== undefined) values[column.name] = row[column.name];
-  return values;
-}
-
-/** Applies a sync answer atomically; returns the refused or overridden local changes. */
-export async function applySyncResult(replica: Replica, plan: SyncPlan, result: SyncResult): Promise<Rejection[]> {
-  const tx = replica.transaction('readwrite');
-  const rejections: Rejection[] = [];
-  const touched = new Set<string>();
-  try {
-    for (const table of plan.tables) {
-      for (const scope of (result[table.queryField] as ScopeResult[] | undefined) ?? []) {
-        const scopeId = scope.id ?? '';
-        const digest = plan.digests.get(scopeId);
-        if (digest && scope.refreshedBuckets) {
-          // Every row the client may keep of a refreshed bucket is in upserts: the others leave the scope.
-          const refreshed = new Set(scope.refreshedBuckets);
-          const upserted = new Set(scope.upserts.map((r) => r.uid));
-          for (const uid of digest.uids) {
-            if (refreshed.has(digest.digest.bucket(uid)) && !upserted.has(uid) && (await dropFromScope(tx, table, scopeId, uid, plan.sent))) {
-              touched.add(table.name);
-            }
-          }
-        }
-        for (const row of scope.upserts) if (await storeServerRow(tx, table, scopeId, row, plan.sent)) touched.add(table.name);
-        for (const uid of scope.drops) if (await dropFromScope(tx, table, scopeId, uid, plan.sent)) touched.add(table.name);
-        for (const r of scope.rejected) {
-          const serverRow = scope.upserts.find((u) => u.uid === r.uid);
-          rejections.push({ table: table.name, uid: r.uid, reason: r.reason, field: r.field ?? null, message: r.message ?? null, serverRow: serverRow ? normalize(serverRow) : null });
-        }
-      }
-    }
-    await tx.objectStore(META).put({ key: 'cursor', value: result.cursor });
-    await tx.done;
-  } catch (e) {
-    try { tx.abort(); } catch { /* already aborted by the failed request */ }
-    await tx.done.catch(() => undefined);
-    throw e;
-  }
-  replica.notify(touched);
-  return rejections;
-}
-
-async function storeServerRow(tx: Tx, table: TableSchema, scopeId: string, raw: Row, sent: Map<string, number>): Promise<boolean> {
-  const row = normalize(raw);
-  const store = tx.objectStore(table.name);
-  const existing = (await store.get(row.uid)) as StoredRow | undefined;
-  const key = outboxKey(table.name, row.uid);
-  const entry = (await tx.objectStore(OUTBOX).get(key)) as OutboxEntry | undefined;
-  const scopes = union(existing?.__scopes, scopeId);
-  if (entry && sent.get(key) === entry.rev) {
-    await tx.objectStore(OUTBOX).delete(key); // answered: the server's row replaces the optimistic one
-  } else if (entry && existing) {
-    // Edited again while the sync was in flight: keep the local values, now based on the server's version.
-    if (sent.has(key)) await tx.objectStore(OUTBOX).put({ ...entry, baseVersion: row.version });
-    await store.put({ ...existing, version: sent.has(key) ? row.version : existing.version, __scopes: scopes });
-    return false;
-  } else if (existing && existing.version > row.version) {
-    if (scopes.length !== existing.__scopes.length) await store.put({ ...existing, __scopes: scopes });
-    return false;
-  }
-  await store.put({ ...row, __scopes: scopes });
-  return true;
-}
-
-async function dropFromScope(tx: Tx, table: TableSchema, scopeId: string, uid: string, sent: Map<string, number>): Promise<boolean> {
-  const store = tx.objectStore(table.name);
-  const existing = (await store.get(uid)) as StoredRow | undefined;
-  if (!existing) return false;
-  const key = outboxKey(table.name, uid);
-  const entry = (await tx.objectStore(OUTBOX).get(key)) as OutboxEntry | undefined;
-  const scopes = existing.__scopes.filter((id) => id !== scopeId);
-  if (entry && sent.get(key) !== entry.rev) {
-    await store.put({ ...existing, __scopes: scopes }); // changed locally meanwhile: the next sync decides
-    return false;
-  }
-  if (entry) await tx.objectStore(OUTBOX).delete(key); // a refused change of a row that is gone
-  if (entry || scopes.length === 0) await store.delete(uid);
-  else await store.put({ ...existing, __scopes: scopes });
-  return true;
+  return { inputs, digests };
 }
 
 /**
- * Applies one realtime event of a scope if it is newer than the row held; returns whether the
- * replica changed. A row with a pending local change keeps its values: the next sync decides.
+ * A row a digest covers: a live one, or one tombstoned only by the local cascade of a pending
+ * delete (the server still holds it live; its tombstone comes back if the delete is applied).
  */
-export async function applyEvent(replica: Replica, scope: Scope, event: ChangeEvent): Promise<boolean> {
-  if (event.operation === 'READY' || event.operation === 'RESYNC' || !event.uid) return false;
-  const table = replica.schema.table(scope.table);
-  const tx = replica.transaction('readwrite');
-  const store = tx.objectStore(table.name);
-  const uid = event.uid.toLowerCase();
-  const existing = (await store.get(uid)) as StoredRow | undefined;
-  const pending = await tx.objectStore(OUTBOX).get(outboxKey(table.name, uid));
-  const version = Number(event.version ?? 0);
-  let changed = false;
-  if (event.operation === 'LEAVE_SCOPE') {
-    if (existing && existing.version <= version && existing.__scopes.includes(scope.id)) {
-      const scopes = existing.__scopes.filter((id) => id !== scope.id);
-      if (scopes.length === 0 && !pending) await store.delete(uid);
-      else await store.put({ ...existing, __scopes: scopes });
-      changed = true;
-    }
-  } else if (event.row) {
-    const scopes = union(existing?.__scopes, scope.id);
-    if (!existing || (existing.version < version && !pending)) {
-      await store.put({ ...normalize(event.row), __scopes: scopes });
-      changed = true;
-    } else if (scopes.length !== existing.__scopes.length) {
-      await store.put({ ...existing, __scopes: scopes });
-    }
-  }
-  await tx.objectStore(META).put({ key: 'cursor', value: event.cursor });
-  await tx.done;
-  if (changed) replica.notify([table.name]);
-  return changed;
-}
-
-function normalize(row: Row): Row {
-  return { ...row, uid: row.uid.toLowerCase(), version: Number(row.version), deletedAt: row.deletedAt ?? null } as Row;
-}
-
-function union(scopes: string[] | undefined, id: string): string[] {
-  const list = scopes ?? [];
-  return list.includes(id) ? list : [...list, id];
+function digestible(row: StoredRow): boolean {
+  return row.deletedAt == null || row.__cascade !== undefined;
 }

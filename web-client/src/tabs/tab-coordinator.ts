@@ -1,10 +1,12 @@
 /**
  * Lets several tabs (client instances) of one app share one replica. All of them read and write
- * IndexedDB directly (its transactions keep the stores consistent); one of them, the leader,
- * holds a lease in the replica's meta store and alone talks to the server. A BroadcastChannel
- * tells the others what changed, and the leader what to send.
+ * IndexedDB directly (its transactions keep the stores consistent); one of them, the leader (see
+ * `leadership.ts`), alone talks to the server. A BroadcastChannel tells the others what changed,
+ * the leader what to send, and a tab that joins the leader's link state (it asks with `hello`).
  */
-import { META, type ReplicaDb } from '../replica/replica-db.js';
+import { newUid } from '../util/uid.js';
+import { LeaseLeadership } from './lease-leadership.js';
+import { LockLeadership, webLocks, type Leadership } from './leadership.js';
 
 export type TabMessage =
   | { type: 'changed'; tables: string[] }
@@ -12,42 +14,48 @@ export type TabMessage =
   | { type: 'state'; state: unknown }
   | { type: 'rejected'; rejections: unknown[] }
   | { type: 'sync' }
+  | { type: 'hello' }
+  | { type: 'probe' }
   | { type: 'released' };
 
-interface Lease {
-  key: 'leader';
-  tab: string;
-  expires: number;
+export interface TabOptions {
+  /** Lease of the fallback leadership (no Web Locks): a leader that stops answering is replaced after it. */
+  leaseMs?: number;
+  /** Whether tabs share a BroadcastChannel (false: this instance is alone, as in some tests). */
+  shared?: boolean;
+  /** The Web Locks to lead with; the context's by default, none to use the lease. */
+  locks?: LockManager | null;
 }
 
 export class TabCoordinator {
-  readonly tab = crypto.randomUUID();
+  readonly tab = newUid();
   private readonly channel: BroadcastChannel | undefined;
-  private timer: ReturnType<typeof setInterval> | undefined;
-  private leader = false;
-  private closed = false;
+  private readonly leadership: Leadership;
+  private readonly lease: LeaseLeadership | undefined;
   private readonly messageListeners = new Set<(message: TabMessage) => void>();
 
-  constructor(
-    private readonly db: ReplicaDb,
-    name: string,
-    private readonly onLeadership: (leader: boolean) => void,
-    private readonly leaseMs = 3000,
-    shared = typeof BroadcastChannel !== 'undefined',
-  ) {
-    if (shared) {
+  constructor(name: string, onLeadership: (leader: boolean) => void, options: TabOptions = {}) {
+    if (options.shared ?? typeof BroadcastChannel !== 'undefined') {
       this.channel = new BroadcastChannel(`tidemark:${name}`);
       this.channel.onmessage = (event: MessageEvent<TabMessage>) => this.receive(event.data);
+    }
+    const locks = options.locks === undefined ? webLocks() : options.locks ?? undefined;
+    if (locks) {
+      this.leadership = new LockLeadership(locks, `tidemark-leader:${name}`, onLeadership);
+    } else {
+      this.lease = new LeaseLeadership(name, this.tab, options.leaseMs ?? 3000, onLeadership, (m) => this.post(m));
+      this.leadership = this.lease;
     }
   }
 
   get isLeader(): boolean {
-    return this.leader;
+    return this.leadership.isLeader;
   }
 
+  /** Settles who leads, then asks the leader (if another tab) for its state. */
   async start(): Promise<void> {
-    await this.renew();
-    this.timer = setInterval(() => void this.renew(), Math.max(100, this.leaseMs / 3));
+    await this.leadership.start();
+    if (!this.isLeader) this.post({ type: 'hello' });
   }
 
   onMessage(listener: (message: TabMessage) => void): () => void {
@@ -60,45 +68,12 @@ export class TabCoordinator {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    clearInterval(this.timer);
-    if (this.leader) {
-      this.setLeader(false);
-      try {
-        await this.db.put(META, { key: 'leader', tab: this.tab, expires: 0 } satisfies Lease);
-      } catch {
-        // database already closed: the lease simply expires
-      }
-      this.post({ type: 'released' });
-    }
+    await this.leadership.close();
     this.channel?.close();
   }
 
   private receive(message: TabMessage): void {
-    if (message.type === 'released' && !this.leader) void this.renew();
+    this.lease?.receive(message);
     for (const listener of [...this.messageListeners]) listener(message);
-  }
-
-  /** Takes or renews the lease in one read-write transaction (IndexedDB serialises them: no two leaders). */
-  private async renew(): Promise<void> {
-    if (this.closed) return;
-    let leader: boolean;
-    try {
-      const tx = this.db.transaction(META, 'readwrite');
-      const lease = (await tx.store.get('leader')) as Lease | undefined;
-      const now = Date.now();
-      leader = !lease || lease.tab === this.tab || lease.expires < now;
-      if (leader) await tx.store.put({ key: 'leader', tab: this.tab, expires: now + this.leaseMs } satisfies Lease);
-      await tx.done;
-    } catch {
-      leader = false; // database closing (schema upgrade in another tab)
-    }
-    if (!this.closed) this.setLeader(leader);
-  }
-
-  private setLeader(leader: boolean): void {
-    if (leader === this.leader) return;
-    this.leader = leader;
-    this.onLeadership(leader);
   }
 }

@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto';
 import { openReplicaDb } from '../replica/replica-db.js';
 import { Replica } from '../replica/replica.js';
 import type { Row, Scope } from '../replica/types.js';
-import { applyEvent } from '../sync/sync-plan.js';
+import { applyEvent } from '../sync/sync-apply.js';
 import { SchemaIndex, type SyncSchema } from '../schema/sync-schema.js';
 import { demoSchema } from './demo-schema.js';
 

@@ -107,6 +107,15 @@ describe('the demo app in two windows', () => {
     expect(lost[0]!.text).toContain(`“${p}Bea (window 1)”`);
     expect(lost[0]!.text).toContain(`server's value “${winner}”`);
     expect(await w2.notices()).toEqual([]);
+    await w1.page.reload(); // the client keeps the refusal until the app acknowledges it
+    await eventually('window 1 still tells of its lost edit after a reload', async () =>
+      (await w1.notices()).filter((n) => n.reason === 'CONFLICT_LOST').length === 1);
+    await w1.page.getByTestId('notice').getByRole('button', { name: 'Dismiss' }).click(); // acknowledged
+    await eventually('the rejection acknowledged', async () => (await w1.page.getByTestId('status').getAttribute('data-rejections')) === '0');
+    await w1.page.reload();
+    await w1.settled();
+    await w1.user(winner).waitFor();
+    expect(await w1.notices()).toEqual([]);
     const { users } = await graphql<{ users: { name: string }[] }>(
       'query($p: String!) { users(where: {name: {startsWith: $p}}) { name } }', { p });
     expect(users.map((u) => u.name)).toEqual([winner]);

@@ -54,6 +54,18 @@ describe('the replica across reloads, tabs and schema changes', () => {
     await until('the new leader flushed', async () => ((await tab2.client.get('User', after.uid))?.version ?? 0) > 0);
   });
 
+  it('should show a tab opened after the leader settled the leader\'s link, without waiting for a change', async () => {
+    const p = prefix('late-tab');
+    const db = dbName('late-tab');
+    const leader = await client(db, p);
+    await settled(leader);
+    const { lastSyncAt } = leader.client.state;
+    const late = await client(db, p);
+    await until('the late tab shows the link', () => late.client.state.online);
+    expect(late.client.state).toMatchObject({ online: true, leader: false, lastSyncAt });
+    expect(leader.client.state.lastSyncAt).toBe(lastSyncAt); // nothing happened since: it was told, not woken by a change
+  });
+
   it('should serve Apollo Client queries from the replica and update them on live events', async () => {
     const p = prefix('apollo');
     const a = await client(dbName('apollo'), p);

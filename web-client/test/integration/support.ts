@@ -92,11 +92,13 @@ export async function until(what: string, condition: () => boolean | Promise<boo
   }
 }
 
-/** Waits until the client's link is up and a sync finished with nothing pending. */
+/** Waits until the client's link is up with every scope live, and a sync finished with nothing pending. */
 export async function settled(c: TestClient): Promise<void> {
-  await until('online, synced, nothing pending', () => {
+  await until('online, every scope live, synced, nothing pending', () => {
     const s = c.client.state;
-    return s.online && !s.syncing && s.pending === 0 && s.lastSyncAt !== null;
+    return s.online && !s.syncing && s.pending === 0 && s.lastSyncAt !== null && s.refusedScopes.length === 0;
+  }).catch((e: Error) => {
+    throw new Error(`${e.message}; the client's state: ${JSON.stringify(c.client.state)}`);
   });
 }
 
@@ -136,15 +138,18 @@ export const dbName = (label: string): string => `it-${label}-${Date.now().toStr
  * The clients of one test file: `client(db, prefix)` opens one on the prefix's scopes and every
  * client opened is closed after each test.
  */
-export function testClients(): { open: TestClient[]; client: (db: string, p: string, options?: Partial<TidemarkOptions>) => Promise<TestClient> } {
+export function testClients(): {
+  open: TestClient[];
+  client: (db: string, p: string, options?: Partial<TidemarkOptions>, scopes?: ScopeDeclaration[]) => Promise<TestClient>;
+} {
   const open: TestClient[] = [];
   afterEach(async () => {
     await Promise.all(open.splice(0).map((c) => c.client.close()));
   });
   return {
     open,
-    client: async (db, p, options = {}) => {
-      const c = await openClient(db, scopesFor(p), options);
+    client: async (db, p, options = {}, scopes = scopesFor(p)) => {
+      const c = await openClient(db, scopes, options);
       open.push(c);
       return c;
     },

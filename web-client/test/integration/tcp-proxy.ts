@@ -22,6 +22,11 @@ export class TcpProxy {
     return `ws://127.0.0.1:${(this.server.address() as net.AddressInfo).port}/graphql`;
   }
 
+  /** The server's base URL through the proxy, for HTTP (`url` option). */
+  get httpUrl(): string {
+    return `http://127.0.0.1:${(this.server.address() as net.AddressInfo).port}`;
+  }
+
   private accept(client: net.Socket): void {
     this.connections++;
     const upstream = net.connect(this.targetPort, '127.0.0.1');

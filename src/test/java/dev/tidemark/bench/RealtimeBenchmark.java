@@ -48,7 +48,7 @@ class RealtimeBenchmark {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("tidemark.realtime.max-subscriptions-per-connection", "1000",
-                    "tidemark.realtime.subscriber-buffer", System.getProperty("bench.buffer", "10000"),
+                    "tidemark.realtime.max-queued-bytes-per-connection", System.getProperty("bench.max-queued-bytes", "8M"),
                     "quarkus.log.level", "WARN");
         }
     }

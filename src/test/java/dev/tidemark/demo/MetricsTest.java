@@ -61,6 +61,8 @@ class MetricsTest {
             assertTrue(value(text, "tidemark_realtime_events_delivered_total") >= 1, text);
             assertTrue(value(text, "tidemark_realtime_event_lag_seconds_count") >= 1, text);
             assertTrue(value(text, "tidemark_realtime_event_lag_seconds_max") > 0, text);
+            assertTrue(value(text, "tidemark_realtime_queued_bytes") >= 0, text);
+            assertTrue(value(text, "tidemark_realtime_slow_consumers_closed_total") >= 0, text);
             assertTrue(value(text, "tidemark_sync_seconds_count{outcome=\"ok\"") >= 1, text);
             assertTrue(value(text, "tidemark_sync_seconds_sum{outcome=\"ok\"") > 0, text);
             assertTrue(value(text, "tidemark_sync_conflicts_total{reason=\"CONFLICT_LOST\"") >= 1, text);

@@ -198,6 +198,36 @@ class SyncInvariantsTest {
                 where m.deleted_at is null and g.deleted_at is not null"""));
     }
 
+    /**
+     * The lock order that keeps concurrent syncs from deadlocking: a sync changing join rows locks
+     * their parents before the rows themselves, like the online save and the cascade (which lock the
+     * parent, then its children). While another transaction holds the group, such a sync waits
+     * holding no lock on the memberships, so a delete of the group can still cascade to them.
+     */
+    @Test
+    void shouldLockParentsBeforeTheJoinRowsItChanges() throws Exception {
+        String group = Demo.group("G");
+        String m1 = Demo.membership(ann, group);
+        long v1 = db.count("select version from user_group where uid = ?::uuid", m1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            db.query(holder, "select uid from app_group where uid = ?::uuid for update", group);
+            var edit = pool.submit(() -> new SyncCall().scope("userGroups", null, Map.of(), List.of(
+                    change(m1, v1, "userUid", ann, "groupUid", group, "updatedAt", OffsetDateTime.now(ZoneOffset.UTC).toString())))
+                    .send());
+            db.awaitLockWaiters(1);
+            try (PreparedStatement lockRow = holder.prepareStatement("select uid from user_group where uid = ?::uuid for update nowait")) {
+                lockRow.setString(1, m1);
+                lockRow.executeQuery().close(); // fails with 55P03 if the waiting sync already holds the membership
+            }
+            holder.rollback();
+            assertEquals(List.of(m1), edit.get(30, java.util.concurrent.TimeUnit.SECONDS).applied("userGroups"));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** I2: every change sent is answered: applied, or rejected with a reason — and comes back as an upsert or a drop. */
     @Test
     void shouldAccountForEveryChange() {

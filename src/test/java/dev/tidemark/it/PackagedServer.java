@@ -16,9 +16,16 @@ final class PackagedServer implements AutoCloseable {
     }
 
     static PackagedServer start(String name) throws IOException {
+        return start(name, java.util.Map.of());
+    }
+
+    /** Started with extra environment variables (configuration keys the IT needs changed). */
+    static PackagedServer start(String name, java.util.Map<String, String> environment) throws IOException {
         EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
         try {
-            return new PackagedServer(postgres, new AppInstance(name, postgres.getJdbcUrl("postgres", "postgres")).start());
+            AppInstance app = new AppInstance(name, postgres.getJdbcUrl("postgres", "postgres"));
+            environment.forEach(app::env);
+            return new PackagedServer(postgres, app.start());
         } catch (RuntimeException e) {
             postgres.close();
             throw e;

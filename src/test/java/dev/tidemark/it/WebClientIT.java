@@ -20,7 +20,8 @@ class WebClientIT {
 
     @BeforeAll
     static void start() throws IOException {
-        server = PackagedServer.start("web-client");
+        // A small sync row limit, so that limits.test.ts crosses it with a few thousand rows.
+        server = PackagedServer.start("web-client", Map.of("TIDEMARK_SYNC_MAX_ROWS", "5000"));
     }
 
     @AfterAll

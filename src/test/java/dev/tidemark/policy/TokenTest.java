@@ -3,9 +3,11 @@ package dev.tidemark.policy;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -119,6 +121,19 @@ class TokenTest {
         String me = Demo.user("Dev token user", null);
         String token = Tokens.user(UUID.fromString(me));
         assertEquals(me, GraphQL.okAs(token, "{ users { uid } }").getString("data.users[0].uid"));
+    }
+
+    @Test
+    void shouldServeADevTokenWithAShorterLifetimeOnRequestAndRefuseALongerOne() {
+        Instant before = Instant.now();
+        JsonPath token = given().post("/auth/dev-token?user=" + Demo.uid() + "&lifetime=5").then().statusCode(200).extract().jsonPath();
+        Instant expiresAt = Instant.parse(token.getString("expiresAt"));
+        assertTrue(!expiresAt.isBefore(before.plusSeconds(5)) && expiresAt.isBefore(Instant.now().plusSeconds(6)),
+                () -> "expires 5 s after it was issued: " + expiresAt);
+        for (String lifetime : new String[] { "0", "-1", "soon", String.valueOf(Duration.ofHours(13).toSeconds()) }) {
+            String error = given().post("/auth/dev-token?lifetime=" + lifetime).then().statusCode(400).extract().jsonPath().getString("error");
+            assertTrue(error.startsWith("lifetime must be a whole number of seconds from 1 to 43200"), error);
+        }
     }
 
     private static String unsigned(Map<String, Object> claims) {

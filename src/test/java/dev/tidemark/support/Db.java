@@ -75,6 +75,24 @@ public class Db {
         }
     }
 
+    /** Runs a statement on a connection the caller holds (an open transaction of its own). */
+    public void query(Connection c, String sql, Object... args) {
+        try (PreparedStatement s = prepare(c, sql, args); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                // read to the end: row locks are taken as rows are returned
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    /** Waits (up to 30 s) until at least {@code count} sessions wait for a row or table lock. */
+    public void awaitLockWaiters(int count) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(20))
+                .until(() -> count("select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
+                        + " and datname = current_database()") >= count);
+    }
+
     /** A digest of every table's content, to prove that a refused request wrote nothing. */
     public List<Map<String, Object>> snapshot() {
         List<Map<String, Object>> all = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.tidemark.sync.auth;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
@@ -19,8 +20,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code POST /auth/dev-token?user=<uid>[&admin=true]}: a signed token for any user, so the demo,
- * GraphiQL and tests can act as someone without an identity provider. Served only when
+ * {@code POST /auth/dev-token?user=<uid>[&admin=true][&lifetime=<seconds>]}: a signed token for any
+ * user, so the demo, GraphiQL and tests can act as someone without an identity provider ({@code lifetime}
+ * shortens it, so a test can see a token expire mid-session). Served only when
  * {@code tidemark.auth.dev-tokens.enabled} (the dev and test profiles); in production tokens come
  * from the issuer whose public key is configured.
  */
@@ -49,13 +51,18 @@ public class DevTokenEndpoint {
         String userParam = context.request().getParam("user");
         boolean admin = "true".equalsIgnoreCase(context.request().getParam("admin"));
         if (userParam != null && !WhereParser.isUuid(userParam)) {
-            context.response().setStatusCode(400).putHeader("Content-Type", "application/json")
-                    .end(Json.createObjectBuilder().add("error", "user must be a UUID (the user's uid); got '"
-                            + userParam + "'").build().toString());
+            refuse(context, "user must be a UUID (the user's uid); got '" + userParam + "'");
+            return;
+        }
+        Duration longest = config.auth().devTokens().lifetime();
+        Duration lifetime = lifetime(context.request().getParam("lifetime"), longest);
+        if (lifetime == null) {
+            refuse(context, "lifetime must be a whole number of seconds from 1 to " + longest.toSeconds()
+                    + " (tidemark.auth.dev-tokens.lifetime); got '" + context.request().getParam("lifetime") + "'");
             return;
         }
         UUID user = userParam == null ? UUID.randomUUID() : UUID.fromString(userParam);
-        Instant expiresAt = Instant.now().plus(config.auth().devTokens().lifetime());
+        Instant expiresAt = Instant.now().plus(lifetime);
         String token = Jwt.issuer(issuer)
                 .subject(user.toString())
                 .upn(user.toString())
@@ -68,5 +75,23 @@ public class DevTokenEndpoint {
                 .add("admin", admin)
                 .add("expiresAt", expiresAt.toString())
                 .build().toString());
+    }
+
+    /** The requested lifetime (the configured one when absent); null when it is not 1 s to that one. */
+    private static Duration lifetime(String seconds, Duration longest) {
+        if (seconds == null) {
+            return longest;
+        }
+        try {
+            long value = Long.parseLong(seconds);
+            return value >= 1 && value <= longest.toSeconds() ? Duration.ofSeconds(value) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static void refuse(RoutingContext context, String message) {
+        context.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+                .end(Json.createObjectBuilder().add("error", message).build().toString());
     }
 }

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
 /** Every {@code tidemark.*} configuration key, each documented once here and in the README. */
@@ -68,6 +70,13 @@ public interface TidemarkConfig {
         /** Largest list accepted by the {@code in} and {@code notIn} operators. */
         @WithDefault("500")
         int maxInSize();
+
+        /**
+         * Most conditions in one where: every where object and every operator counts one, across
+         * {@code and}/{@code or}/{@code not} and relations (an {@code in} list counts one).
+         */
+        @WithDefault("500")
+        int maxConditions();
     }
 
     /** Limits on list queries. */
@@ -95,9 +104,14 @@ public interface TidemarkConfig {
         @WithDefault("24h")
         Duration retention();
 
-        /** Events buffered per subscription when its client reads slower than changes arrive; over it the subscription fails. */
-        @WithDefault("10000")
-        int subscriberBuffer();
+        /**
+         * Bytes one connection may have waiting to be written (frames queued while its socket is not
+         * writable, plus those in the socket's buffer): a client that reads slower than changes
+         * arrive is closed with 1013 when it would exceed it, and resubscribes and syncs.
+         */
+        @WithDefault("8M")
+        @WithConverter(MemorySizeConverter.class)
+        MemorySize maxQueuedBytesPerConnection();
 
         /** How long a new WebSocket connection may wait before sending {@code connection_init}; then it is closed with 4408. */
         @WithDefault("3s")
@@ -118,6 +132,21 @@ public interface TidemarkConfig {
      * tokens and WebSocket message size are Quarkus keys; see the README's "Abuse limits".)
      */
     interface Limits {
+        /**
+         * Most fields in one operation as it executes: every fragment counted each time it is spread
+         * (a fragment bomb expands a 1 KB document to billions); more are refused with LIMIT_EXCEEDED
+         * before anything is expanded.
+         */
+        @WithDefault("2000")
+        int maxFields();
+
+        /**
+         * Deepest chain of fragments spreading fragments in one document; deeper documents are refused
+         * with LIMIT_EXCEEDED before validation (whose fragment-cycle check costs the cube of it).
+         */
+        @WithDefault("10")
+        int maxFragmentDepth();
+
         /** Most aliased fields in one operation (fragments counted each time they are spread); more are refused with LIMIT_EXCEEDED before execution. */
         @WithDefault("30")
         int maxAliases();

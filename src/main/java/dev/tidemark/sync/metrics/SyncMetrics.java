@@ -21,6 +21,8 @@ import io.micrometer.core.instrument.Timer;
  * The metrics an operator needs, exported at {@code /q/metrics} (Prometheus names in brackets):
  * connected subscriptions and connections ({@code tidemark_realtime_subscriptions},
  * {@code tidemark_realtime_connections}), frames delivered ({@code tidemark_realtime_events_delivered_total}),
+ * bytes waiting to be written to realtime sockets ({@code tidemark_realtime_queued_bytes}) and the
+ * connections closed for reading too slowly ({@code tidemark_realtime_slow_consumers_closed_total}),
  * event lag ({@code tidemark_realtime_event_lag_seconds}), syncs and their duration
  * ({@code tidemark_sync_seconds}), conflicts and rejected changes by reason
  * ({@code tidemark_sync_conflicts_total}, {@code tidemark_sync_rejected_total}).
@@ -35,6 +37,7 @@ public class SyncMetrics {
     MeterRegistry registry;
 
     private Counter delivered;
+    private Counter slowConsumersClosed;
     private Timer lag;
     private Timer syncs;
     private Timer failedSyncs;
@@ -44,6 +47,10 @@ public class SyncMetrics {
     void register() {
         delivered = Counter.builder("tidemark.realtime.events.delivered")
                 .description("Subscription events written to client sockets (one per subscription per event)")
+                .register(registry);
+        slowConsumersClosed = Counter.builder("tidemark.realtime.slow.consumers.closed")
+                .description("Realtime connections closed (1013) because more than "
+                        + "tidemark.realtime.max-queued-bytes-per-connection waited to be written to them")
                 .register(registry);
         lag = Timer.builder("tidemark.realtime.event.lag")
                 .description("Per delivered batch: from the change-log write of its oldest change to the last frame written")
@@ -72,11 +79,19 @@ public class SyncMetrics {
     }
 
     /** Registers the gauges of the realtime hub (read at scrape time). */
-    public void realtimeGauges(Supplier<Number> subscriptions, Supplier<Number> connections) {
+    public void realtimeGauges(Supplier<Number> subscriptions, Supplier<Number> connections, Supplier<Number> queuedBytes) {
         Gauge.builder("tidemark.realtime.subscriptions", subscriptions).strongReference(true)
                 .description("Active subscriptions on this instance").register(registry);
         Gauge.builder("tidemark.realtime.connections", connections).strongReference(true)
                 .description("Open realtime WebSocket connections on this instance").register(registry);
+        Gauge.builder("tidemark.realtime.queued", queuedBytes).strongReference(true).baseUnit("bytes")
+                .description("Bytes waiting to be written to realtime sockets (queued while a socket is not writable, "
+                        + "or in its buffer), all connections of this instance together").register(registry);
+    }
+
+    /** A realtime connection was closed because it read too slowly. */
+    public void slowConsumerClosed() {
+        slowConsumersClosed.increment();
     }
 
     public void delivered(int frames) {

@@ -1,30 +1,41 @@
 package dev.tidemark.sync.realtime;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
 
 import org.jboss.logging.Logger;
 
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.vertx.core.Context;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.impl.WebSocketInternal;
 
 import dev.tidemark.sync.auth.Identity;
 
 /**
  * One client WebSocket connection speaking {@code graphql-transport-ws} (or the legacy
  * {@code graphql-ws}): its handshake state, its operations by id, how many subscriptions it holds
- * (for {@code tidemark.realtime.max-subscriptions-per-connection}), and the frames written to it.
+ * (for {@code tidemark.realtime.max-subscriptions-per-connection}), and the frames written to it,
+ * through its {@link ConnectionOutbox} (in order, bounded in bytes).
  */
 final class ClientConnection {
 
     private static final Logger LOG = Logger.getLogger(ClientConnection.class);
     /** RFC 6455 Message Too Big. */
     static final int CLOSE_TOO_BIG = 1009;
+    /** A WebSocket close reason is at most 123 bytes of UTF-8. */
+    private static final int MAX_REASON_BYTES = 123;
 
     /** One operation id of this connection, from its subscribe message until it completes. */
     static final class Operation {
@@ -37,13 +48,22 @@ final class ClientConnection {
     }
 
     final ServerWebSocket socket;
+    /** The connection's Vert.x context: its event loop, where its messages are handled and its frames written. */
+    final Context context;
     /** True for the legacy {@code graphql-ws} subprotocol (subscriptions-transport-ws), false for {@code graphql-transport-ws}. */
     final boolean legacy;
     final AtomicInteger subscriptions = new AtomicInteger();
     final AtomicBoolean initReceived = new AtomicBoolean();
     volatile boolean acknowledged;
     final Map<String, Operation> operations = new ConcurrentHashMap<>();
-    private final int bufferLimit;
+    /**
+     * Legacy {@code start}/{@code stop} messages received while the token of {@code connection_init}
+     * is being verified: subscriptions-transport-ws sends them right after the init, without waiting
+     * for the ack. Handled once acknowledged; only touched on the event loop.
+     */
+    final List<JsonObject> beforeAck = new ArrayList<>();
+    private final ConnectionOutbox outbox;
+    private volatile boolean ended;
     long initTimer = -1;
     /** Closes the connection when its token expires. */
     long expiryTimer = -1;
@@ -52,14 +72,21 @@ final class ClientConnection {
     /** The {@code Authorization} header of the upgrade request, for clients that can set one. */
     String upgradeAuthorization;
 
-    ClientConnection(ServerWebSocket socket, boolean legacy, int bufferLimit) {
+    /**
+     * @param maxQueuedBytes {@code tidemark.realtime.max-queued-bytes-per-connection}
+     * @param overflow called once, on the event loop, when the bound is exceeded
+     */
+    ClientConnection(ServerWebSocket socket, boolean legacy, Context context, long maxQueuedBytes,
+            Consumer<ClientConnection> overflow) {
         this.socket = socket;
         this.legacy = legacy;
-        this.bufferLimit = bufferLimit;
+        this.context = context;
+        this.outbox = new ConnectionOutbox(socket, context, maxQueuedBytes, () -> overflow.accept(this));
     }
 
-    int bufferLimit() {
-        return bufferLimit;
+    /** Bytes written to this connection and not yet taken by the network. */
+    long queuedBytes() {
+        return outbox.queuedBytes();
     }
 
     /** The start of every data frame of operation {@code id}; the payload and a closing brace follow. */
@@ -67,27 +94,9 @@ final class ClientConnection {
         return "{\"id\":" + Json.createValue(id) + ",\"type\":\"" + (legacy ? "data" : "next") + "\",\"payload\":";
     }
 
-    void send(String text) {
-        if (!socket.isClosed()) {
-            try {
-                socket.writeTextMessage(text);
-            } catch (IllegalStateException e) {
-                LOG.debugf("Socket closed while writing: %s", e.getMessage());
-            }
-        }
-    }
-
-    /** Writes a frame and counts it in {@code pending} until the socket has flushed it. */
-    void write(String text, AtomicInteger pending) {
-        if (socket.isClosed()) {
-            pending.decrementAndGet();
-            return;
-        }
-        try {
-            socket.writeTextMessage(text, done -> pending.decrementAndGet());
-        } catch (IllegalStateException e) {
-            pending.decrementAndGet();
-        }
+    /** Queues a frame; false if the connection is closed or over its byte bound (it is then being closed). */
+    boolean send(String text) {
+        return outbox.offer(text);
     }
 
     void sendNext(String id, String payload) {
@@ -104,31 +113,68 @@ final class ClientConnection {
         send("{\"id\":" + Json.createValue(id) + ",\"type\":\"complete\"}");
     }
 
+    /** Sends a close frame; frames still waiting are dropped. {@code reason} is cut to the 123 bytes a close frame holds. */
     void close(int code, String reason) {
+        outbox.close();
         if (!socket.isClosed()) {
-            socket.close((short) code, reason);
+            socket.close((short) code, fit(reason));
         }
+    }
+
+    /**
+     * Closes the TCP connection at once if the socket has not closed yet (a client that reads nothing
+     * never takes the close frame, and Vert.x waits for that frame to be written before it starts
+     * its own closing timeout). Netty then releases the buffers it still holds for it.
+     */
+    void drop() {
+        if (!ended && socket instanceof WebSocketInternal internal) {
+            internal.channelHandlerContext().channel().close();
+        }
+    }
+
+    /** The socket closed (by either side): frames still waiting are dropped. */
+    void closed() {
+        ended = true;
+        outbox.close();
     }
 
     /**
      * Vert.x drops a message over {@code quarkus.http.websocket-server.max-message-size} and only
      * reports it here, so the client would wait for an answer forever; and for a frame over
      * {@code max-frame-size} it drops the connection without a close frame. Both are closed here
-     * with 1009 (Message Too Big), which tells the client why.
+     * with 1009 (Message Too Big), which tells the client why. Netty's own text stays in the log.
      */
     void failed(Throwable error) {
         String message = String.valueOf(error.getMessage());
         if (error instanceof IllegalStateException && message.contains("max message size")) {
             close(CLOSE_TOO_BIG, "message over quarkus.http.websocket-server.max-message-size");
         } else if (error instanceof CorruptedWebSocketFrameException corrupted) {
-            close(corrupted.closeStatus().code(), message.length() > 120 ? message.substring(0, 120) : message); // a close reason fits 123 bytes
+            LOG.debugf("Invalid WebSocket frame: %s", message);
+            WebSocketCloseStatus status = corrupted.closeStatus();
+            close(status.code(), status.code() == CLOSE_TOO_BIG ? "frame over quarkus.http.websocket-server.max-frame-size"
+                    : "invalid WebSocket frame");
         } else {
             LOG.debugf("WebSocket error: %s", error.toString());
         }
     }
 
-    /** Drops operation {@code id} if it is still the one of {@code subscriber}. */
-    void forget(String id, Subscriber subscriber) {
-        operations.computeIfPresent(id, (k, op) -> op.subscriber == subscriber ? null : op);
+    /** {@code reason} cut to what a close frame holds (it may echo a client's text). */
+    static String fit(String reason) {
+        if (reason.getBytes(StandardCharsets.UTF_8).length <= MAX_REASON_BYTES) {
+            return reason;
+        }
+        StringBuilder cut = new StringBuilder();
+        int bytes = 3; // the "..." appended
+        for (int i = 0; i < reason.length(); ) {
+            int codePoint = reason.codePointAt(i);
+            int size = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8).length;
+            if (bytes + size > MAX_REASON_BYTES) {
+                break;
+            }
+            cut.appendCodePoint(codePoint);
+            bytes += size;
+            i += Character.charCount(codePoint);
+        }
+        return cut.append("...").toString();
     }
 }

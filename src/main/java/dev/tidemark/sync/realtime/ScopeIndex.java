@@ -17,7 +17,8 @@ import dev.tidemark.sync.where.Op;
  * relation and a top-level {@code eq} (on a string or uuid column) or {@code startsWith} is indexed
  * by that value: a row can be in its scope, before or after a change, only if that column of the
  * row's old or new image has the value (or the prefix). Every other group is evaluated for every
- * batch.
+ * batch. A value is looked up at the prefix lengths subscribed only, never at every length of the
+ * row's value: a 1 MB name costs a handful of lookups, not a million substrings.
  */
 final class ScopeIndex {
 
@@ -25,29 +26,49 @@ final class ScopeIndex {
     record Entry(String table, String field, Op op, String value) {
     }
 
-    private final Map<String, Map<String, Set<ScopeGroup>>> byValue = new ConcurrentHashMap<>();
+    /** The groups of one indexed column and operator, by value; and for prefixes, how many values have each length. */
+    private static final class Values {
+        final Map<String, Set<ScopeGroup>> groups = new ConcurrentHashMap<>();
+        final Map<Integer, Integer> lengths = new ConcurrentHashMap<>();
+    }
+
+    private final Map<String, Values> byValue = new ConcurrentHashMap<>();
     private final Set<ScopeGroup> scanned = ConcurrentHashMap.newKeySet();
 
     void add(ScopeGroup group) {
         Entry entry = entryOf(group);
         if (entry == null) {
             scanned.add(group);
-        } else {
-            byValue.computeIfAbsent(key(entry), k -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(entry.value(), v -> ConcurrentHashMap.newKeySet()).add(group);
+            return;
         }
+        Values values = byValue.computeIfAbsent(key(entry), k -> new Values());
+        values.groups.compute(entry.value(), (value, groups) -> {
+            Set<ScopeGroup> target = groups;
+            if (target == null) {
+                target = ConcurrentHashMap.newKeySet();
+                values.lengths.merge(value.length(), 1, Integer::sum);
+            }
+            target.add(group);
+            return target;
+        });
     }
 
     void remove(ScopeGroup group) {
         Entry entry = entryOf(group);
         if (entry == null) {
             scanned.remove(group);
-        } else {
-            Map<String, Set<ScopeGroup>> values = byValue.get(key(entry));
-            Set<ScopeGroup> groups = values == null ? null : values.get(entry.value());
-            if (groups != null) {
+            return;
+        }
+        Values values = byValue.get(key(entry));
+        if (values != null) {
+            values.groups.computeIfPresent(entry.value(), (value, groups) -> {
                 groups.remove(group);
-            }
+                if (!groups.isEmpty()) {
+                    return groups;
+                }
+                values.lengths.computeIfPresent(value.length(), (length, count) -> count == 1 ? null : count - 1);
+                return null;
+            });
         }
     }
 
@@ -75,7 +96,7 @@ final class ScopeIndex {
         return result;
     }
 
-    private static void collect(Map<String, Set<ScopeGroup>> values, ChangedRow row, RowImage image, String field,
+    private static void collect(Values values, ChangedRow row, RowImage image, String field,
             boolean prefix, Map<ScopeGroup, List<ChangedRow>> result) {
         Object value = image.get(field);
         if (value == null) {
@@ -83,11 +104,13 @@ final class ScopeIndex {
         }
         String text = value.toString();
         if (!prefix) {
-            addAll(values.get(text), row, result);
+            addAll(values.groups.get(text), row, result);
             return;
         }
-        for (int length = 0; length <= text.length(); length++) {
-            addAll(values.get(text.substring(0, length)), row, result);
+        for (int length : values.lengths.keySet()) {
+            if (length <= text.length()) {
+                addAll(values.groups.get(text.substring(0, length)), row, result);
+            }
         }
     }
 

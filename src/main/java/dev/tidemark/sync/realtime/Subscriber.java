@@ -1,7 +1,6 @@
 package dev.tidemark.sync.realtime;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.json.JsonObject;
 
@@ -9,10 +8,11 @@ import jakarta.json.JsonObject;
  * One live subscription: the connection and operation id it belongs to, its group, and the key of
  * its selection set (events are serialised once per key and batch, see {@link EventRenderer}).
  *
- * <p>It holds no event queue: a frame is handed to the socket as soon as the event is decided, and
- * the socket's write buffer grows only while the client reads slower than changes arrive. A client
- * that falls more than {@code tidemark.realtime.subscriber-buffer} frames behind gets an
- * {@code error} for this subscription (LIMIT_EXCEEDED) and must resubscribe and sync.
+ * <p>It holds no event queue of its own: a frame is handed to its connection's
+ * {@link ConnectionOutbox} as soon as the event is decided. A client that reads slower than changes
+ * arrive lets frames wait there, up to {@code tidemark.realtime.max-queued-bytes-per-connection}
+ * for the whole connection; over it the connection is closed (1013) and the client resubscribes and
+ * syncs.
  */
 final class Subscriber {
 
@@ -27,7 +27,6 @@ final class Subscriber {
     final String readyCursor;
     /** {@code {"id":"<id>","type":"next","payload":}}: the envelope, the payload and "}" make one frame. */
     private final String prefix;
-    private final AtomicInteger pending = new AtomicInteger();
     private final AtomicBoolean terminated = new AtomicBoolean();
 
     Subscriber(ClientConnection connection, String id, JsonObject request, String renderKey, ScopeGroup.Key groupKey, String readyCursor) {
@@ -40,19 +39,13 @@ final class Subscriber {
         this.prefix = connection.nextPrefix(id);
     }
 
-    /** Writes one event (its serialised {@code payload}); false if the subscription failed and must be removed. */
-    boolean next(String payload) {
-        if (terminated.get()) {
-            return true;
-        }
-        if (pending.incrementAndGet() > connection.bufferLimit()) {
-            connection.sendError(id, GraphQLWsEndpoint.limitError("this subscription fell more than " + connection.bufferLimit()
-                    + " events behind (tidemark.realtime.subscriber-buffer); subscribe again and sync"));
-            connection.forget(id, this);
-            return false;
-        }
-        connection.write(prefix + payload + "}", pending);
-        return true;
+    /**
+     * Writes one event (its serialised {@code payload}); false if the connection is gone and the
+     * subscription must be removed. Synchronised with the block that joins this subscriber and
+     * queues its READY ({@link OperationRunner}): no event is queued before READY.
+     */
+    synchronized boolean next(String payload) {
+        return terminated.get() || connection.send(prefix + payload + "}");
     }
 
     /** Marks the subscription ended; true the first time only. */

@@ -133,7 +133,7 @@ public class SubscriptionHub {
     /**
      * Called by the subscription method of an API class while {@link GraphQLWsEndpoint} executes a
      * subscribe document: validates the where and creates the subscriber (joined to its group by
-     * {@link #join} once READY is sent). The stream returned is a placeholder, never subscribed.
+     * {@link #join} as its READY is queued). The stream returned is a placeholder, never subscribed.
      * While an event is rendered, returns that event.
      */
     public <T extends SyncedEntity> Multi<ChangeEvent<T>> subscribe(Class<T> type, Object where) {
@@ -164,7 +164,7 @@ public class SubscriptionHub {
         return Multi.createFrom().empty();
     }
 
-    /** Adds a subscriber whose READY was written to its group: from now on it gets every batch. */
+    /** Adds a subscriber to its group (its READY is queued right after): from now on it gets every batch. */
     void join(Subscriber subscriber) {
         groups.compute(subscriber.groupKey, (k, group) -> {
             ScopeGroup target = group;
@@ -299,7 +299,16 @@ public class SubscriptionHub {
 
     @PostConstruct
     void registerGauges() {
-        metrics.realtimeGauges(() -> size()[1], connections::size);
+        metrics.realtimeGauges(() -> size()[1], connections::size, this::queuedBytes);
+    }
+
+    /** Bytes waiting to be written to the sockets of this instance, all connections together. */
+    public long queuedBytes() {
+        long bytes = 0;
+        for (ClientConnection connection : connections) {
+            bytes += connection.queuedBytes();
+        }
+        return bytes;
     }
 
     @PreDestroy

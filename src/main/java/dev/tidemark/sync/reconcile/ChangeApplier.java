@@ -99,8 +99,10 @@ public class ChangeApplier {
         }
         for (List<Pending> group : groups.values()) {
             SyncTable table = scopes.get(group.get(0).scope()).table();
-            rows.lockAll(table.entityClass(), group.stream().map(p -> p.change().uid()).toList(), LockModeType.PESSIMISTIC_WRITE);
+            // Parents first, then the rows, like the online save and the cascade (a delete locks the
+            // parent, then its children): the other order deadlocked with a concurrent parent delete.
             rows.lockParentsOf(table, group.stream().map(p -> (Object) p.change().values()).toList());
+            rows.lockAll(table.entityClass(), group.stream().map(p -> p.change().uid()).toList(), LockModeType.PESSIMISTIC_WRITE);
             for (Pending p : group) {
                 ScopeRequest scope = scopes.get(p.scope());
                 String key = scope.table().typeName() + "/" + p.change().uid();
@@ -142,7 +144,7 @@ public class ChangeApplier {
             return conflict; // refused, or both sides deleted it: nothing to write
         }
         if (change.deletes()) {
-            row.deletedAt = clock.clamp(change.deletedAt(), now);
+            row.deletedAt = clock.deletedAt(change.deletedAt(), row.createdAt, now);
             row.updatedAt = latest(row.deletedAt, row.updatedAt);
         } else {
             row.deletedAt = null;
@@ -174,7 +176,8 @@ public class ChangeApplier {
         } else if (!concurrent || (change.deletes() && table.deleteWins())) {
             return null;
         }
-        OffsetDateTime clientTime = clock.clamp(change.deletes() ? change.deletedAt() : change.values().updatedAt, now);
+        OffsetDateTime clientTime = change.deletes() ? clock.deletedAt(change.deletedAt(), row.createdAt, now)
+                : clock.clamp(change.values().updatedAt, now);
         if (clientTime.isAfter(row.updatedAt)) {
             return null;
         }
@@ -194,7 +197,7 @@ public class ChangeApplier {
         row.createdAt = clock.clamp(change.values().createdAt, now);
         assign(table, change, row, now);
         if (change.deletes()) {
-            row.deletedAt = clock.clamp(change.deletedAt(), now);
+            row.deletedAt = clock.deletedAt(change.deletedAt(), row.createdAt, now);
             row.updatedAt = latest(row.deletedAt, row.updatedAt);
         }
         if (!matcher.matches(scope.condition(), row)) {

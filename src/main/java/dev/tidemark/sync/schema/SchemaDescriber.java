@@ -13,8 +13,15 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.tidemark.sync.config.TidemarkConfig;
+import dev.tidemark.sync.reconcile.HeldDigest;
+import io.quarkus.runtime.configuration.MemorySize;
+
 import dev.tidemark.sync.schema.SchemaDescription.ChildDescription;
 import dev.tidemark.sync.schema.SchemaDescription.ColumnDescription;
+import dev.tidemark.sync.schema.SchemaDescription.LimitsDescription;
 import dev.tidemark.sync.schema.SchemaDescription.ParentDescription;
 import dev.tidemark.sync.schema.SchemaDescription.TableDescription;
 
@@ -27,6 +34,12 @@ public class SchemaDescriber {
 
     @Inject
     SyncRegistry registry;
+
+    @Inject
+    TidemarkConfig config;
+
+    @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K")
+    MemorySize maxBodySize;
 
     private volatile SchemaDescription description;
 
@@ -43,7 +56,20 @@ public class SchemaDescriber {
         SchemaDescription schema = new SchemaDescription();
         schema.tables = registry.inDependencyOrder().stream().map(this::table).toList();
         schema.version = digest(schema);
+        schema.limits = limits();
         return schema;
+    }
+
+    private LimitsDescription limits() {
+        LimitsDescription limits = new LimitsDescription();
+        limits.maxSyncRows = config.sync().maxRows();
+        limits.maxSyncScopes = config.sync().maxScopes();
+        limits.maxDigestBuckets = HeldDigest.MAX_BUCKETS;
+        limits.maxInSize = config.where().maxInSize();
+        limits.maxWhereDepth = config.where().maxDepth();
+        limits.maxSubscriptionsPerConnection = config.realtime().maxSubscriptionsPerConnection();
+        limits.maxBodyBytes = (int) Math.min(Integer.MAX_VALUE, maxBodySize.asLongValue());
+        return limits;
     }
 
     private TableDescription table(SyncTable table) {

@@ -22,6 +22,39 @@ public class SchemaDescription {
     @Description("Every synced table, parents before the tables that reference them.")
     public List<@NonNull TableDescription> tables;
 
+    @NonNull
+    @Description("What this server accepts, from its configuration, so that clients size their requests to it. "
+            + "Not part of version: a change of limits migrates no replica.")
+    public LimitsDescription limits;
+
+    /** The server's request limits (its configuration), as clients must respect them. */
+    @Type("SyncLimits")
+    @Description("The server's request limits; over any of them a request is refused (LIMIT_EXCEEDED, or HTTP 413 for the body).")
+    public static class LimitsDescription {
+        @NonNull
+        @Description("Most client rows in one sync: held rows, changes and digest buckets, all scopes together (tidemark.sync.max-rows).")
+        public Integer maxSyncRows;
+        @NonNull
+        @Description("Most scopes in one sync (tidemark.sync.max-scopes).")
+        public Integer maxSyncScopes;
+        @NonNull
+        @Description("Most buckets of one scope's held digest.")
+        public Integer maxDigestBuckets;
+        @NonNull
+        @Description("Largest list of an in or notIn operator (tidemark.where.max-in-size).")
+        public Integer maxInSize;
+        @NonNull
+        @Description("Deepest nesting of a where-input (tidemark.where.max-depth).")
+        public Integer maxWhereDepth;
+        @NonNull
+        @Description("Most subscriptions one WebSocket connection holds (tidemark.realtime.max-subscriptions-per-connection).")
+        public Integer maxSubscriptionsPerConnection;
+        @NonNull
+        @Description("Largest HTTP request body in bytes (quarkus.http.limits.max-body-size, capped at 2^31 - 1); "
+                + "a sync request must stay under it.")
+        public Integer maxBodyBytes;
+    }
+
     /** One synced table. */
     @Type("SyncTableSchema")
     @Description("One synced table and the names of its GraphQL operations.")

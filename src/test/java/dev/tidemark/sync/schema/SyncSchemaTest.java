@@ -68,6 +68,14 @@ class SyncSchemaTest {
         assertEquals(response.getString("data.syncSchema.version"), ok(SCHEMA).getString("data.syncSchema.version"));
     }
 
+    @Test
+    void shouldStateTheServersLimitsSoThatClientsSizeTheirRequests() {
+        Map<String, Object> limits = ok("{ syncSchema { limits { maxSyncRows maxSyncScopes maxDigestBuckets maxInSize "
+                + "maxWhereDepth maxSubscriptionsPerConnection maxBodyBytes } } }").getMap("data.syncSchema.limits");
+        assertEquals(Map.of("maxSyncRows", 200000, "maxSyncScopes", 64, "maxDigestBuckets", 1 << 20, "maxInSize", 500,
+                "maxWhereDepth", 8, "maxSubscriptionsPerConnection", 5, "maxBodyBytes", 64 << 20), limits);
+    }
+
     private static Map<String, Object> table(JsonPath response, String name) {
         List<Map<String, Object>> tables = response.getList("data.syncSchema.tables");
         return tables.stream().filter(t -> t.get("name").equals(name)).findFirst().orElseThrow();

@@ -1,0 +1,81 @@
+/** The options of `TidemarkClient.open` and the state it reports. */
+import type { Scope } from '../replica/types.js';
+import type { Where } from '../replica/where.js';
+import type { SyncSchema } from '../schema/sync-schema.js';
+import type { RefusedScope } from '../sync/live-connection.js';
+import type { FetchLike, TokenSource } from '../transport/graphql-http.js';
+
+export interface ScopeDeclaration {
+  table: string;
+  where?: Where | null;
+  /** Stable name; defaults to the table and the where. */
+  id?: string;
+}
+
+export interface TidemarkOptions {
+  /** The server's base URL (http://host:port); GraphQL is at /graphql, over HTTP and WebSocket. */
+  url: string;
+  /**
+   * The bearer token (a JWT whose subject is the user's uid), or a function returning the current
+   * one; sent on every HTTP request and in the WebSocket connection_init. The server's row policies
+   * decide what this user syncs. A refused token is not sent again: give a function, and the
+   * client syncs again by itself once it returns a new token.
+   */
+  token?: TokenSource;
+  /** WebSocket URL when it differs from url's /graphql (a proxy, say). */
+  wsUrl?: string;
+  scopes: ScopeDeclaration[];
+  /** IndexedDB database name; tabs that use the same name share one replica. */
+  dbName?: string;
+  /** The sync schema; by default the one stored with the replica (checked against the server's in the background), else fetched. */
+  schema?: SyncSchema;
+  /** A WebSocket class (the `ws` package in Node 20); the global one by default. */
+  webSocketImpl?: unknown;
+  fetch?: FetchLike;
+  /** Where `online`/`offline` events come from: `window` by default. */
+  connectivity?: EventTarget;
+  keepAliveMs?: number;
+  pongTimeoutMs?: number;
+  /** Backoff of reconnections and of sync retries (0.5 s to 30 s by default). */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Lease of the leader tab where Web Locks are missing; a leader that stops answering is replaced after it. */
+  leaseMs?: number;
+  /** false: a local-only replica that never talks to the server (tests, previews). */
+  connect?: boolean;
+  /**
+   * A scope holding at least this many unchanged rows sends them to sync as a held digest (bucket
+   * checksums, 4 bytes per ~row instead of ~45) rather than a list; 1000 by default.
+   */
+  heldDigestFrom?: number;
+}
+
+/** What the app shows of the sync: link up, sync running, changes waiting, this tab leads, what went wrong. */
+export interface ClientState {
+  online: boolean;
+  syncing: boolean;
+  pending: number;
+  leader: boolean;
+  lastSyncAt: string | null;
+  lastError: string | null;
+  /** The code of lastError: the server's (UNAUTHENTICATED, LIMIT_EXCEEDED...), or NETWORK, CLIENT_ERROR. */
+  lastErrorCode: string | null;
+  /** The server refused the token: local reads and writes go on; syncing resumes once the token function returns a new one. */
+  unauthenticated: boolean;
+  /** Scopes whose subscription the server refused: left out of syncs until the next connection. */
+  refusedScopes: RefusedScope[];
+  /** Rejection records the app has not acknowledged yet (`client.rejections()`). */
+  rejections: number;
+}
+
+export const INITIAL_STATE: ClientState = {
+  online: false, syncing: false, pending: 0, leader: false, lastSyncAt: null, lastError: null,
+  lastErrorCode: null, unauthenticated: false, refusedScopes: [], rejections: 0,
+};
+
+/** The fields only the leader knows (its link), sent to the other tabs. */
+export const LEADER_FIELDS = ['online', 'syncing', 'lastSyncAt', 'lastError', 'lastErrorCode', 'unauthenticated', 'refusedScopes'] as const;
+
+export function scopesOf(declarations: ScopeDeclaration[]): Scope[] {
+  return declarations.map((d) => ({ id: d.id ?? `${d.table}:${JSON.stringify(d.where ?? null)}`, table: d.table, where: d.where ?? null }));
+}

@@ -1,0 +1,130 @@
+/**
+ * The sync in flight, persisted with the outbox: its id and exactly the changes it carried, per
+ * scope, written before the request leaves. A sync whose answer was lost is sent again from this
+ * record (same id, same changes, even after a reload, a tab handover or more edits), so the server
+ * recognises the replay and applies nothing twice (I4); edits made meanwhile wait for the next one.
+ * The record is removed in the transaction that applies the answer, or when the server refused the
+ * sync outright (it then wrote nothing).
+ */
+import { META, OUTBOX, outboxKey, type OutboxEntry, type StoredRow } from '../replica/replica-db.js';
+import type { Replica, Tx } from '../replica/replica.js';
+import { rowProblem } from '../replica/row-validation.js';
+import type { LocalWriteError, Scope } from '../replica/types.js';
+import type { Where } from '../replica/where.js';
+import type { TableSchema } from '../schema/sync-schema.js';
+import { newUid } from '../util/uid.js';
+
+/** One scope of a sync as sent. */
+export interface FlightScope {
+  table: string;
+  id: string;
+  where: Where | null;
+  changes: Record<string, unknown>[];
+}
+
+export interface Flight {
+  syncId: string;
+  /** In the order of the request: tables in schema order, then declaration order. */
+  scopes: FlightScope[];
+  /** The outbox key and revision of every change carried, in the order chosen (oldest first). */
+  sent: [string, number][];
+}
+
+export interface FlightOptions {
+  /** The scopes this sync may carry (those whose subscription is live), in declaration order. */
+  scopes: Scope[];
+  /** When set, only these outbox keys may be sent (isolating a change the server refuses). */
+  window?: Set<string> | null;
+  maxChanges: number;
+  maxBytes: number;
+  syncId?: string;
+}
+
+export interface TakenFlight {
+  flight: Flight;
+  /** A stored flight sent again: its answer was lost. */
+  replay: boolean;
+  /** Pending changes of these scopes that this flight leaves for another sync (budget or window). */
+  leftOut: boolean;
+  /** Pending changes the server would refuse as they are (stored by an older client, say): to reject without sending. */
+  invalid: { key: string; table: string; change: Record<string, unknown>; problem: LocalWriteError }[];
+}
+
+export const FLIGHT_KEY = 'inflight';
+
+/** The stored flight if there is one (a replay), else a new one of the pending changes, stored now. */
+export async function takeFlight(replica: Replica, options: FlightOptions): Promise<TakenFlight> {
+  const tx = replica.transaction('readwrite');
+  const stored = (await tx.objectStore(META).get(FLIGHT_KEY)) as { value: Flight } | undefined;
+  if (stored) {
+    await tx.done;
+    return { flight: stored.value, replay: true, leftOut: true, invalid: [] };
+  }
+  const scopes = [...replica.schema.tables].flatMap((t) => options.scopes.filter((s) => s.table === t.name))
+    .map((s): FlightScope => ({ table: s.table, id: s.id, where: s.where, changes: [] }));
+  const flight: Flight = { syncId: options.syncId ?? newUid(), scopes, sent: [] };
+  const invalid: TakenFlight['invalid'] = [];
+  let bytes = 0;
+  let leftOut = false;
+  const evaluator = replica.evaluator(tx);
+  for (const entry of (await tx.objectStore(OUTBOX).index('seq').getAll()) as OutboxEntry[]) {
+    if (options.window && !options.window.has(entry.key)) continue;
+    const table = replica.schema.has(entry.table) ? replica.schema.table(entry.table) : undefined;
+    const row = table && ((await tx.objectStore(table.name).get(entry.uid)) as StoredRow | undefined);
+    const candidates = scopes.filter((s) => s.table === entry.table);
+    if (!table || !row || candidates.length === 0) continue;
+    let scope = candidates.find((s) => row.__scopes.includes(s.id));
+    for (const s of candidates) if (!scope && (await evaluator.matches(table, row, s.where))) scope = s;
+    const values = changeOf(replica, table, row, entry);
+    const problem = rowProblem(replica.schema, table, { ...values, version: row.version }, replica.schema.maxChangeBytes);
+    if (problem) {
+      invalid.push({ key: entry.key, table: table.name, change: values, problem });
+      continue;
+    }
+    const size = utf8Length(JSON.stringify(values));
+    if (flight.sent.length >= options.maxChanges || (flight.sent.length > 0 && bytes + size > options.maxBytes)) {
+      leftOut = true;
+      break;
+    }
+    bytes += size;
+    (scope ?? candidates[0]!).changes.push(values);
+    flight.sent.push([entry.key, entry.rev]);
+  }
+  if (invalid.length === 0) await tx.objectStore(META).put({ key: FLIGHT_KEY, value: flight });
+  await tx.done;
+  return { flight, replay: false, leftOut: leftOut || options.window != null, invalid };
+}
+
+export async function hasFlight(replica: Replica): Promise<boolean> {
+  return (await replica.db.count(META, FLIGHT_KEY)) > 0;
+}
+
+/** Forgets the stored flight: the server refused it outright and wrote nothing. */
+export async function dropFlight(replica: Replica, syncId: string): Promise<void> {
+  const tx = replica.transaction('readwrite');
+  await clearFlight(tx, syncId);
+  await tx.done;
+}
+
+/** Removes the stored flight if it is still this one (in the transaction applying its answer). */
+export async function clearFlight(tx: Tx, syncId: string): Promise<void> {
+  const stored = (await tx.objectStore(META).get(FLIGHT_KEY)) as { value: Flight } | undefined;
+  if (stored?.value.syncId === syncId) await tx.objectStore(META).delete(FLIGHT_KEY);
+}
+
+/** The change input of a pending row: its values, the version they were based on, its tombstone. */
+function changeOf(replica: Replica, table: TableSchema, row: StoredRow, entry: OutboxEntry): Record<string, unknown> {
+  const values: Record<string, unknown> = { uid: row.uid, baseVersion: entry.baseVersion, createdAt: row.createdAt, updatedAt: row.updatedAt, deletedAt: row.deletedAt };
+  for (const column of replica.schema.dataColumns(table)) if (row[column.name] !== undefined) values[column.name] = row[column.name];
+  return values;
+}
+
+/** Bytes of a text in UTF-8, as it goes in a request body. */
+export function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+/** The outbox key of a change as sent. */
+export function changeKey(scope: FlightScope, change: Record<string, unknown>): string {
+  return outboxKey(scope.table, change.uid as string);
+}
