@@ -166,5 +166,4 @@ class LargeBodyTest {
     static byte[] bytes(StringBuilder json) {
         return json.toString().getBytes(StandardCharsets.UTF_8);
     }
-
 }
