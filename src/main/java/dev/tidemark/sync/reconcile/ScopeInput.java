@@ -4,10 +4,13 @@ import java.util.List;
 
 import org.eclipse.microprofile.graphql.Description;
 
+import dev.tidemark.sync.where.SyncedWhere;
+
 /**
  * Base of a table's sync scope input: a where (declared by the subclass, typed for the table),
  * the rows the client holds unchanged, and its offline changes (declared by the subclass as a
  * list of the table's change input: the save input plus {@code baseVersion} and {@code deletedAt}).
+ * The generated subclass hands both to the engine through {@link #where()} and {@link #changes()}.
  */
 public abstract class ScopeInput {
 
@@ -21,4 +24,10 @@ public abstract class ScopeInput {
     @Description("The same rows as held, as bucket checksums: base64 of 4 bytes per bucket (README, \"Held digest\"). "
             + "Send held or heldDigest, not both. The result's refreshedBuckets then says which buckets to replace.")
     public String heldDigest;
+
+    /** The scope's where; null for every row. */
+    public abstract SyncedWhere where();
+
+    /** The client's offline changes; null for none. */
+    public abstract List<? extends ChangeInput> changes();
 }

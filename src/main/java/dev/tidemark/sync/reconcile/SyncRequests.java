@@ -1,6 +1,5 @@
 package dev.tidemark.sync.reconcile;
 
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,17 +16,14 @@ import dev.tidemark.sync.cursor.SyncCursor;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.error.InvalidInputException;
 import dev.tidemark.sync.policy.RowPolicies;
-import dev.tidemark.sync.schema.InputFields;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.schema.Versions;
 import dev.tidemark.sync.where.Condition;
 import dev.tidemark.sync.where.WhereParser;
-import dev.tidemark.sync.write.SyncedInput;
 
 /**
- * Turns a table's scope inputs ({@link ScopeInput} subclasses with {@code where} and
- * {@code changes}) into validated {@link ScopeRequest}s, each where limited to the caller's row
+ * Turns a table's scope inputs ({@link ScopeInput}s: where, held rows, {@link ChangeInput}s) into validated {@link ScopeRequest}s, each where limited to the caller's row
  * policy. A malformed row (invalid uid, a uid
  * twice in one scope, a change without its base version field) refuses the whole sync before
  * anything is written.
@@ -68,7 +64,6 @@ public class SyncRequests {
         if (input == null) {
             throw new InvalidInputException(path, "null is not a scope; remove it from the list");
         }
-        Object where = InputFields.require(input, "where");
         // 100k held rows are common: no per-row allocation beyond the two substrings, paths built only for errors.
         List<String> heldInputs = input.held == null ? List.of() : input.held;
         Map<UUID, Long> held = new LinkedHashMap<>(heldInputs.size() * 4 / 3 + 1);
@@ -95,23 +90,21 @@ public class SyncRequests {
         }
         List<ClientChange> changes = new ArrayList<>();
         Set<UUID> changed = new HashSet<>();
-        List<?> changeInputs = (List<?>) InputFields.require(input, "changes");
+        List<? extends ChangeInput> changeInputs = input.changes();
         for (int i = 0; changeInputs != null && i < changeInputs.size(); i++) {
             String rowPath = path + ".changes[" + i + "]";
-            SyncedInput change = (SyncedInput) changeInputs.get(i);
-            UUID uid = WhereParser.parseUuid(change.uid, rowPath + ".uid");
+            ChangeInput change = changeInputs.get(i);
+            UUID uid = WhereParser.parseUuid(change.values().uid, rowPath + ".uid");
             if (held.containsKey(uid) || !changed.add(uid)) {
                 throw twice(uid, rowPath + ".uid");
             }
-            Long baseVersion = (Long) InputFields.require(change, "baseVersion");
+            Long baseVersion = change.baseVersion();
             if (baseVersion != null) {
                 Versions.require(baseVersion, rowPath + ".baseVersion");
             }
-            changes.add(new ClientChange(uid, baseVersion,
-                    (OffsetDateTime) InputFields.require(change, "deletedAt"),
-                    change, rowPath));
+            changes.add(new ClientChange(uid, baseVersion, change.deletedAt(), change.values(), rowPath));
         }
-        Condition scope = policies.restrict(table, parser.parse(table, where, path + ".where"), caller.identity());
+        Condition scope = policies.restrict(table, parser.parse(table, input.where(), path + ".where"), caller.identity());
         return new ScopeRequest(input.id, table, scope, held, digest, changes, path);
     }
 
