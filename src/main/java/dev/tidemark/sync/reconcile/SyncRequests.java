@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.tidemark.sync.auth.Caller;
+import dev.tidemark.sync.auth.Identity;
 import dev.tidemark.sync.cursor.SyncCursor;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.error.InvalidInputException;
@@ -23,10 +24,9 @@ import dev.tidemark.sync.where.Condition;
 import dev.tidemark.sync.where.WhereParser;
 
 /**
- * Turns a table's scope inputs ({@link ScopeInput}s: where, held rows, {@link ChangeInput}s) into validated {@link ScopeRequest}s, each where limited to the caller's row
- * policy. A malformed row (invalid uid, a uid
- * twice in one scope, a change without its base version field) refuses the whole sync before
- * anything is written.
+ * Turns a table's scope inputs ({@link ScopeInput}s: where, held rows, {@link ChangeInput}s) into
+ * validated {@link ScopeRequest}s, each where limited to the caller's row policy. A malformed row
+ * (invalid uid, a uid twice in one scope) refuses the whole sync before anything is written.
  */
 @ApplicationScoped
 public class SyncRequests {
@@ -43,24 +43,24 @@ public class SyncRequests {
     @Inject
     Caller caller;
 
-    /** Starts a sync with the client's id and cutoff (null for a first sync). */
+    /** Starts a sync with the client's id and cutoff (null for a first sync), for the caller as it is now. */
     public SyncPlan plan(String syncId, String cutoff) {
-        return new SyncPlan(this, syncId, cutoff == null ? null : SyncCursor.decode(cutoff, "input.cutoff"));
+        return new SyncPlan(this, syncId, cutoff == null ? null : SyncCursor.decode(cutoff, "input.cutoff"), caller.identity());
     }
 
-    public List<ScopeRequest> scopes(Class<? extends SyncedEntity> type, String path, List<? extends ScopeInput> inputs) {
+    List<ScopeRequest> scopes(Class<? extends SyncedEntity> type, String path, List<? extends ScopeInput> inputs, Identity who) {
         List<ScopeRequest> scopes = new ArrayList<>();
         if (inputs == null) {
             return scopes;
         }
         SyncTable table = registry.table(type);
         for (int i = 0; i < inputs.size(); i++) {
-            scopes.add(scope(table, inputs.get(i), path + "[" + i + "]"));
+            scopes.add(scope(table, inputs.get(i), path + "[" + i + "]", who));
         }
         return scopes;
     }
 
-    private ScopeRequest scope(SyncTable table, ScopeInput input, String path) {
+    private ScopeRequest scope(SyncTable table, ScopeInput input, String path, Identity who) {
         if (input == null) {
             throw new InvalidInputException(path, "null is not a scope; remove it from the list");
         }
@@ -104,7 +104,7 @@ public class SyncRequests {
             }
             changes.add(new ClientChange(uid, baseVersion, change.deletedAt(), change.values(), rowPath));
         }
-        Condition scope = policies.restrict(table, parser.parse(table, input.where(), path + ".where"), caller.identity());
+        Condition scope = policies.restrict(table, parser.parse(table, input.where(), path + ".where"), who);
         return new ScopeRequest(input.id, table, scope, held, digest, changes, path);
     }
 
