@@ -53,7 +53,8 @@ export class TidemarkClient {
   ) {
     this.states = new StateHub(tabs);
     this.schemaWatch = new SchemaWatch(replica, http, dbName, () => this.closed);
-    this.scopes = new ScopeCoordinator(replica, tabs, livenessFor(tabs, dbName, options.leaseMs ?? 3000, undefined), (scopes) => this.link.setScopes(scopes));
+    this.scopes = new ScopeCoordinator(replica, tabs, livenessFor(tabs, dbName, options.leaseMs ?? 3000, undefined),
+      (scopes) => this.link.setScopes(scopes), options.releasedScopeTtlMs ?? 24 * 3600_000);
     this.link = new LeaderLink(replica, http, options, {
       state: (patch) => this.states.set(patch),
       rejected: (rejections) => {

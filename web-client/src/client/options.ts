@@ -52,6 +52,12 @@ export interface TidemarkOptions {
   pageSize?: number;
   /** How long one request (a sync, a page, the schema) may take before it counts as lost; 30 s by default. */
   requestTimeoutMs?: number;
+  /**
+   * How long the rows of a scope stay after its last tab closed or died (it is no longer synced
+   * meanwhile): a reload or the app opened again offline finds them, and adding the scope again
+   * syncs only what changed. 24 h by default; a scope the app removes (`handle.remove()`) is evicted at once.
+   */
+  releasedScopeTtlMs?: number;
 }
 
 /** Where a scope's first sync stands: rows received so far, the scope's total where the server said it, and whether it is done. */

@@ -2,8 +2,9 @@
  * Scopes at runtime across the tabs of one replica. Each tab holds its own scopes (`ScopeClaims`)
  * and tells the leader; the leader keeps the union (`ScopeUnion`), subscribes and syncs it, tells
  * every tab what it is (their writes and reads need it), and releases a tab's scopes when the tab
- * closes, or dies without a word (`TabLiveness`): then a scope nobody holds leaves the union and
- * its rows are evicted. Every tab's replica lists the union and its own scopes.
+ * closes, or dies without a word (`TabLiveness`). A scope nobody holds leaves the union: its rows
+ * are evicted at once when the app removed it, after the TTL when its last tab went (see
+ * `scope-union.ts`). Every tab's replica lists the union and its own scopes.
  */
 import type { Replica } from '../replica/replica.js';
 import type { Scope } from '../replica/types.js';
@@ -22,6 +23,7 @@ export class ScopeCoordinator {
   /** The leader's changes to the union, one at a time (each persists it and may evict). */
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private expiry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly replica: Replica,
@@ -29,6 +31,8 @@ export class ScopeCoordinator {
     private readonly liveness: TabLiveness,
     /** The leader's union changed: what its link must subscribe and sync. */
     private readonly unionChanged: (scopes: Scope[]) => void,
+    /** How long the rows of a scope whose last tab went are kept. */
+    private readonly ttlMs: number,
   ) {
     this.claims = new ScopeClaims(() => this.ownChanged());
   }
@@ -46,21 +50,21 @@ export class ScopeCoordinator {
   lead(leader: boolean): Promise<void> {
     const generation = ++this.generation;
     this.liveness.unwatchAll();
+    clearTimeout(this.expiry);
     if (!leader) {
       this.union = null;
       this.report();
       return Promise.resolve();
     }
     return this.serially(async () => {
-      const union = new ScopeUnion(this.replica);
+      const union = new ScopeUnion(this.replica, this.ttlMs);
       await union.load();
       if (generation !== this.generation || this.closed) return;
       this.union = union;
-      const released = await union.claim(this.tabs.tab, this.claims.scopes);
+      const removed = await union.claim(this.tabs.tab, this.claims.scopes);
       for (const tab of union.tabs) this.watch(tab);
       this.tabs.post({ type: 'claims?' });
-      await this.publish(released);
-      await this.evict(await union.strays());
+      await this.publish([...removed, ...(await union.expire(this.listed()))]);
     });
   }
 
@@ -71,9 +75,9 @@ export class ScopeCoordinator {
       const union = this.union;
       void this.serially(async () => {
         if (this.union !== union) return;
-        const released = message.closing ? await union.release(message.tab) : await union.claim(message.tab, message.scopes as Scope[]);
+        const evicted = message.closing ? await union.release(message.tab, this.listed()) : await union.claim(message.tab, message.scopes as Scope[]);
         if (!message.closing) this.watch(message.tab);
-        await this.publish(released);
+        await this.publish(evicted);
       });
     } else if (message.type === 'claims?' && (message.tab === undefined || message.tab === this.tabs.tab) && !this.union) {
       this.report();
@@ -93,8 +97,9 @@ export class ScopeCoordinator {
     this.closed = true;
     this.generation++;
     this.liveness.unwatchAll();
+    clearTimeout(this.expiry);
     const union = this.union;
-    if (union) await this.serially(async () => this.evict(await union.release(this.tabs.tab)));
+    if (union) await this.serially(async () => this.evict(await union.release(this.tabs.tab, this.listed())));
     else this.tabs.post({ type: 'claims', tab: this.tabs.tab, scopes: [], closing: true });
     this.union = null;
     this.liveness.close();
@@ -117,23 +122,41 @@ export class ScopeCoordinator {
     const union = this.union;
     this.liveness.watch(tab, () => {
       void this.serially(async () => {
-        if (this.union === union && union) await this.publish(await union.release(tab));
+        if (this.union === union && union) await this.publish(await union.release(tab, this.listed()));
       });
     });
   }
 
-  /** The leader's union changed: every tab learns it, the link follows it, then the released scopes' rows go. */
-  private async publish(released: string[]): Promise<void> {
-    if (!this.union) return;
-    this.told = this.union.scopes;
+  /** The leader's union changed: every tab learns it, the link follows it, then the rows of `evicted` go. */
+  private async publish(evicted: string[]): Promise<void> {
+    const union = this.union;
+    if (!union) return;
+    this.told = union.scopes;
     this.list();
     this.unionChanged(this.told);
     this.tabs.post({ type: 'union', scopes: this.told });
-    await this.evict(released);
+    await this.evict(evicted);
+    this.scheduleExpiry(union);
+  }
+
+  /** Evicts the kept scopes when their time runs out (a timer cannot wait longer than ~24.8 days: it looks again then). */
+  private scheduleExpiry(union: ScopeUnion): void {
+    clearTimeout(this.expiry);
+    const next = union.nextExpiry;
+    if (next === null) return;
+    this.expiry = setTimeout(() => {
+      void this.serially(async () => {
+        if (this.union === union) await this.publish(await union.expire(this.listed()));
+      });
+    }, Math.min(2 ** 31 - 1, Math.max(0, next - Date.now())));
   }
 
   private async evict(ids: string[]): Promise<void> {
     if (ids.length > 0) await evictScopes(this.replica, ids).catch(() => undefined); // closing: the next leader evicts them
+  }
+
+  private listed(): Set<string> {
+    return new Set(this.replica.scopes.map((s) => s.id));
   }
 
   /** The replica's scopes: the union and this tab's own (which the union may not list yet). */
