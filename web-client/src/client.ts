@@ -103,7 +103,9 @@ export class TidemarkClient {
    */
   scope(table: string, where?: Where | null, options: { id?: string } = {}): ScopeHandle {
     checkWhere(this.replica.schema, table, where);
-    return this.scopes.add(scopeOf(table, where, options.id));
+    const handle = this.scopes.add(scopeOf(table, where, options.id));
+    this.scopes.claims.follow(this.state.progress, this.state.refusedScopes); // held by another tab already: ready now
+    return handle;
   }
 
   // ---- reads ----

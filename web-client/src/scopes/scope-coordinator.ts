@@ -24,6 +24,7 @@ export class ScopeCoordinator {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private expiry: ReturnType<typeof setTimeout> | undefined;
+  private reporting = false;
 
   constructor(
     private readonly replica: Replica,
@@ -107,8 +108,16 @@ export class ScopeCoordinator {
 
   private ownChanged(): void {
     this.list();
-    if (!this.union) return this.report();
+    if (!this.union) {
+      // Once per turn: a scope removed and added again at once (a component remounted) never leaves the union.
+      if (!this.reporting) {
+        this.reporting = true;
+        queueMicrotask(() => { this.reporting = false; if (!this.union) this.report(); });
+      }
+      return;
+    }
     const union = this.union;
+    // Claims as they are when it runs: a scope removed and added again meanwhile never leaves the union.
     void this.serially(async () => {
       if (this.union === union) await this.publish(await union.claim(this.tabs.tab, this.claims.scopes));
     });

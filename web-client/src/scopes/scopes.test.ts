@@ -51,6 +51,16 @@ describe('scopes added and removed at runtime', () => {
     expect(named.id).toBe('red-group');
   });
 
+  it('should resolve ready at once for a scope the leader already synced (another tab holds it)', async () => {
+    const client = await tab(freshName());
+    const id = 'Group:{"name":{"eq":"Red"}}';
+    (client as unknown as { states: { set(patch: object): void } }).states.set({ progress: { [id]: { table: 'Group', received: 1, total: 1, ready: true } } });
+    const handle = client.scope('Group', { name: { eq: 'Red' } });
+    expect(handle.id).toBe(id);
+    const settled = await Promise.race([handle.ready.then(() => 'ready'), new Promise((r) => setTimeout(() => r('still waiting'), 200))]);
+    expect(settled).toBe('ready');
+  });
+
   it('should refuse a where naming an unknown column or operator when the scope or the read is made', async () => {
     const client = await tab(freshName());
     expect(() => client.scope('Group', { nmae: { eq: 'Red' } })).toThrow(WhereError);
