@@ -38,6 +38,22 @@ describe('the status of each row in the outbox', () => {
   });
 });
 
+describe('watching the outbox', () => {
+  it('should call back as rows go pending, sent and synced', async () => {
+    const client = await TidemarkClient.open({ url: 'http://localhost:1', connect: false, dbName: freshName(), schema: demoSchema, scopes: [{ table: 'Group' }] });
+    const seen: string[] = [];
+    const stop = client.watchOutbox((items) => seen.push(items.map((i) => i.status).join() || 'empty'));
+    const made = await client.save('Group', { name: 'Green' });
+    const plan = await buildSyncPlan(client.replica);
+    await new Promise((r) => setTimeout(r, 30));
+    await applySyncResult(client.replica, plan, result([serverRow({ uid: made.uid, version: 3, name: 'Green' })], { applied: [made.uid] }));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(seen).toEqual(['empty', 'pending', 'sent', 'empty']);
+    stop();
+    await client.close();
+  });
+});
+
 describe('the server outcome of each write', () => {
   it('should settle a write folded into a later one with that one\'s outcome, and a write made in flight with the next answer', async () => {
     const replica = await openReplica([groups]);

@@ -103,6 +103,7 @@ export async function takeFlight(replica: Replica, options: FlightOptions): Prom
   flight.scopes = scopes.filter((s) => !s.id.startsWith(ORPHAN) || s.changes.length > 0);
   if (invalid.length === 0) await tx.objectStore(META).put({ key: FLIGHT_KEY, value: flight });
   await tx.done;
+  if (flight.sent.length > 0 && invalid.length === 0) replica.notify([OUTBOX]); // its rows are `sent` now
   return { flight, replay: false, leftOut: leftOut || options.window != null, invalid };
 }
 
@@ -132,6 +133,7 @@ export async function dropFlight(replica: Replica, syncId: string): Promise<void
   const tx = replica.transaction('readwrite');
   await clearFlight(tx, syncId);
   await tx.done;
+  replica.notify([OUTBOX]); // its rows are `pending` again
 }
 
 /** Removes the stored flight if it is still this one (in the transaction applying its answer). */
