@@ -43,6 +43,16 @@ describe('a paged first sync', () => {
     expect(await paging.unfilled([groups])).toEqual([]);
   });
 
+  it('should ask for a tenth of a page first (at least 100 rows), so that the first rows show sooner', async () => {
+    const replica = await openReplica([groups]);
+    const many = Array.from({ length: 250 }, (_, i) => serverRow({ uid: uid(1000 + i), version: 1, name: `M${i}` }));
+    const log: PageInput[] = [];
+    const paging = new ScopePaging(replica, new GraphQLHttp('http://s/graphql', pagingServer(many, log)), 2000, { progress: () => undefined });
+    await paging.fill([groups], () => true);
+    expect(log.map((l) => l.pageSize)).toEqual([200, 2000]);
+    expect((await replica.list('Group')).length).toBe(250);
+  });
+
   it('should need no reconcile for a scope read in one page', async () => {
     const replica = await openReplica([groups]);
     const paging = new ScopePaging(replica, new GraphQLHttp('http://s/graphql', pagingServer(rows.slice(0, 3), [])), 10, { progress: () => undefined });

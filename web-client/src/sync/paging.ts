@@ -31,6 +31,9 @@ interface PageResult extends ScopeResult {
 
 export type FillOutcome = { kind: 'filled'; needsReconcile: Scope[] } | Extract<RoundOutcome, { kind: 'failed' }>;
 
+/** A page request's answer, or why it failed. */
+type Fetched = { group: Scope[]; tables: TableSchema[]; answer: Record<string, PageResult[]>; results: PageResult[] } | Extract<RoundOutcome, { kind: 'failed' }>;
+
 export class ScopePaging {
   /** Halved after the server refused a page as too large (LIMIT_EXCEEDED), as requests are. */
   private shrink = 1;
@@ -52,7 +55,11 @@ export class ScopePaging {
     return result;
   }
 
-  /** Pages every scope to its end (several scopes share a request); stops at the first failed request. */
+  /**
+   * Pages every scope to its end (several scopes share a request); stops at the first failed
+   * request. The next page is asked for while the current one is stored: the network and the
+   * database work side by side, and `after` is stored only with the rows it follows.
+   */
   async fill(scopes: Scope[], current: () => boolean): Promise<FillOutcome | null> {
     const states = new Map<string, PagingState>();
     for (const s of scopes) {
@@ -60,45 +67,56 @@ export class ScopePaging {
       states.set(s.id, state);
       this.hooks.progress(s.id, state.received, state.total);
     }
+    const afters = new Map<string, string | null>([...states].map(([id, state]) => [id, state.after]));
     let left = [...scopes];
     const needsReconcile: Scope[] = [];
+    let next: Promise<Fetched> | null = null;
     while (left.length > 0) {
       if (!current()) return null;
-      const group = left.slice(0, Math.max(1, this.replica.schema.limits.maxSyncScopes));
-      const outcome = await this.page(group, states);
-      if (outcome) return outcome;
-      for (const s of group) {
-        const state = states.get(s.id)!;
-        if (state.after === DONE) {
-          left = left.filter((l) => l.id !== s.id);
-          if (state.pages > 1) needsReconcile.push(s);
-        }
+      const fetched: Fetched = await (next ?? this.fetch(this.group(left), afters, states));
+      next = null;
+      if ('kind' in fetched) return fetched;
+      for (const result of fetched.results) if (result.id !== null) afters.set(result.id, result.more ? result.nextAfter : DONE);
+      const ahead = left.filter((s) => afters.get(s.id) !== DONE);
+      if (ahead.length > 0 && current()) next = this.fetch(this.group(ahead), afters, states);
+      await this.store(fetched, states);
+      for (const s of fetched.group) {
+        if (states.get(s.id)!.after !== DONE) continue;
+        left = left.filter((l) => l.id !== s.id);
+        if (states.get(s.id)!.pages > 1) needsReconcile.push(s);
       }
     }
     return { kind: 'filled', needsReconcile };
   }
 
-  /** One request: the next page of each scope of the group, stored with where each ended. */
-  private async page(group: Scope[], states: Map<string, PagingState>): Promise<Extract<RoundOutcome, { kind: 'failed' }> | null> {
+  private group(scopes: Scope[]): Scope[] {
+    return scopes.slice(0, Math.max(1, this.replica.schema.limits.maxSyncScopes));
+  }
+
+  /**
+   * Asks for the next page of each scope of the group (never rejects: a failure is its outcome).
+   * A scope's first page is a tenth of the others (at least 100 rows): its first rows show sooner.
+   */
+  private async fetch(group: Scope[], afters: Map<string, string | null>, states: Map<string, PagingState>): Promise<Fetched> {
     const limits = this.replica.schema.limits;
     const size = Math.max(1, Math.floor(Math.min(this.pageSize, limits.maxSyncPageSize) * this.shrink / group.length));
     const tables = this.replica.schema.tables.filter((t) => group.some((s) => s.table === t.name));
-    const input: Record<string, unknown> = { syncId: newUid(), cutoff: await this.replica.cursor() };
-    for (const table of tables) {
-      input[table.queryField] = group.filter((s) => s.table === table.name)
-        .map((s) => ({ id: s.id, where: s.where, pageSize: size, after: states.get(s.id)!.after, changes: [] }));
-    }
-    let answer: Record<string, PageResult[]>;
     try {
-      answer = (await this.http.request<{ sync: Record<string, PageResult[]> }>(pageDocument(this.replica, tables), { input })).sync;
+      const input: Record<string, unknown> = { syncId: newUid(), cutoff: await this.replica.cursor() };
+      for (const table of tables) {
+        input[table.queryField] = group.filter((s) => s.table === table.name).map((s) => ({
+          id: s.id, where: s.where, after: afters.get(s.id) ?? null, changes: [],
+          pageSize: afters.get(s.id) === null ? Math.min(size, Math.max(FIRST_PAGE_MIN, Math.ceil(size / 10))) : size,
+        }));
+      }
+      const answer = (await this.http.request<{ sync: Record<string, PageResult[]> }>(pageDocument(this.replica, tables), { input })).sync;
+      return { group, tables, answer, results: tables.flatMap((t) => answer[t.queryField] ?? []) };
     } catch (e) {
       return this.failed(e as Error);
     }
-    await this.store(tables, group, answer, states);
-    return null;
   }
 
-  private async store(tables: TableSchema[], group: Scope[], answer: Record<string, PageResult[]>, states: Map<string, PagingState>): Promise<void> {
+  private async store({ tables, group, answer }: Extract<Fetched, { answer: unknown }>, states: Map<string, PagingState>): Promise<void> {
     const active = new Set(this.replica.scopes.map((s) => s.id));
     const tx = this.replica.transaction('readwrite');
     const touched = new Set<string>();
@@ -137,6 +155,9 @@ export class ScopePaging {
     }
   }
 }
+
+/** The smallest first page: a scope that small comes in one page, read at once (no reconcile needed). */
+const FIRST_PAGE_MIN = 100;
 
 /** The `after` of a scope whose last page is stored. */
 const DONE = '\u0000done';

@@ -6,12 +6,14 @@
  */
 import 'fake-indexeddb/auto';
 import { WebSocket } from 'ws';
-import { TidemarkClient } from '../../src/index.js';
+import { TidemarkClient, type FetchLike } from '../../src/index.js';
 
 export interface FirstSyncNumbers {
   rows: number;
   pageSize: number;
   pages: number;
+  /** The page answers' JSON, all together. */
+  pageMiB: number;
   /** Writing the rows on the server (not part of the first sync). */
   makeSeconds: number;
   openMs: number;
@@ -53,7 +55,17 @@ export async function measureFirstSync(server: string, token: () => Promise<stri
   }, 20);
   const dbName = `${p}replica`;
   const opening = performance.now();
-  const client = await TidemarkClient.open({ url: server, dbName, token, webSocketImpl: WebSocket, pageSize, requestTimeoutMs: 120_000 });
+  let pages = 0;
+  let bytes = 0;
+  const counting: FetchLike = async (url, init) => {
+    const response = await fetch(url, init);
+    if (!init.body.includes('mutation SyncPage')) return response;
+    const text = await response.text();
+    pages++;
+    bytes += text.length;
+    return { ok: response.ok, status: response.status, json: async () => JSON.parse(text) as unknown };
+  };
+  const client = await TidemarkClient.open({ url: server, dbName, token, webSocketImpl: WebSocket, pageSize, requestTimeoutMs: 120_000, fetch: counting });
   const openMs = performance.now() - opening;
   try {
     const started = performance.now();
@@ -68,7 +80,7 @@ export async function measureFirstSync(server: string, token: () => Promise<stri
     const held = await client.replica.db.countFromIndex('Group', '__scopes', handle.id);
     if (held !== rows) throw new Error(`the replica holds ${held} rows of the scope, the server ${rows}`);
     return {
-      rows, pageSize, pages: Math.ceil(rows / pageSize), makeSeconds, openMs, firstRowsMs, completeMs,
+      rows, pageSize, pages, pageMiB: Math.round(bytes / 1024 / 102.4) / 10, makeSeconds, openMs, firstRowsMs, completeMs,
       rowsPerSecond: Math.round(rows / (completeMs / 1000)),
       baselineRssMiB: mib(baseline.rss), peakRssMiB: mib(peakRss), peakHeapMiB: mib(peakHeap),
     };
@@ -85,7 +97,7 @@ export async function measureFirstSync(server: string, token: () => Promise<stri
 /** The numbers as the README's table shows them. */
 export function describeNumbers(n: FirstSyncNumbers): string {
   return [
-    `[first-sync] ${n.rows} rows, pages of ${n.pageSize} (${n.pages} pages); rows made on the server in ${n.makeSeconds.toFixed(1)} s`,
+    `[first-sync] ${n.rows} rows, pages of ${n.pageSize} (${n.pages} pages, ${n.pageMiB} MiB of JSON); rows made on the server in ${n.makeSeconds.toFixed(1)} s`,
     `[first-sync] open ${n.openMs.toFixed(0)} ms; first rows in the replica after ${n.firstRowsMs.toFixed(0)} ms; complete after ${(n.completeMs / 1000).toFixed(2)} s (${n.rowsPerSecond} rows/s)`,
     `[first-sync] memory: RSS ${n.baselineRssMiB} MiB before, peak ${n.peakRssMiB} MiB; peak heap ${n.peakHeapMiB} MiB`,
   ].join('\n');
