@@ -69,7 +69,7 @@ describe('refusals', () => {
     a.goOnline();
     await settled(a);
     expect((await serverGroups(p)).map((g) => g.uid).sort()).toEqual(made.sort());
-    expect(a.rejections.map((r) => [r.uid, r.reason, r.local.name])).toEqual([[unnamed.uid, 'ValidationError', null]]);
+    expect(a.rejections.map((r) => [r.uid, r.reason, r.local.name])).toEqual([[unnamed.uid, 'BAD_USER_INPUT', null]]);
     expect((await a.client.rejections()).map((r) => r.uid)).toEqual([unnamed.uid]);
     expect(await a.client.get('Group', unnamed.uid)).toBeUndefined(); // never on the server: gone from the replica, kept in the record
   });

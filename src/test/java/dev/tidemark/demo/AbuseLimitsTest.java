@@ -91,11 +91,6 @@ class AbuseLimitsTest {
         return mutation.append(" }").toString();
     }
 
-    static JsonObject firstError(JsonObject errorMessage) {
-        assertEquals("error", errorMessage.getString("type"), errorMessage::toString);
-        return errorMessage.getJsonArray("payload").getJsonObject(0);
-    }
-
     @Test
     void shouldRefuseAnAliasBombBeforeExecution() {
         JsonPath error = error("{ a1: users { uid } a2: users { uid } a3: users { uid } a4: users { uid } }");
@@ -123,10 +118,10 @@ class AbuseLimitsTest {
     @Test
     void shouldRefuseAnAliasBombAndAMutationBombSentOverTheWebSocket() {
         try (GraphQLWs ws = GraphQLWs.connectWithHeaders(graphql, ownAddress())) {
-            JsonObject subscription = firstError(ws.message(ws.subscribe(
+            JsonObject subscription = GraphQLWs.firstError(ws.message(ws.subscribe(
                     "subscription { userChanged { a: operation b: uid c: version d: cursor } }")));
             assertEquals("LIMIT_EXCEEDED", subscription.getJsonObject("extensions").getString("code"), subscription::toString);
-            JsonObject mutation = firstError(ws.message(ws.subscribe(savesOf(4))));
+            JsonObject mutation = GraphQLWs.firstError(ws.message(ws.subscribe(savesOf(4))));
             assertEquals("LIMIT_EXCEEDED", mutation.getJsonObject("extensions").getString("code"), mutation::toString);
             assertTrue(mutation.getString("message").contains("tidemark.limits.max-aliases"), mutation::toString);
             ws.subscribeReady("subscription { userChanged { operation b: uid c: version d: cursor } }"); // 3 is fine
@@ -142,7 +137,7 @@ class AbuseLimitsTest {
         }
         deep.append(" }".repeat(12)).append(" } } }");
         try (GraphQLWs ws = GraphQLWs.connectWithHeaders(graphql, ownAddress())) {
-            JsonObject error = firstError(ws.message(ws.subscribe(deep.toString())));
+            JsonObject error = GraphQLWs.firstError(ws.message(ws.subscribe(deep.toString())));
             assertTrue(error.getString("message").toLowerCase().contains("depth"), error::toString);
             assertEquals("LIMIT_EXCEEDED", error.getJsonObject("extensions").getString("code"), error::toString);
         }

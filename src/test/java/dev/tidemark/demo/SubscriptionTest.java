@@ -215,9 +215,15 @@ class SubscriptionTest {
     void shouldGiveEachIndexedScopeExactlyItsRowsOfAMultiRowTransaction() {
         String a = "Multi-" + Demo.uid();
         String b = "Other-" + Demo.uid();
-        String moved = Demo.user(a + " zero", null);
         String query = "subscription($p: String!) { userChanged(where: {name: {startsWith: $p}}) { operation uid } }";
         try (GraphQLWs ws = GraphQLWs.connect(graphql)) {
+            // Events are delivered at least once: the creation of 'moved', committed before the READY of
+            // the subscriptions under test, could still reach them after it. Their READY waits until a
+            // subscription made before the creation received it (the tailer is past it).
+            String barrier = ws.subscribeReady(query, "p", a + " zero");
+            String moved = Demo.user(a + " zero", null);
+            assertEquals("UPSERT " + moved, events(ws, barrier, 1).iterator().next());
+            ws.complete(barrier);
             String inA = ws.subscribeReady(query, "p", a);
             String inB = ws.subscribeReady(query, "p", b);
             String inAx = ws.subscribeReady(query, "p", a + " x");

@@ -154,6 +154,12 @@ public final class GraphQLWs implements AutoCloseable {
         socket.sendText(text, true).join();
     }
 
+    /** The first GraphQL error of an {@code error} message (asserting it is one). */
+    public static JsonObject firstError(JsonObject errorMessage) {
+        assertEquals("error", errorMessage.getString("type"), errorMessage::toString);
+        return errorMessage.getJsonArray("payload").getJsonObject(0);
+    }
+
     /** The next message of operation {@code id}, whatever its type. */
     public JsonObject message(String id) {
         return poll(byId.computeIfAbsent(id, k -> new LinkedBlockingQueue<>()), TIMEOUT, "message for " + id);

@@ -72,6 +72,13 @@ public interface TidemarkConfig {
         /** Largest list accepted by the {@code in} and {@code notIn} operators. */
         @WithDefault("500")
         int maxInSize();
+
+        /**
+         * Most conditions in one where: every where object and every operator counts one, across
+         * {@code and}/{@code or}/{@code not} and relations (an {@code in} list counts one).
+         */
+        @WithDefault("500")
+        int maxConditions();
     }
 
     /** Limits on list queries. */
@@ -127,6 +134,21 @@ public interface TidemarkConfig {
      * Quarkus keys; see the README's "Abuse limits".)
      */
     interface Limits {
+        /**
+         * Most fields in one operation as it executes: every fragment counted each time it is spread
+         * (a fragment bomb expands a 1 KB document to billions); more are refused with LIMIT_EXCEEDED
+         * before anything is expanded.
+         */
+        @WithDefault("2000")
+        int maxFields();
+
+        /**
+         * Deepest chain of fragments spreading fragments in one document; deeper documents are refused
+         * with LIMIT_EXCEEDED before validation (whose fragment-cycle check costs the cube of it).
+         */
+        @WithDefault("10")
+        int maxFragmentDepth();
+
         /** Most aliased fields in one operation (fragments counted each time they are spread); more are refused with LIMIT_EXCEEDED before execution. */
         @WithDefault("30")
         int maxAliases();

@@ -20,7 +20,8 @@ import dev.tidemark.sync.schema.SyncTable;
  * on a reference to a tombstoned parent, and recursively their own cascading children.
  *
  * <p>One SQL update per cascading relation and level, not one per row. The rows get the parent's
- * {@code deletedAt} as their {@code deletedAt} and {@code updatedAt}, and a new version from the
+ * {@code deletedAt} as their {@code deletedAt} and {@code updatedAt} (but never earlier than their
+ * own {@code createdAt}), and a new version from the
  * version trigger. The query runs with {@link FlushModeType#COMMIT} because it is called from
  * inside a flush (a JPA callback), where an auto-flush would recurse.
  */
@@ -70,7 +71,9 @@ public class TombstoneCascader {
 
     @SuppressWarnings("unchecked")
     private List<UUID> tombstone(SyncTable child, ParentRelation relation, List<UUID> parentUids, OffsetDateTime deletedAt) {
-        String sql = "update " + child.tableName() + " set deleted_at = :at, updated_at = :at where "
+        // never before the child's own creation (a membership made after its group's tombstone time)
+        String sql = "update " + child.tableName() + " set deleted_at = greatest(:at, created_at), "
+                + "updated_at = greatest(:at, created_at) where "
                 + relation.foreignKey().column() + " in (:parents) and deleted_at is null returning uid";
         return em.createNativeQuery(sql, UUID.class)
                 .setFlushMode(FlushModeType.COMMIT)

@@ -19,8 +19,8 @@ import io.smallrye.graphql.spi.EventingService;
 /**
  * Applies the GraphQL document limits when SmallRye builds its {@code GraphQL} instance, so every
  * operation it executes is checked: HTTP, and the WebSocket endpoint's (which runs documents
- * through the same {@code ExecutionService}). It puts {@link AliasLimitInstrumentation} in front of
- * SmallRye's instrumentations, swaps SmallRye's depth and complexity limits for the same limits
+ * through the same {@code ExecutionService}). It puts {@link OperationSizeLimit} in front of
+ * SmallRye's instrumentations and {@link FragmentDepthLimit} after them, swaps SmallRye's depth and complexity limits for the same limits
  * answering {@code LIMIT_EXCEEDED} ({@link CodedDepthLimit}, {@link CodedComplexityLimit}), and
  * applies the token limit to operations.
  *
@@ -40,12 +40,14 @@ public class GraphQLLimitsEventingService implements EventingService {
         Config config = ConfigProvider.getConfig();
         limitOperationTokens(config);
         List<Instrumentation> chain = new ArrayList<>();
-        chain.add(new AliasLimitInstrumentation(Arc.container().instance(TidemarkConfig.class).get().limits().maxAliases()));
+        TidemarkConfig.Limits limits = Arc.container().instance(TidemarkConfig.class).get().limits();
+        chain.add(new OperationSizeLimit(limits.maxFields(), limits.maxAliases()));
         Instrumentation smallrye = builder.build().getInstrumentation();
         for (Instrumentation instrumentation : smallrye instanceof ChainedInstrumentation chained
                 ? chained.getInstrumentations() : List.of(smallrye)) {
             chain.add(coded(instrumentation, config));
         }
+        chain.add(new FragmentDepthLimit(limits.maxFragmentDepth())); // after SmallRye's QueryCache: see its doc
         return builder.instrumentation(new ChainedInstrumentation(chain));
     }
 

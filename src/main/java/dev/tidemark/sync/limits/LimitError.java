@@ -8,7 +8,7 @@ import graphql.validation.ValidationError;
 import graphql.validation.ValidationErrorClassification;
 
 /**
- * The refusal of an operation over a document limit (aliases, depth, complexity), before any field
+ * The refusal of an operation over a document limit (expanded fields, fragment depth, aliases, depth, complexity), before any field
  * runs. A {@link ValidationError}, because SmallRye copies the extensions of validation errors only:
  * {@code extensions.code} is {@code LIMIT_EXCEEDED} and {@code validationErrorType} names the limit.
  */
@@ -16,7 +16,7 @@ final class LimitError {
 
     /** The {@code validationErrorType} of each refusal. */
     enum Limit implements ValidationErrorClassification {
-        MaxAliasesExceeded, MaxDepthExceeded, MaxComplexityExceeded
+        MaxFieldsExceeded, MaxFragmentDepthExceeded, MaxAliasesExceeded, MaxDepthExceeded, MaxComplexityExceeded
     }
 
     private LimitError() {

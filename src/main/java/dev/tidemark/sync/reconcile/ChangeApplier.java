@@ -144,7 +144,7 @@ public class ChangeApplier {
             return conflict; // refused, or both sides deleted it: nothing to write
         }
         if (change.deletes()) {
-            row.deletedAt = clock.clamp(change.deletedAt(), now);
+            row.deletedAt = clock.deletedAt(change.deletedAt(), row.createdAt, now);
             row.updatedAt = latest(row.deletedAt, row.updatedAt);
         } else {
             row.deletedAt = null;
@@ -176,7 +176,8 @@ public class ChangeApplier {
         } else if (!concurrent || (change.deletes() && table.deleteWins())) {
             return null;
         }
-        OffsetDateTime clientTime = clock.clamp(change.deletes() ? change.deletedAt() : change.values().updatedAt, now);
+        OffsetDateTime clientTime = change.deletes() ? clock.deletedAt(change.deletedAt(), row.createdAt, now)
+                : clock.clamp(change.values().updatedAt, now);
         if (clientTime.isAfter(row.updatedAt)) {
             return null;
         }
@@ -196,7 +197,7 @@ public class ChangeApplier {
         row.createdAt = clock.clamp(change.values().createdAt, now);
         assign(table, change, row, now);
         if (change.deletes()) {
-            row.deletedAt = clock.clamp(change.deletedAt(), now);
+            row.deletedAt = clock.deletedAt(change.deletedAt(), row.createdAt, now);
             row.updatedAt = latest(row.deletedAt, row.updatedAt);
         }
         if (!matcher.matches(scope.condition(), row)) {

@@ -22,6 +22,7 @@ import dev.tidemark.sync.policy.RowPolicies;
 import dev.tidemark.sync.schema.InputFields;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
+import dev.tidemark.sync.schema.Versions;
 import dev.tidemark.sync.where.Condition;
 import dev.tidemark.sync.where.WhereParser;
 import dev.tidemark.sync.write.SyncedInput;
@@ -107,7 +108,11 @@ public class SyncRequests {
             if (held.containsKey(uid) || !changed.add(uid)) {
                 throw twice(uid, rowPath + ".uid");
             }
-            changes.add(new ClientChange(uid, (Long) InputFields.require(change, "baseVersion"),
+            Long baseVersion = (Long) InputFields.require(change, "baseVersion");
+            if (baseVersion != null) {
+                Versions.require(baseVersion, rowPath + ".baseVersion");
+            }
+            changes.add(new ClientChange(uid, baseVersion,
                     (OffsetDateTime) InputFields.require(change, "deletedAt"),
                     change, rowPath));
         }
@@ -141,10 +146,12 @@ public class SyncRequests {
     }
 
     private static long parseVersion(String text, String path, int index) {
+        String rowPath = path + ".held[" + index + "]";
         try {
-            return Long.parseLong(text);
+            return Versions.require(Long.parseLong(text), rowPath);
         } catch (NumberFormatException e) {
-            throw new InvalidInputException(path + ".held[" + index + "]", "'" + text + "' is not a version (a whole number)");
+            throw new InvalidInputException(rowPath, "'" + (text.length() <= 32 ? text : text.substring(0, 29) + "...")
+                    + "' is not a version (a whole number from 0 to " + Versions.MAX + ")");
         }
     }
 

@@ -25,4 +25,15 @@ public class ServerClock {
         OffsetDateTime utc = clientTime.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         return utc.isAfter(now) ? now : utc;
     }
+
+    /**
+     * When a row becomes a tombstone: the client's time (or now) clamped to now, and never before
+     * the row was created. A device whose clock is years behind still deletes the row (refusing
+     * would lose the user's delete over a clock), and every tombstone keeps
+     * {@code createdAt <= deletedAt <= now}, as the cascade gives its children.
+     */
+    public OffsetDateTime deletedAt(OffsetDateTime clientTime, OffsetDateTime createdAt, OffsetDateTime now) {
+        OffsetDateTime at = clamp(clientTime, now);
+        return createdAt != null && at.isBefore(createdAt) ? createdAt : at;
+    }
 }

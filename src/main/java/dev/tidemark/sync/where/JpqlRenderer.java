@@ -8,6 +8,9 @@ import java.util.stream.Collectors;
 /** Renders a {@link Condition} to JPQL, with every value bound as a named parameter. */
 public final class JpqlRenderer {
 
+    /** Most parts of an and/or joined at one level; see {@link #join}. */
+    static final int FAN_OUT = 16;
+
     /** Escape character for LIKE patterns; chosen to need no escaping in JPQL string literals. */
     private static final char LIKE_ESCAPE = '!';
 
@@ -57,6 +60,11 @@ public final class JpqlRenderer {
      * Parts joined by and/or. Only conjunctions and disjunctions of several parts are parenthesised:
      * Hibernate's HQL parser (ANTLR) predicts each "(" by looking ahead, and redundant parentheses
      * around comparisons made deeply nested scopes (row policies at every relation) take seconds to parse.
+     *
+     * <p>More than {@link #FAN_OUT} parts are joined in parenthesised groups of at most that many,
+     * recursively: HQL reads {@code a and b and c ...} as a left-deep tree that Hibernate's
+     * SemanticQueryBuilder visits recursively, one level per part (5,000 parts overflowed its stack),
+     * while groups keep that depth to {@code FAN_OUT} per level of grouping (about 50 for 5,000 parts).
      */
     private String join(List<Condition> parts, String operator, String empty, String alias) {
         if (parts.isEmpty()) {
@@ -65,8 +73,22 @@ public final class JpqlRenderer {
         if (parts.size() == 1) {
             return render(parts.get(0), alias);
         }
-        return parts.stream().map(p -> composite(p) ? "(" + render(p, alias) + ")" : render(p, alias))
-                .collect(Collectors.joining(operator));
+        if (parts.size() <= FAN_OUT) {
+            return parts.stream().map(p -> operand(p, alias)).collect(Collectors.joining(operator));
+        }
+        int groupSize = (parts.size() + FAN_OUT - 1) / FAN_OUT;
+        StringBuilder joined = new StringBuilder();
+        for (int from = 0; from < parts.size(); from += groupSize) {
+            List<Condition> group = parts.subList(from, Math.min(parts.size(), from + groupSize));
+            joined.append(from == 0 ? "" : operator)
+                    .append(group.size() == 1 ? operand(group.get(0), alias) : "(" + join(group, operator, empty, alias) + ")");
+        }
+        return joined.toString();
+    }
+
+    /** A part of an and/or: parenthesised when it is itself an and/or of several parts. */
+    private String operand(Condition part, String alias) {
+        return composite(part) ? "(" + render(part, alias) + ")" : render(part, alias);
     }
 
     private static boolean composite(Condition condition) {

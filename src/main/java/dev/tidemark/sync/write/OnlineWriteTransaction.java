@@ -102,9 +102,8 @@ public class OnlineWriteTransaction {
             throw new ForbiddenException("uid", table.typeName() + " " + uid + " is not yours to delete");
         }
         if (!row.isDeleted()) {
-            OffsetDateTime now = clock.now();
-            row.deletedAt = now;
-            row.updatedAt = latest(now, row.updatedAt);
+            row.deletedAt = clock.deletedAt(null, row.createdAt, clock.now());
+            row.updatedAt = latest(row.deletedAt, row.updatedAt);
             rows.write(row, false);
         }
         return row;
