@@ -91,8 +91,8 @@ export class Replica {
 
   /** Rows of a table matching a where (relations included), ordered by createdAt then uid, like the server. */
   async list(table: string, options: ListOptions = {}): Promise<Row[]> {
-    const t = this.schema.table(table);
     checkWhere(this.schema, table, options.where);
+    const t = this.schema.table(table);
     const tx = this.transaction('readonly');
     const candidates = await this.candidates(tx, t, options.where ?? null);
     const evaluator = this.evaluator(tx);

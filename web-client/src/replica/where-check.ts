@@ -9,7 +9,7 @@ import type { ColumnSchema, SchemaIndex, TableSchema } from '../schema/sync-sche
 import { UID_PATTERN } from '../util/uid.js';
 import { isDateTime } from './row-validation.js';
 
-/** A where-input the server would refuse, with its code and the path of the field at fault. */
+/** A where-input (or the table it is for) the server would refuse, with its code and the path of the field at fault. */
 export class WhereError extends Error {
   constructor(
     readonly code: 'BAD_USER_INPUT' | 'LIMIT_EXCEEDED',
@@ -32,8 +32,15 @@ const OPERATORS: Record<string, string[]> = {
 };
 const LISTS = new Set(['in', 'notIn']);
 
-/** Throws a WhereError for the first problem of `where` as a where of `table`; null and undefined are "everything". */
+/**
+ * Throws a WhereError for a table the schema lacks (field `table`, beside the where's path) or the
+ * first problem of `where` as a where of `table`; null and undefined are "everything".
+ */
 export function checkWhere(schema: SchemaIndex, table: string, where: unknown, path = 'where'): void {
+  if (!schema.has(table)) {
+    const tables = schema.tables.map((t) => t.name).join(', ');
+    throw new WhereError('BAD_USER_INPUT', `no table '${String(table)}' in the server's syncSchema (tables: ${tables})`, path.replace(/where$/, 'table'));
+  }
   if (where === null || where === undefined) return;
   new WhereChecker(schema).where(schema.table(table), where, path, 1);
 }

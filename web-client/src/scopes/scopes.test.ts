@@ -63,17 +63,20 @@ describe('scopes added and removed at runtime', () => {
 
   it('should refuse a where naming an unknown column or operator when the scope or the read is made', async () => {
     const client = await tab(freshName());
+    const thrown = (make: () => unknown): unknown => { try { make(); } catch (e) { return e; } return 'nothing thrown'; };
     expect(() => client.scope('Group', { nmae: { eq: 'Red' } })).toThrow(WhereError);
-    try {
-      client.scope('Group', { memberships: { some: { userUid: { like: 'a%' } } } });
-    } catch (e) {
-      expect(e).toMatchObject({ code: 'BAD_USER_INPUT', field: 'where.memberships.some.userUid.like' });
-    }
+    expect(thrown(() => client.scope('Group', { memberships: { some: { userUid: { like: 'a%' } } } })))
+      .toMatchObject({ code: 'BAD_USER_INPUT', field: 'where.memberships.some.userUid.like' });
+    expect(thrown(() => client.scope('Groups'))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'table', message: expect.stringMatching(/no table 'Groups'.*Group/) });
     await expect(client.list('Group', { where: { name: { equals: 'Red' } } })).rejects.toMatchObject({ field: 'where.name.equals' });
+    await expect(client.list('Groups')).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'table' });
     expect(() => client.watchList('Group', { where: { colour: { eq: 'red' } } }, () => undefined)).toThrow(/Group has no column or relation 'colour'/);
+    expect(thrown(() => client.watchList('Groups', {}, () => undefined))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'table' });
     expect(client.state.lastError).toBeNull(); // refused at once, not later in lastError
     await expect(TidemarkClient.open({ url: 'http://localhost:1', connect: false, dbName: freshName(), schema: demoSchema, scopes: [{ table: 'Group', where: { name: { eqq: 'x' } } }] }))
       .rejects.toMatchObject({ field: 'scopes[0].where.name.eqq' });
+    await expect(TidemarkClient.open({ url: 'http://localhost:1', connect: false, dbName: freshName(), schema: demoSchema, scopes: [{ table: 'Grop' }] }))
+      .rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'scopes[0].table' });
   });
 
   it('should evict the rows no other scope holds, but never a row with a pending change or an open rejection', async () => {
