@@ -4,29 +4,11 @@
  * removes it — and the tabs of one replica hold the union of their scopes, a crashed tab's being
  * released by the leader when the browser frees the tab's Web Lock.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { held, scopeInUnion } from './replica-probe.js';
-import { DemoWindow, eventually, launchChromium, prefix } from './windows.js';
+import { eventually, prefix, windowSuite, type DemoWindow } from './windows.js';
 
-let browser: Browser;
-let windows: DemoWindow[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async (context) => {
-  for (const window of windows) {
-    console.log(`screenshot: ${await window.screenshot(context.task.name).catch((e: Error) => `none (${e.message.split('\n')[0]})`)}`);
-  }
-  await Promise.all(windows.map((w) => w.close()));
-  windows = [];
-});
+const windows = windowSuite();
 
 /** The id the client gives the scope of a document's events (its table and canonical where). */
 function eventsScope(documentUid: string): string {
@@ -36,8 +18,7 @@ function eventsScope(documentUid: string): string {
 describe('documents in the demo', () => {
   it('loads a document\'s notes into a window\'s replica when it is opened there, and evicts them when it is closed', async () => {
     const user = crypto.randomUUID();
-    windows = [await DemoWindow.open(browser, 'window-1', user), await DemoWindow.open(browser, 'window-2', user)];
-    const [w1, w2] = windows as [DemoWindow, DemoWindow];
+    const [w1, w2]: [DemoWindow, DemoWindow] = [await windows.open('window-1', user), await windows.open('window-2', user)];
     const plan = `${prefix('doc')}Plan`;
     await w1.createDocument(plan);
     await w1.toggleDocument(plan, true);
@@ -58,9 +39,8 @@ describe('documents in the demo', () => {
   });
 
   it('keeps a document\'s notes while another tab of the replica has it open, and a crashed tab\'s for the TTL', async () => {
-    const t1 = await DemoWindow.open(browser, 'tab-1', crypto.randomUUID());
-    windows = [t1];
-    const t2 = await t1.tab('tab-2');
+    const t1 = await windows.open('tab-1', crypto.randomUUID());
+    const t2 = await windows.tab(t1, 'tab-2');
     const plan = `${prefix('tabs')}Plan`;
     await t1.createDocument(plan);
     await t1.toggleDocument(plan, true);

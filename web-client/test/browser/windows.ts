@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const SERVER = requireServer();
 /** Screenshots are build artifacts (target/), never committed. */
@@ -31,6 +32,41 @@ export async function launchChromium(): Promise<Browser> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** Windows a test file opens: each screenshotted and closed after the test that opened it. */
+export interface WindowSuite {
+  /** A window (its own browser context) acting as `user`. */
+  open(name: string, user: string): Promise<DemoWindow>;
+  /** Another tab of `window`'s browser context (the same replica). */
+  tab(window: DemoWindow, name: string): Promise<DemoWindow>;
+}
+
+/** Registers the file's hooks: Chromium launched once, and after each test its windows' screenshots (none of a crashed tab) and closing. */
+export function windowSuite(): WindowSuite {
+  let browser: Browser | undefined;
+  let windows: DemoWindow[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async (context) => {
+    for (const window of windows) {
+      console.log(`screenshot: ${await window.screenshot(context.task.name).catch((e: Error) => `none (${e.message.split('\n')[0]})`)}`);
+    }
+    await Promise.all(windows.map((w) => w.close()));
+    windows = [];
+  });
+  const track = (window: DemoWindow): DemoWindow => {
+    windows.push(window);
+    return window;
+  };
+  return {
+    open: async (name, user) => track(await DemoWindow.open(browser!, name, user)),
+    tab: async (window, name) => track(await window.tab(name)),
+  };
 }
 
 /** Polls a condition until it holds, failing with what was awaited; returns the time it took. */
