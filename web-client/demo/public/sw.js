@@ -11,8 +11,11 @@ self.addEventListener('install', (event) => {
     const page = await fetch('/', { cache: 'no-store' });
     const html = await page.clone().text();
     await cache.put('/', page);
-    // The bundle's file names are hashed: take them from the page itself.
-    const assets = [...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1]);
+    // The bundle's file names are hashed: take them from the page itself. Links to the server's own
+    // endpoints are no part of the shell (GraphiQL, linked in the footer, is off in production: a
+    // 404 there would fail the whole install).
+    const assets = [...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1])
+      .filter((path) => !path.startsWith('/q/') && !path.startsWith('/graphql'));
     await cache.addAll(assets);
     await self.skipWaiting();
   })());

@@ -69,7 +69,7 @@ export const DEFAULT_LIMITS: SyncLimits = {
   maxInSize: 500,
   maxWhereDepth: 8,
   maxSubscriptionsPerConnection: 100,
-  maxBodyBytes: 64 << 20,
+  maxBodyBytes: 16 << 20,
 };
 
 export interface SyncSchema {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GraphQLHttp, GraphQLRequestError, type FetchLike } from './graphql-http.js';
+import { GraphQLHttp, GraphQLRequestError, NetworkError, type FetchLike } from './graphql-http.js';
 
 /** A fetch that records the headers of every request and answers with `status` and `body`. */
 function recordingFetch(headers: Record<string, string>[], status = 200, body: unknown = { data: { ok: true } }): FetchLike {
@@ -36,5 +36,21 @@ describe('bearer tokens over HTTP', () => {
     const error = await http.request('{ ok }').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GraphQLRequestError);
     expect((error as GraphQLRequestError).code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('answers to retry later', () => {
+  it('should report SERVICE_UNAVAILABLE and RATE_LIMITED as a failure to retry (NetworkError), other codes as refusals', async () => {
+    const answer = (code: string) => ({ errors: [{ message: 'not now', extensions: { code } }], data: null });
+    for (const [status, code] of [[200, 'SERVICE_UNAVAILABLE'], [429, 'RATE_LIMITED']] as const) {
+      const error = await new GraphQLHttp('http://x/graphql', recordingFetch([], status, answer(code)), 1000).request('{ ok }')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NetworkError);
+      expect((error as Error).message).toContain(code);
+    }
+    const refused = await new GraphQLHttp('http://x/graphql', recordingFetch([], 413, answer('LIMIT_EXCEEDED')), 1000).request('{ ok }')
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(GraphQLRequestError);
+    expect((refused as GraphQLRequestError).code).toBe('LIMIT_EXCEEDED');
   });
 });

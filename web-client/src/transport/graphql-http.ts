@@ -24,7 +24,10 @@ export class GraphQLRequestError extends Error {
   }
 }
 
-/** The network or the server failed (no GraphQL answer): retry later. */
+/**
+ * The network or the server failed (no GraphQL answer), or the server asked to be asked again later
+ * (`SERVICE_UNAVAILABLE`: its database is unreachable; `RATE_LIMITED`): retry later.
+ */
 export class NetworkError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -43,6 +46,9 @@ export async function currentToken(source: TokenSource | undefined): Promise<str
   const token = typeof source === 'function' ? await source() : source;
   return token ?? undefined;
 }
+
+/** Codes of answers that say "not now" rather than "not this request": the sync engine retries them like a lost network. */
+const RETRY_LATER = new Set(['SERVICE_UNAVAILABLE', 'RATE_LIMITED']);
 
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
 
@@ -104,6 +110,9 @@ export class GraphQLHttp {
     }
     if (body.errors && body.errors.length > 0) {
       const first = body.errors[0]!;
+      if (RETRY_LATER.has(first.extensions?.code ?? '')) {
+        throw new NetworkError(`${first.message} (${first.extensions?.code} from ${this.url})`);
+      }
       if (first.extensions?.code === 'UNAUTHENTICATED') this.refusedToken = token;
       throw new GraphQLRequestError(first.message, first.extensions?.code, body.errors);
     }

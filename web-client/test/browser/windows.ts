@@ -268,9 +268,12 @@ export async function graphql<T>(query: string, variables: Record<string, unknow
   return body.data as T;
 }
 
+/** The server's Prometheus metrics: on its management port in prod (TIDEMARK_METRICS_URL), else on the application's. */
+const METRICS = process.env.TIDEMARK_METRICS_URL ?? `${SERVER}/q/metrics`;
+
 /** Open realtime WebSocket connections on the server (its Prometheus gauge): a closed socket is gone from it. */
 export async function serverSockets(): Promise<number> {
-  const metrics = await (await fetch(`${SERVER}/q/metrics`)).text();
+  const metrics = await (await fetch(METRICS)).text();
   const line = metrics.split('\n').find((l) => l.startsWith('tidemark_realtime_connections '));
   if (!line) throw new Error('the server reports no tidemark_realtime_connections gauge');
   return Number(line.split(' ')[1]);

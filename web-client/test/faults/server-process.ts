@@ -33,6 +33,8 @@ export async function freePort(): Promise<number> {
 export class ServerProcess {
   private process: ChildProcess | undefined;
   private log: WriteStream | undefined;
+  /** Health and metrics are on the management port in the prod profile; kept across restarts. */
+  private managementPort: number | undefined;
   starts = 0;
 
   constructor(
@@ -56,6 +58,7 @@ export class ServerProcess {
     mkdirSync(OUTPUT_DIR, { recursive: true });
     this.log ??= createWriteStream(join(OUTPUT_DIR, `server-${this.name}.log`), { flags: 'a' });
     this.log.write(`\n===== start ${++this.starts} at ${new Date().toISOString()} =====\n`);
+    this.managementPort ??= await freePort();
     const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
     const child = spawn(java, ['-Xmx256m', '-jar', jar], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,6 +69,8 @@ export class ServerProcess {
         QUARKUS_DATASOURCE_PASSWORD: 'postgres',
         QUARKUS_HTTP_PORT: String(this.port),
         QUARKUS_HTTP_HOST: '127.0.0.1',
+        QUARKUS_MANAGEMENT_PORT: String(this.managementPort),
+        QUARKUS_MANAGEMENT_HOST: '127.0.0.1',
         TIDEMARK_REALTIME_POLL_INTERVAL: '200ms',
         MP_JWT_VERIFY_PUBLICKEY: KEYS.publicKey,
         SMALLRYE_JWT_SIGN_KEY: KEYS.privateKey,
@@ -77,6 +82,9 @@ export class ServerProcess {
         // Every actor reaches the server from 127.0.0.1 through its proxy, where real devices have an
         // address each: the per-address WebSocket upgrade budget would count them all as one client.
         TIDEMARK_LIMITS_CONNECTIONS_PER_MINUTE: '0',
+        // Likewise the per-address request rate (as the Java ITs' servers and the test profile do).
+        TIDEMARK_LIMITS_REQUESTS_PER_MINUTE: '1000000',
+        TIDEMARK_LIMITS_REQUEST_BURST: '100000',
       },
     });
     child.stdout!.pipe(this.log, { end: false });
@@ -86,7 +94,7 @@ export class ServerProcess {
     while (Date.now() < deadline) {
       if (!this.alive) throw new Error(`server ${this.name} exited at start-up; see ${join(OUTPUT_DIR, `server-${this.name}.log`)}`);
       try {
-        const response = await fetch(`${this.url}/q/health/ready`, { signal: AbortSignal.timeout(2000) });
+        const response = await fetch(`http://127.0.0.1:${this.managementPort}/q/health/ready`, { signal: AbortSignal.timeout(2000) });
         if (response.status === 200) return;
       } catch {
         // not listening yet

@@ -1,12 +1,14 @@
 package dev.tidemark.demo;
 
 import static dev.tidemark.support.SyncCall.change;
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
@@ -20,6 +22,7 @@ import dev.tidemark.support.SyncCall;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
 /** Limits and malformed syncs: refused whole, with a code and a path, nothing written. */
@@ -59,8 +62,23 @@ class SyncLimitsTest {
         for (int i = 0; i < 4; i++) {
             held.put(Demo.uid(), 1L);
         }
-        assertRefused(new SyncCall().scope("users", null, held, List.of(change(Demo.uid(), null, "name", "fifth"))),
-                "LIMIT_EXCEEDED", "input");
+        // Over HTTP the rows are counted while the body is read: HTTP 413 at the fifth, before GraphQL runs.
+        String body = GraphQL.body(SyncCall.DOCUMENT, "input", new SyncCall().scope("users", null, held,
+                List.of(change(Demo.uid(), null, "name", "fifth"))).input());
+        JsonPath refused = given().contentType(ContentType.JSON).body(body).when().post("/graphql")
+                .then().statusCode(413).extract().jsonPath();
+        assertEquals("LIMIT_EXCEEDED", refused.getString("errors[0].extensions.code"), refused.prettify());
+        assertEquals("variables.input.users[0].changes[0]", refused.getString("errors[0].extensions.field"), refused.prettify());
+        assertTrue(refused.getString("errors[0].message").contains("tidemark.sync.max-rows"), refused.prettify());
+        assertEquals(snapshot, db.snapshot(), "nothing written");
+        // Rows written inline in the document are counted by the sync itself (as over the WebSocket).
+        String rows = held.entrySet().stream().map(row -> "\"" + row.getKey() + ":" + row.getValue() + "\"")
+                .collect(Collectors.joining(", "));
+        JsonPath inline = GraphQL.error("mutation { sync(input: {syncId: \"" + Demo.uid() + "\", users: [{held: [" + rows
+                + "], changes: [{uid: \"" + Demo.uid() + "\", name: \"fifth\"}]}]}) { cursor } }");
+        assertEquals("LIMIT_EXCEEDED", inline.getString("extensions.code"), inline.prettify());
+        assertEquals("input", inline.getString("extensions.field"), inline.prettify());
+        assertEquals(snapshot, db.snapshot(), "nothing written");
         new SyncCall().scope("users", null, held, List.of()).send(); // exactly the limit is fine
     }
 

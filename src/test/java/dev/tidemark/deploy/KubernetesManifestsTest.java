@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -46,9 +47,11 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -217,6 +220,12 @@ class KubernetesManifestsTest {
         Map<String, String> annotations = ingress.getMetadata().getAnnotations();
         assertTrue(Integer.parseInt(annotations.get("nginx.ingress.kubernetes.io/proxy-read-timeout")) >= 3600, "idle WebSockets");
         assertTrue(Integer.parseInt(annotations.get("nginx.ingress.kubernetes.io/proxy-send-timeout")) >= 3600, "idle WebSockets");
+        assertEquals(applicationProperties().getProperty("quarkus.http.limits.max-body-size").toLowerCase(),
+                annotations.get("nginx.ingress.kubernetes.io/proxy-body-size"), "the ingress passes the bodies the server takes, no more");
+        assertEquals("true", one(dev, ConfigMap.class, "tidemark-config").getData().get("QUARKUS_SMALLRYE_GRAPHQL_UI_ENABLED"),
+                "GraphiQL in the dev cluster");
+        assertNull(one(prod, ConfigMap.class, "tidemark-config").getData().get("QUARKUS_SMALLRYE_GRAPHQL_UI_ENABLED"),
+                "no GraphiQL in production");
     }
 
     /** What issue 7 asks of the replicas and the migration Job, in every overlay. */
@@ -233,6 +242,7 @@ class KubernetesManifestsTest {
         assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getEmptyDir() != null), "/tmp is an emptyDir");
         assertEquals("/q/health/live", server.getLivenessProbe().getHttpGet().getPath());
         assertEquals("/q/health/ready", server.getReadinessProbe().getHttpGet().getPath());
+        checkManagementPort(overlay, deployment, one(objects, Service.class, "tidemark"));
         assertNotNull(server.getResources().getRequests().get("memory"));
         assertEquals(server.getResources().getRequests().get("memory"), server.getResources().getLimits().get("memory"),
                 "memory request = limit (the heap is a share of it)");
@@ -258,12 +268,45 @@ class KubernetesManifestsTest {
         }
         assertEquals("true", jobEnv.get("TIDEMARK_MIGRATE_AND_EXIT"));
         assertEquals("true", jobEnv.get("QUARKUS_FLYWAY_MIGRATE_AT_START"));
+        assertEquals("0", jobEnv.get("TIDEMARK_DATABASE_SOCKET_TIMEOUT_SECONDS"), "a migration may run longer than a request");
         assertTrue(migrate.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot());
 
         Map<String, String> selector = deployment.getSpec().getSelector().getMatchLabels();
         assertEquals(selector, one(objects, Service.class, "tidemark").getSpec().getSelector(), "the Service selects the replicas");
         assertEquals(selector, one(objects, PodDisruptionBudget.class, "tidemark").getSpec().getSelector().getMatchLabels());
         assertEquals("tidemark", one(objects, HorizontalPodAutoscaler.class, "tidemark").getSpec().getScaleTargetRef().getName());
+    }
+
+    /**
+     * Health and metrics are served on the management port in prod (application.properties): the
+     * probes and Prometheus use it, and the Service (so the Ingress) does not expose it.
+     */
+    static void checkManagementPort(String overlay, Deployment deployment, Service service) {
+        Properties app = applicationProperties();
+        assertEquals("true", app.getProperty("%prod.quarkus.management.enabled"), "prod serves health and metrics apart");
+        Container server = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        int management = server.getPorts().stream().filter(p -> "management".equals(p.getName())).findFirst()
+                .orElseThrow(() -> new AssertionError(overlay + ": the container declares its management port")).getContainerPort();
+        assertEquals(Integer.parseInt(app.getProperty("quarkus.management.port")), management, overlay + ": quarkus.management.port");
+        for (Probe probe : List.of(server.getStartupProbe(), server.getLivenessProbe(), server.getReadinessProbe())) {
+            assertEquals("management", probe.getHttpGet().getPort().getStrVal(), overlay + ": probes on the management port");
+        }
+        Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+        assertEquals(String.valueOf(management), annotations.get("prometheus.io/port"), overlay + ": Prometheus scrapes it");
+        assertEquals("/q/metrics", annotations.get("prometheus.io/path"));
+        for (ServicePort port : service.getSpec().getPorts()) {
+            assertEquals("http", port.getTargetPort().getStrVal(), overlay + ": the Service exposes the application port only");
+        }
+    }
+
+    static Properties applicationProperties() {
+        Properties properties = new Properties();
+        try (var in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties;
     }
 
     static Set<String> secretRefs(List<HasMetadata> objects) {

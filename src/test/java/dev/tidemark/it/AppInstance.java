@@ -25,6 +25,7 @@ final class AppInstance implements AutoCloseable {
     private final String name;
     private final String jdbcUrl;
     private final int port;
+    private final int managementPort;
     private Process process;
     private final java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
 
@@ -32,6 +33,7 @@ final class AppInstance implements AutoCloseable {
         this.name = name;
         this.jdbcUrl = jdbcUrl;
         this.port = freePort();
+        this.managementPort = freePort();
     }
 
     /** An extra environment variable for the process (set before {@link #start}). */
@@ -42,6 +44,11 @@ final class AppInstance implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The management port (prod profile): health and metrics are served there, not on {@link #port}. */
+    int managementPort() {
+        return managementPort;
     }
 
     /** Resident memory of the process (VmRSS, Linux), in KiB; -1 if unknown. */
@@ -97,7 +104,11 @@ final class AppInstance implements AutoCloseable {
         builder.environment().put("QUARKUS_DATASOURCE_USERNAME", "postgres");
         builder.environment().put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
         builder.environment().put("TIDEMARK_REALTIME_POLL_INTERVAL", "200ms");
+        // every client of an IT shares the loopback address (as in the test profile, application.properties)
+        builder.environment().put("TIDEMARK_LIMITS_REQUESTS_PER_MINUTE", "1000000");
+        builder.environment().put("TIDEMARK_LIMITS_REQUEST_BURST", "100000");
         builder.environment().putAll(Tokens.serverEnvironment());
         builder.environment().putAll(env);
         File log = Path.of("target", "it-" + name + ".log").toFile();
@@ -116,17 +127,46 @@ final class AppInstance implements AutoCloseable {
 
     /** POSTs a GraphQL document with a JSON variables object, as an admin; returns the response body. */
     String post(String document, String variablesJson) {
+        return request(document, variablesJson).body();
+    }
+
+    /** POSTs a GraphQL document with a JSON variables object, as an admin; returns the response. */
+    HttpResponse<String> request(String document, String variablesJson) {
         String body = "{\"query\":" + quote(document) + ",\"variables\":" + variablesJson + "}";
+        return send(HttpRequest.newBuilder(graphql()).timeout(Duration.ofSeconds(90))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + Tokens.admin(graphql().resolve("/")))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** GETs {@code path} (e.g. {@code /graphql/schema.graphql}) on this instance's HTTP port. */
+    HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(30)).build());
+    }
+
+    /** GETs {@code path} (e.g. {@code /q/health/ready}) on this instance's management port. */
+    HttpResponse<String> management(String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + path)).timeout(Duration.ofSeconds(30))
+                .build());
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(graphql())
-                    .header("Content-Type", "application/json")
-                    .header("Authorization", "Bearer " + Tokens.admin(graphql().resolve("/")))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** What the instance has logged so far. */
+    String log() {
+        try {
+            return java.nio.file.Files.readString(Path.of("target", "it-" + name + ".log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -157,7 +197,7 @@ final class AppInstance implements AutoCloseable {
             }
             try {
                 HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                        URI.create("http://localhost:" + managementPort + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return;
@@ -177,7 +217,7 @@ final class AppInstance implements AutoCloseable {
         return jakarta.json.Json.createValue(text).toString();
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

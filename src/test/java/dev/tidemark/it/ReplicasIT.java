@@ -67,6 +67,7 @@ class ReplicasIT {
                 .env("QUARKUS_FLYWAY_MIGRATE_AT_START", "true")
                 .env("TIDEMARK_REALTIME_ENABLED", "false")
                 .env("QUARKUS_SCHEDULER_ENABLED", "false")
+                .env("TIDEMARK_DATABASE_SOCKET_TIMEOUT_SECONDS", "0")
                 .runToExit();
     }
 

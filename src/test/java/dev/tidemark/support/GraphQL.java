@@ -32,11 +32,7 @@ public final class GraphQL {
 
     /** Runs the operation with a bearer token (null: none) and returns the whole response body. */
     public static JsonPath postAs(String token, String document, Object... variables) {
-        String body = Json.createObjectBuilder()
-                .add("query", document)
-                .add("variables", toJson(vars(variables)))
-                .build().toString();
-        var request = given().contentType(ContentType.JSON).body(body);
+        var request = given().contentType(ContentType.JSON).body(body(document, variables));
         if (token != null) {
             request = request.header("Authorization", "Bearer " + token);
         }
@@ -73,6 +69,14 @@ public final class GraphQL {
         List<Object> errors = response.getList("errors");
         assertNotNull(errors, () -> "expected an error, got: " + response.prettify());
         return new JsonPath(response.prettify()).setRootPath("errors[0]");
+    }
+
+    /** The JSON body of a request: {@code {"query": document, "variables": {...}}}. */
+    public static String body(String document, Object... variables) {
+        return Json.createObjectBuilder()
+                .add("query", document)
+                .add("variables", toJson(vars(variables)))
+                .build().toString();
     }
 
     public static Map<String, Object> vars(Object... pairs) {

@@ -25,6 +25,8 @@ public interface TidemarkConfig {
 
     Limits limits();
 
+    Database database();
+
     EmbeddedPostgres embeddedPostgres();
 
     Auth auth();
@@ -129,9 +131,9 @@ public interface TidemarkConfig {
     }
 
     /**
-     * Abuse limits on what one client may send: the shape of an operation and how fast it opens
-     * realtime connections. (Body size, depth, complexity, tokens and WebSocket message size are
-     * Quarkus keys; see the README's "Abuse limits".)
+     * Abuse limits on what one client may send: the shape of an operation and of a request body, and
+     * how fast it sends requests and opens realtime connections. (Body size, depth, complexity,
+     * tokens and WebSocket message size are Quarkus keys; see the README's "Abuse limits".)
      */
     interface Limits {
         /**
@@ -172,6 +174,68 @@ public interface TidemarkConfig {
         /** Most client addresses whose buckets are kept; beyond it, new addresses share one bucket until idle ones are evicted. */
         @WithDefault("10000")
         int maxTrackedClients();
+
+        /** Plain GraphQL requests (POST and GET {@code /graphql}) one client address may make per minute (token bucket refill); over it HTTP 429 with Retry-After. 0 turns the limit off. */
+        @WithDefault("1200")
+        int requestsPerMinute();
+
+        /** Requests one client address may make at once before the per-minute rate applies (the bucket's size). */
+        @WithDefault("300")
+        int requestBurst();
+
+        /**
+         * Longest JSON string in a request body, in bytes as sent (escapes included), and longest
+         * {@code application/graphql} document; checked while the body is read (HTTP 413).
+         * The largest legitimate strings are documents and held digests (a digest of 2^17 buckets,
+         * the most {@code tidemark.sync.max-rows} allows, is 700 KB of base64).
+         */
+        @WithDefault("1M")
+        MemorySize maxStringLength();
+
+        /**
+         * Longest JSON number in a request body, in characters; checked while the body is read (HTTP
+         * 413). Parsing a number of n digits takes time in n² (a megabyte of digits: most of a
+         * minute); the numbers clients send (versions, counts) have at most 20.
+         */
+        @WithDefault("100")
+        int maxNumberLength();
+
+        /**
+         * Most JSON values (array elements and object members, at every level) in one request body,
+         * checked while it is read (HTTP 413), so a body of tiny values never becomes millions of
+         * objects: a held row is one value, a change about seven.
+         */
+        @WithDefault("500000")
+        long maxJsonValues();
+
+        /** Deepest nesting of arrays and objects in a request body (a where nested to its own limit needs about 20). */
+        @WithDefault("64")
+        int maxJsonDepth();
+    }
+
+    /**
+     * What clients are told when the database cannot be reached (the pool's timeouts are Quarkus
+     * keys, {@code quarkus.datasource.jdbc.*}; see the README's configuration table).
+     */
+    interface Database {
+        /**
+         * How often each instance checks that the database answers (one kept connection, a second
+         * to answer): readiness, closing dead idle connections, and the change-log listener's
+         * reconnection follow it.
+         */
+        @WithDefault("1s")
+        Duration checkInterval();
+
+        /** The {@code retryAfterSeconds} hint of a {@code SERVICE_UNAVAILABLE} answer. */
+        @WithDefault("5s")
+        Duration retryAfter();
+
+        /**
+         * Longest wait for the database's answer to a statement, in seconds (the JDBC
+         * {@code socketTimeout}); 0: none, for the migration Job, whose statements may run for minutes.
+         */
+        @WithDefault("60")
+        int socketTimeoutSeconds();
     }
 
     /**

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -15,15 +16,16 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * Guards {@code /graphql} before anything else handles it (route order -101, ahead of the
  * WebSocket endpoint's -100 and SmallRye's handler): a client address over
  * {@code tidemark.limits.connections-per-minute} gets HTTP 429 with {@code Retry-After} instead of
- * a WebSocket upgrade, and a batch (a JSON array of operations) gets HTTP 400, because batching is
- * not supported (SmallRye would answer it with a code-less "Unparseable request" and HTTP 200).
- * Both answer with a GraphQL-style body whose {@code extensions.code} names the refusal.
+ * a WebSocket upgrade, and over {@code tidemark.limits.requests-per-minute} instead of an answer to
+ * a plain request; the body is read by {@link LimitedBodyReader} (HTTP 413 over a size limit, while
+ * it arrives); a batch (a JSON array of operations) gets HTTP 400, because batching is not
+ * supported (SmallRye would answer it with a code-less "Unparseable request" and HTTP 200). All
+ * answer with a GraphQL-style body whose {@code extensions.code} names the refusal.
  */
 @ApplicationScoped
 public class GraphQLHttpGuard {
@@ -42,33 +44,41 @@ public class GraphQLHttpGuard {
     @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K")
     MemorySize maxBodySize;
 
-    private ConnectionRateLimiter limiter;
+    private ClientRateLimiter connections;
+    private ClientRateLimiter requests;
 
     void route(@Observes Router router) {
         TidemarkConfig.Limits limits = config.limits();
-        limiter = new ConnectionRateLimiter(limits.connectionsPerMinute(), limits.connectionBurst(), limits.maxTrackedClients(),
+        connections = new ClientRateLimiter(limits.connectionsPerMinute(), limits.connectionBurst(), limits.maxTrackedClients(),
+                System::nanoTime);
+        requests = new ClientRateLimiter(limits.requestsPerMinute(), limits.requestBurst(), limits.maxTrackedClients(),
                 System::nanoTime);
         String path = rootPath.startsWith("/") ? rootPath : "/" + rootPath;
-        router.route(path).order(ROUTE_ORDER).handler(this::limitUpgrades);
+        router.route(path).order(ROUTE_ORDER).handler(this::limitRate);
         // The body is read here, earlier than SmallRye's own body handler would (which then sees it
-        // read and goes on), so a batch can be recognised; same size limit, same 413 over it.
+        // read and goes on), with the limits applied while it arrives, so a batch can be recognised.
         router.route(path).order(ROUTE_ORDER).method(HttpMethod.POST)
-                .handler(BodyHandler.create(false).setBodyLimit(maxBodySize.asLongValue()))
+                .handler(new LimitedBodyReader(maxBodySize.asLongValue(), new JsonBodyScanner.Limits(limits.maxStringLength().asLongValue(),
+                        limits.maxNumberLength(), limits.maxJsonValues(), limits.maxJsonDepth(), config.sync().maxRows())))
                 .handler(GraphQLHttpGuard::refuseBatches);
     }
 
-    private void limitUpgrades(RoutingContext context) {
+    /** WebSocket upgrades and plain requests each have their own buckets per client address. */
+    private void limitRate(RoutingContext context) {
         HttpServerRequest request = context.request();
-        if (request.headers().contains(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET, true)) {
-            String client = clientAddress(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
-                    request.getHeader("X-Forwarded-For"), config.limits().trustForwardedFor());
-            long retryAfter = limiter.acquire(client);
-            if (retryAfter > 0) {
-                context.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
-                refuse(context, 429, RATE_LIMITED, "too many connections from " + client + ": over tidemark.limits.connections-per-minute ("
-                        + config.limits().connectionsPerMinute() + "); retry after " + retryAfter + " s");
-                return;
-            }
+        boolean upgrade = request.headers().contains(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET, true);
+        String client = clientAddress(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
+                request.getHeader("X-Forwarded-For"), config.limits().trustForwardedFor());
+        long retryAfter = (upgrade ? connections : requests).acquire(client);
+        if (retryAfter > 0) {
+            String what = upgrade ? "connections" : "requests";
+            String key = upgrade ? "tidemark.limits.connections-per-minute" : "tidemark.limits.requests-per-minute";
+            int perMinute = upgrade ? config.limits().connectionsPerMinute() : config.limits().requestsPerMinute();
+            context.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
+            refuse(context, 429, RATE_LIMITED, "too many " + what + " from " + client + ": over " + key + " (" + perMinute
+                    + "); retry after " + retryAfter + " s", null);
+            LimitedBodyReader.discardBody(context, maxBodySize.asLongValue());
+            return;
         }
         context.next();
     }
@@ -76,20 +86,21 @@ public class GraphQLHttpGuard {
     private static void refuseBatches(RoutingContext context) {
         if (isBatch(context)) {
             refuse(context, 400, BATCHING_NOT_SUPPORTED,
-                    "batched requests (a JSON array of operations) are not supported: send one operation per request");
+                    "batched requests (a JSON array of operations) are not supported: send one operation per request", null);
             return;
         }
         context.next();
     }
 
-    private static void refuse(RoutingContext context, int status, String code, String message) {
-        context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body(code, message));
-    }
-
-    private static String body(String code, String message) {
-        return Json.createObjectBuilder().add("errors", Json.createArrayBuilder().add(Json.createObjectBuilder()
-                .add("message", message)
-                .add("extensions", Json.createObjectBuilder().add("code", code)))).build().toString();
+    /** Answers with a GraphQL-style error: {@code extensions.code}, and {@code extensions.field} when not null. */
+    static void refuse(RoutingContext context, int status, String code, String message, String field) {
+        JsonObjectBuilder extensions = Json.createObjectBuilder().add("code", code);
+        if (field != null && !field.isEmpty()) {
+            extensions.add("field", field);
+        }
+        String body = Json.createObjectBuilder().add("errors", Json.createArrayBuilder().add(Json.createObjectBuilder()
+                .add("message", message).add("extensions", extensions))).build().toString();
+        context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
     }
 
     /** A JSON body whose first non-blank character opens an array: several operations in one request. */

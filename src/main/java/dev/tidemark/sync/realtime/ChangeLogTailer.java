@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +29,7 @@ import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
+import dev.tidemark.sync.health.DatabaseWatch;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
@@ -45,6 +47,9 @@ public class ChangeLogTailer {
 
     private static final Logger LOG = Logger.getLogger(ChangeLogTailer.class);
     private static final int CHUNK = 1000;
+    private static final long MIN_BACKOFF_MILLIS = 100;
+    private static final long MAX_BACKOFF_MILLIS = 1000;
+    private static final int VALID_WITHIN_SECONDS = 2;
     /** One factory: {@code Json.createReader} looks the JSON provider up again on every call. */
     private static final JsonReaderFactory JSON = Json.createReaderFactory(Map.of());
 
@@ -66,6 +71,9 @@ public class ChangeLogTailer {
     @Inject
     TidemarkConfig config;
 
+    @Inject
+    DatabaseWatch database;
+
     private volatile boolean running;
     /** Whether this instance's connection is LISTENing, and when the change log was last read through it. */
     private volatile boolean listening;
@@ -83,6 +91,7 @@ public class ChangeLogTailer {
         running = true;
         thread = new Thread(this::run, "tidemark-change-tailer");
         thread.setDaemon(true);
+        database.whenBack(() -> LockSupport.unpark(thread)); // reconnect now rather than after the backoff
         thread.start();
     }
 
@@ -121,9 +130,20 @@ public class ChangeLogTailer {
         return java.time.Duration.ofMillis(Math.max(30_000, 10 * config.realtime().pollInterval().toMillis()));
     }
 
+    /**
+     * LISTENs and reads until the connection fails, then reconnects: after 100 ms, doubling up to
+     * 1 s, or at once when the {@link DatabaseWatch} sees the database answer again (a connection is
+     * checked before use: after a restart the pool may still hold dead ones). The first failure of an
+     * outage is logged with its cause, the recovery with the outage's length.
+     */
     private void run() {
+        long backoff = MIN_BACKOFF_MILLIS;
+        Instant lost = null;
         while (running) {
             try (Connection connection = dataSource.getConnection()) {
+                if (!connection.isValid(VALID_WITHIN_SECONDS)) {
+                    throw new java.sql.SQLException("the connection did not answer within " + VALID_WITHIN_SECONDS + " s");
+                }
                 connection.setAutoCommit(true);
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("listen sync_change");
@@ -131,17 +151,31 @@ public class ChangeLogTailer {
                 listening = true;
                 PGConnection notifications = connection.unwrap(PGConnection.class);
                 int wait = (int) Math.max(10, config.realtime().pollInterval().toMillis());
+                boolean reconnected = lost != null;
                 while (running) {
                     readBatch();
                     lastRead = Instant.now();
+                    if (reconnected) {
+                        LOG.infof("Change-log listener reconnected and caught up, %d ms after it lost its connection",
+                                java.time.Duration.between(lost, lastRead).toMillis());
+                        reconnected = false;
+                        lost = null;
+                        backoff = MIN_BACKOFF_MILLIS;
+                    }
                     prune(connection);
                     notifications.getNotifications(wait);
                 }
             } catch (Exception e) {
                 listening = false;
                 if (running) {
-                    LOG.warn("Change-log tailer failed; retrying in 1 s", e);
-                    sleep();
+                    if (lost == null) {
+                        lost = Instant.now();
+                        LOG.warn("Change-log listener lost its connection; reconnecting every second at most", e);
+                    } else {
+                        LOG.debugf("Change-log listener still without connection: %s", e.getMessage());
+                    }
+                    LockSupport.parkNanos(backoff * 1_000_000);
+                    backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
                 }
             }
         }
@@ -232,14 +266,6 @@ public class ChangeLogTailer {
     private static jakarta.json.JsonObject parse(String json) {
         try (JsonReader reader = JSON.createReader(new StringReader(json))) {
             return reader.readObject();
-        }
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

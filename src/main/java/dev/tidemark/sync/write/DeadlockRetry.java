@@ -40,7 +40,8 @@ public final class DeadlockRetry {
     /** Whether the failure is the database's way of saying "run me again". */
     public static boolean retryable(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException sql && RETRYABLE.contains(sql.getSQLState())) {
+            // getSQLState() may be null (Agroal's acquisition timeout), which Set.of's contains refuses
+            if (t instanceof SQLException sql && sql.getSQLState() != null && RETRYABLE.contains(sql.getSQLState())) {
                 return true;
             }
         }

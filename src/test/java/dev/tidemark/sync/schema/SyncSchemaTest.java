@@ -73,7 +73,7 @@ class SyncSchemaTest {
         Map<String, Object> limits = ok("{ syncSchema { limits { maxSyncRows maxSyncScopes maxDigestBuckets maxInSize "
                 + "maxWhereDepth maxSubscriptionsPerConnection maxBodyBytes } } }").getMap("data.syncSchema.limits");
         assertEquals(Map.of("maxSyncRows", 200000, "maxSyncScopes", 64, "maxDigestBuckets", 1 << 20, "maxInSize", 500,
-                "maxWhereDepth", 8, "maxSubscriptionsPerConnection", 5, "maxBodyBytes", 64 << 20), limits);
+                "maxWhereDepth", 8, "maxSubscriptionsPerConnection", 5, "maxBodyBytes", 16 << 20), limits);
     }
 
     private static Map<String, Object> table(JsonPath response, String name) {

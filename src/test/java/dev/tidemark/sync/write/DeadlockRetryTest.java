@@ -22,4 +22,12 @@ class DeadlockRetryTest {
         assertFalse(DeadlockRetry.retryable(new RuntimeException(new SQLException("check violation", "23514"))));
         assertFalse(DeadlockRetry.retryable(new IllegalStateException("bug")));
     }
+
+    @Test
+    void shouldNotFailOnAnSQLExceptionWithoutState() {
+        // Agroal's "Acquisition timeout while waiting for new connection" (a database that does not
+        // answer) has no SQLState; asking an immutable set about null threw, and the sync answered
+        // code null-pointer instead of SERVICE_UNAVAILABLE
+        assertFalse(DeadlockRetry.retryable(new RuntimeException(new SQLException("Acquisition timeout while waiting for new connection"))));
+    }
 }

@@ -6,12 +6,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket per client address: {@code burst} connections at once, refilled at
- * {@code perMinute}. Memory stays bounded: a bucket that has refilled to full is the same as a new
+ * A token bucket per client address: {@code burst} requests (or WebSocket upgrades) at once,
+ * refilled at {@code perMinute}; one instance per kind of request. Memory stays bounded: a bucket that has refilled to full is the same as a new
  * one, so it is dropped (swept at most once a second, when the table is full, and once a minute
  * otherwise); when {@code maxClients} addresses are still active, new addresses share one bucket.
  */
-public final class ConnectionRateLimiter {
+public final class ClientRateLimiter {
 
     private static final long SWEEP_EVERY = TimeUnit.MINUTES.toNanos(1);
     private static final long SWEEP_WHEN_FULL_EVERY = TimeUnit.SECONDS.toNanos(1);
@@ -24,8 +24,8 @@ public final class ConnectionRateLimiter {
     private final Bucket overflow;
     private volatile long lastSweep;
 
-    /** {@code perMinute} of 0 or less lets every connection through. */
-    public ConnectionRateLimiter(int perMinute, int burst, int maxClients, LongSupplier nanoTime) {
+    /** {@code perMinute} of 0 or less lets everything through. */
+    public ClientRateLimiter(int perMinute, int burst, int maxClients, LongSupplier nanoTime) {
         this.burst = Math.max(1, burst);
         this.tokensPerNano = perMinute / (double) TimeUnit.MINUTES.toNanos(1);
         this.maxClients = Math.max(1, maxClients);
@@ -34,7 +34,7 @@ public final class ConnectionRateLimiter {
         this.overflow = new Bucket(this.burst, lastSweep);
     }
 
-    /** Takes a token for {@code client}: 0 if the connection may proceed, else the seconds until it may retry (at least 1). */
+    /** Takes a token for {@code client}: 0 if it may proceed, else the seconds until it may retry (at least 1). */
     public long acquire(String client) {
         if (tokensPerNano <= 0) {
             return 0;

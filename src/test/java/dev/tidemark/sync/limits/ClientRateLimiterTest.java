@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** The token buckets on a clock the test moves: burst, refill, Retry-After, and bounded memory. */
-class ConnectionRateLimiterTest {
+class ClientRateLimiterTest {
 
     final AtomicLong now = new AtomicLong(1_000_000_000L);
 
@@ -19,7 +19,7 @@ class ConnectionRateLimiterTest {
 
     @Test
     void shouldAllowTheBurstThenOneConnectionPerRefillInterval() {
-        ConnectionRateLimiter limiter = new ConnectionRateLimiter(60, 3, 100, now::get);
+        ClientRateLimiter limiter = new ClientRateLimiter(60, 3, 100, now::get);
         for (int i = 0; i < 3; i++) {
             assertEquals(0, limiter.acquire("a"));
         }
@@ -32,7 +32,7 @@ class ConnectionRateLimiterTest {
 
     @Test
     void shouldSayHowLongToWaitWhenTheRateIsSlow() {
-        ConnectionRateLimiter limiter = new ConnectionRateLimiter(2, 1, 100, now::get);
+        ClientRateLimiter limiter = new ClientRateLimiter(2, 1, 100, now::get);
         assertEquals(0, limiter.acquire("a"));
         assertEquals(30, limiter.acquire("a"));
         advance(20, TimeUnit.SECONDS);
@@ -41,7 +41,7 @@ class ConnectionRateLimiterTest {
 
     @Test
     void shouldLetEverythingThroughWhenTheRateIsZero() {
-        ConnectionRateLimiter limiter = new ConnectionRateLimiter(0, 1, 100, now::get);
+        ClientRateLimiter limiter = new ClientRateLimiter(0, 1, 100, now::get);
         for (int i = 0; i < 1000; i++) {
             assertEquals(0, limiter.acquire("a"));
         }
@@ -49,7 +49,7 @@ class ConnectionRateLimiterTest {
 
     @Test
     void shouldForgetIdleClientsAndShareOneBucketWhenTheTableIsFull() {
-        ConnectionRateLimiter limiter = new ConnectionRateLimiter(60, 2, 3, now::get);
+        ClientRateLimiter limiter = new ClientRateLimiter(60, 2, 3, now::get);
         for (String client : new String[] { "a", "b", "c" }) {
             limiter.acquire(client);
         }
@@ -65,7 +65,7 @@ class ConnectionRateLimiterTest {
 
     @Test
     void shouldSweepFullBucketsOnceAMinute() {
-        ConnectionRateLimiter limiter = new ConnectionRateLimiter(60, 2, 1000, now::get);
+        ClientRateLimiter limiter = new ClientRateLimiter(60, 2, 1000, now::get);
         for (int i = 0; i < 500; i++) {
             limiter.acquire("client-" + i);
         }

@@ -1,0 +1,132 @@
+package dev.tidemark.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real PostgreSQL server of its own that a fault test can stop, start and freeze: a cluster made with
+ * Debian's {@code pg_createcluster} (package postgresql, which {@code .ci/run} installs; run as
+ * root) on a free port, with trust authentication on localhost, dropped on {@link #close}. A
+ * machine without the tools fails the test with a message saying so; nothing is skipped.
+ */
+final class PostgresCluster implements AutoCloseable {
+
+    private final String version;
+    private final String name;
+    private final int port;
+
+    private PostgresCluster(String version, String name, int port) {
+        this.version = version;
+        this.name = name;
+        this.port = port;
+    }
+
+    /** Creates and starts a cluster named {@code prefix-<pid>} on a free port. */
+    static PostgresCluster create(String prefix) {
+        assertTrue(Files.isExecutable(Path.of("/usr/bin/pg_createcluster")),
+                "this test needs Debian's PostgreSQL server (apt package postgresql: .ci/run installs it) and runs as root");
+        PostgresCluster cluster = new PostgresCluster(newestVersion(), prefix + "-" + ProcessHandle.current().pid(),
+                AppInstance.freePort());
+        cluster.run("pg_createcluster", cluster.version, cluster.name, "--port", String.valueOf(cluster.port), "--start",
+                "--", "--auth-host=trust", "--auth-local=trust");
+        return cluster;
+    }
+
+    String jdbcUrl() {
+        return "jdbc:postgresql://localhost:" + port + "/postgres";
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Stops the server (fast shutdown: clients are disconnected at once, as in a crash or a failover). */
+    void stop() {
+        run("pg_ctlcluster", version, name, "stop", "-m", "fast");
+    }
+
+    /**
+     * Freezes the server (SIGSTOP to its postmaster and every backend, by process id): connections
+     * are still accepted by the kernel but nothing answers, as with a host that died or a network
+     * that drops packets. {@link #thaw} resumes them.
+     */
+    void freeze() {
+        signal("-STOP");
+    }
+
+    void thaw() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        List<String> command = new ArrayList<>(List.of("kill", signal));
+        ProcessHandle postmaster = ProcessHandle.of(postmasterPid()).orElseThrow();
+        command.add(String.valueOf(postmaster.pid()));
+        postmaster.descendants().forEach(child -> command.add(String.valueOf(child.pid())));
+        run(command.toArray(String[]::new));
+    }
+
+    private long postmasterPid() {
+        try {
+            Path pidFile = Path.of("/var/lib/postgresql", version, name, "postmaster.pid");
+            return Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts the server and returns when it accepts connections. */
+    void start() {
+        run("pg_ctlcluster", version, name, "start");
+    }
+
+    /** Drops the cluster (resuming it first, should a failed test have left it frozen). */
+    @Override
+    public void close() {
+        try {
+            thaw();
+        } catch (RuntimeException e) {
+            // not running: nothing to resume
+        }
+        run("pg_dropcluster", version, name, "--stop");
+    }
+
+    private void run(String... command) {
+        List<String> line = new ArrayList<>(List.of(command));
+        try {
+            File log = Path.of("target", "it-postgres-" + name + ".log").toFile();
+            Process process = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log))
+                    .start();
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", line) + " failed; see " + log);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The newest PostgreSQL major version installed (Debian installs each under /usr/lib/postgresql/<version>). */
+    private static String newestVersion() {
+        try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            return versions.map(p -> p.getFileName().toString()).filter(v -> v.matches("\\d+"))
+                    .max(Comparator.comparingInt(Integer::parseInt))
+                    .orElseThrow(() -> new IllegalStateException("no PostgreSQL server under /usr/lib/postgresql"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
