@@ -52,6 +52,7 @@ export class TabCoordinator {
   private readonly leadership: Leadership;
   private readonly lease: LeaseLeadership | undefined;
   private readonly messageListeners = new Set<(message: TabMessage) => void>();
+  private closed = false;
   /** Called on each heartbeat of the lease liveness: the tab says it lives (its scopes, to the leader). */
   alive: () => void = () => undefined;
 
@@ -84,12 +85,14 @@ export class TabCoordinator {
     return () => this.messageListeners.delete(listener);
   }
 
+  /** Tells the other tabs; nothing once this tab closed (an engine may finish a request after it: a closed channel would throw). */
   post(message: TabMessage): void {
-    this.channel?.postMessage(message);
+    if (!this.closed) this.channel?.postMessage(message);
   }
 
   async close(): Promise<void> {
     await this.leadership.close();
+    this.closed = true;
     this.channel?.close();
   }
 

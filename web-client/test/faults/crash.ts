@@ -10,7 +10,7 @@ import type { TidemarkClient } from '../../src/index.js';
 interface Internals {
   closed: boolean;
   link: { stop(): void };
-  tabs: { channel?: BroadcastChannel; lease?: { timer: ReturnType<typeof setInterval>; closed: boolean } };
+  tabs: { closed: boolean; channel?: BroadcastChannel; lease?: { timer: ReturnType<typeof setInterval>; closed: boolean } };
   scopes: { closed: boolean; liveness: { timer?: ReturnType<typeof setInterval>; close(): void } };
   replica: { db: { close(): void } };
 }
@@ -19,6 +19,7 @@ export function crash(client: TidemarkClient): void {
   const inner = client as unknown as Internals;
   inner.closed = true;
   inner.link.stop();
+  inner.tabs.closed = true; // its channel is gone: what the dead tab's pending work would post goes nowhere
   if (inner.tabs.channel) {
     inner.tabs.channel.onmessage = null;
     inner.tabs.channel.close();
