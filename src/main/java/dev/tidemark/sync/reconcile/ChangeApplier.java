@@ -12,7 +12,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 
-import dev.tidemark.sync.auth.Caller;
+import dev.tidemark.sync.auth.Identity;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.policy.RowPolicies;
 import dev.tidemark.sync.schema.SyncRegistry;
@@ -66,11 +66,11 @@ public class ChangeApplier {
     @Inject
     RowPolicies policies;
 
-    @Inject
-    Caller caller;
-
-    /** Applies every change of every scope; returns, per scope in request order, what became of its changes. */
-    public List<ChangeResults> applyAll(List<ScopeRequest> scopes, OffsetDateTime now) {
+    /**
+     * Applies every change of every scope as {@code who}; returns, per scope in request order, what
+     * became of its changes.
+     */
+    public List<ChangeResults> applyAll(List<ScopeRequest> scopes, OffsetDateTime now, Identity who) {
         record Pending(int scope, ClientChange change) {
         }
         Map<Class<?>, Integer> rank = new HashMap<>();
@@ -106,7 +106,7 @@ public class ChangeApplier {
             for (Pending p : group) {
                 ScopeRequest scope = scopes.get(p.scope());
                 String key = scope.table().typeName() + "/" + p.change().uid();
-                Refusal refusal = done.containsKey(key) ? done.get(key) : apply(scope, p.change(), now);
+                Refusal refusal = done.containsKey(key) ? done.get(key) : apply(scope, p.change(), now, who);
                 done.put(key, refusal);
                 ChangeResults result = results.get(p.scope());
                 if (refusal == null) {
@@ -125,11 +125,11 @@ public class ChangeApplier {
         return change.deletes() && change.baseVersion() != null;
     }
 
-    private Refusal apply(ScopeRequest scope, ClientChange change, OffsetDateTime now) {
+    private Refusal apply(ScopeRequest scope, ClientChange change, OffsetDateTime now, Identity who) {
         SyncTable table = scope.table();
         SyncedEntity row = rows.lock(table.entityClass(), change.uid());
         if (row == null) {
-            return insert(scope, change, now);
+            return insert(scope, change, now, who);
         }
         if (!matcher.matches(scope.condition(), row)) {
             return change.baseVersion() == null
@@ -149,7 +149,7 @@ public class ChangeApplier {
         } else {
             row.deletedAt = null;
             assign(table, change, row, now);
-            Refusal refusal = checkWrite(table, row, change);
+            Refusal refusal = checkWrite(table, row, change, who);
             if (refusal == null) {
                 refusal = rows.checkParents(table, row, change.path());
             }
@@ -186,14 +186,14 @@ public class ChangeApplier {
                 + "; last writer wins, the server's row is sent back");
     }
 
-    private Refusal insert(ScopeRequest scope, ClientChange change, OffsetDateTime now) {
+    private Refusal insert(ScopeRequest scope, ClientChange change, OffsetDateTime now, Identity who) {
         SyncTable table = scope.table();
         if (change.baseVersion() != null) {
             return refuse(SyncReason.DELETED_ON_SERVER, change.path() + ".baseVersion", table.typeName() + " "
                     + change.uid() + " no longer exists on the server (deleted, then purged); it is dropped");
         }
         SyncedEntity row = rows.newRow(table.entityClass(), change.uid());
-        policies.stampCreator(row, caller.identity());
+        policies.stampCreator(row, who);
         row.createdAt = clock.clamp(change.values().createdAt, now);
         assign(table, change, row, now);
         if (change.deletes()) {
@@ -204,7 +204,7 @@ public class ChangeApplier {
             return refuse(SyncReason.OUT_OF_SCOPE, change.path(), "the new " + table.typeName() + " " + change.uid()
                     + " does not match the where of the scope it was sent in; send it in a scope it belongs to");
         }
-        Refusal forbidden = checkWrite(table, row, change);
+        Refusal forbidden = checkWrite(table, row, change, who);
         if (forbidden != null) {
             return forbidden;
         }
@@ -218,8 +218,8 @@ public class ChangeApplier {
     }
 
     /** Null when the caller's row policy lets it write the row's new values, else a FORBIDDEN refusal. */
-    private Refusal checkWrite(SyncTable table, SyncedEntity row, ClientChange change) {
-        Condition allowed = policies.write(table, caller.identity());
+    private Refusal checkWrite(SyncTable table, SyncedEntity row, ClientChange change, Identity who) {
+        Condition allowed = policies.write(table, who);
         if (allowed.equals(Condition.TRUE) || matcher.matches(allowed, row)) {
             return null;
         }

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.tidemark.sync.auth.Caller;
+import dev.tidemark.sync.auth.Identity;
 import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.cursor.SyncCursor;
 import dev.tidemark.sync.entity.SyncedEntity;
@@ -52,24 +53,24 @@ public class SyncRequests {
     @Inject
     TidemarkConfig config;
 
-    /** Starts a sync with the client's id and cutoff (null for a first sync). */
+    /** Starts a sync with the client's id and cutoff (null for a first sync), for the caller as it is now. */
     public SyncPlan plan(String syncId, String cutoff) {
-        return new SyncPlan(this, syncId, cutoff == null ? null : SyncCursor.decode(cutoff, "input.cutoff"));
+        return new SyncPlan(this, syncId, cutoff == null ? null : SyncCursor.decode(cutoff, "input.cutoff"), caller.identity());
     }
 
-    public List<ScopeRequest> scopes(Class<? extends SyncedEntity> type, String path, List<? extends ScopeInput> inputs) {
+    List<ScopeRequest> scopes(Class<? extends SyncedEntity> type, String path, List<? extends ScopeInput> inputs, Identity who) {
         List<ScopeRequest> scopes = new ArrayList<>();
         if (inputs == null) {
             return scopes;
         }
         SyncTable table = registry.table(type);
         for (int i = 0; i < inputs.size(); i++) {
-            scopes.add(scope(table, inputs.get(i), path + "[" + i + "]"));
+            scopes.add(scope(table, inputs.get(i), path + "[" + i + "]", who));
         }
         return scopes;
     }
 
-    private ScopeRequest scope(SyncTable table, ScopeInput input, String path) {
+    private ScopeRequest scope(SyncTable table, ScopeInput input, String path, Identity who) {
         if (input == null) {
             throw new InvalidInputException(path, "null is not a scope; remove it from the list");
         }
@@ -117,7 +118,7 @@ public class SyncRequests {
                     change, rowPath));
         }
         ScopePage page = page(input, held.isEmpty() && digest == null && changes.isEmpty(), path);
-        Condition scope = policies.restrict(table, parser.parse(table, where, path + ".where"), caller.identity());
+        Condition scope = policies.restrict(table, parser.parse(table, where, path + ".where"), who);
         return new ScopeRequest(input.id, table, scope, held, digest, changes, page, path);
     }
 
