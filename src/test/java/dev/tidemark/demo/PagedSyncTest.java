@@ -96,6 +96,11 @@ class PagedSyncTest {
         assertRefused(new SyncCall().pagedScope("groups", P_GROUPS, 0, null), "BAD_USER_INPUT", "input.groups[0].pageSize");
         assertRefused(new SyncCall().pagedScope("groups", P_GROUPS, 10_001, null), "LIMIT_EXCEEDED", "input.groups[0].pageSize");
         assertRefused(new SyncCall().pagedScope("groups", P_GROUPS, 10, "not-a-uid"), "BAD_USER_INPUT", "input.groups[0].after");
+        for (Object notAnInt : List.of(2.5, "ten", 1L << 31)) {
+            SyncCall call = new SyncCall().pagedScope("groups", P_GROUPS, 10, null);
+            scopeOf(call).put("pageSize", notAnInt);
+            assertRefused(call, "BAD_USER_INPUT", "input.groups[0].pageSize"); // a strict Int (StrictScalars)
+        }
         SyncCall withChanges = new SyncCall().pagedScope("groups", P_GROUPS, 10, null);
         scopeOf(withChanges).put("changes", List.of(SyncCall.change(Demo.uid(), null, "name", "P-new")));
         assertRefused(withChanges, "BAD_USER_INPUT", "input.groups[0].pageSize");
