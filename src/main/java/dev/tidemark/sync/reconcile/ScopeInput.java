@@ -25,6 +25,14 @@ public abstract class ScopeInput {
             + "Send held or heldDigest, not both. The result's refreshedBuckets then says which buckets to replace.")
     public String heldDigest;
 
+    @Description("Asks for one page of the scope's live rows instead of a reconcile (a large scope's first sync): "
+            + "at most this many rows, in uid order, after the uid given in after. A paged scope sends no held rows, "
+            + "digest or changes; the result says whether more rows follow (more, nextAfter). See the README, \"Paged first sync\".")
+    public Integer pageSize;
+
+    @Description("With pageSize: the uid the previous page ended at (its nextAfter); null for the first page.")
+    public String after;
+
     /** The scope's where; null for every row. */
     public abstract SyncedWhere where();
 
