@@ -1,5 +1,7 @@
 package dev.tidemark.sync.where;
 
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -156,6 +158,30 @@ public class WhereParser {
         }
         if (column.field().equals("version")) {
             return Versions.require(((Number) value).longValue(), path);
+        }
+        return asColumnType(column, value, path);
+    }
+
+    /**
+     * A value of a where given as a map (a subscription's argument as GraphQL coerced it, a row
+     * policy's JSON) in the column's Java type, as a typed where-input holds it: a date-time
+     * arrives as its ISO-8601 text, a whole number as whatever number type parsed it.
+     */
+    private static Object asColumnType(SyncColumn column, Object value, String path) {
+        Class<?> type = column.type();
+        if (type == OffsetDateTime.class && value instanceof String text) {
+            try {
+                return OffsetDateTime.parse(text);
+            } catch (DateTimeParseException e) {
+                throw new InvalidInputException(path, "'" + abbreviate(text) + "' is not a date-time with an offset "
+                        + "(expected ISO-8601, e.g. 2024-05-01T12:00:00Z)");
+            }
+        }
+        if ((type == Long.class || type == long.class) && value instanceof Number number && !(value instanceof Long)) {
+            return number.longValue();
+        }
+        if ((type == Integer.class || type == int.class) && value instanceof Number number && !(value instanceof Integer)) {
+            return number.intValue();
         }
         return value;
     }

@@ -1,4 +1,4 @@
-package dev.tidemark.sync.realtime;
+package dev.tidemark.sync.realtime.changelog;
 
 import dev.tidemark.sync.where.RowImage;
 import dev.tidemark.sync.entity.SyncedEntity;
@@ -11,5 +11,5 @@ import dev.tidemark.sync.entity.SyncedEntity;
  * @param entity the same row as an entity, for the events
  * @param position log id of its last write, to order events
  */
-record ChangedRow(RowImage before, RowImage now, SyncedEntity entity, long position) {
+public record ChangedRow(RowImage before, RowImage now, SyncedEntity entity, long position) {
 }

@@ -1,4 +1,4 @@
-package dev.tidemark.sync.realtime;
+package dev.tidemark.sync.realtime.changelog;
 
 import java.util.UUID;
 

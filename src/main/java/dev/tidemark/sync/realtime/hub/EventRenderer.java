@@ -1,18 +1,16 @@
-package dev.tidemark.sync.realtime;
+package dev.tidemark.sync.realtime.hub;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
@@ -31,24 +29,18 @@ import graphql.language.SelectionSet;
 import graphql.language.VariableDefinition;
 import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
-import dev.tidemark.sync.auth.Caller;
-import dev.tidemark.sync.auth.Identity;
-import io.quarkus.arc.Arc;
-import io.quarkus.arc.InjectableContext;
-import io.quarkus.arc.ManagedContext;
 import io.smallrye.graphql.execution.ExecutionResponse;
-import io.smallrye.graphql.execution.ExecutionService;
+import dev.tidemark.sync.realtime.ChangeEvent;
 
 /**
- * Executes GraphQL documents with SmallRye GraphQL (the real schema, its validation, coercion,
- * error formatting and JSON serialisation), for the WebSocket endpoint.
+ * Serialises events for subscribers, with SmallRye GraphQL and each subscriber's own document.
  *
  * <p>The data of an event depends only on the subscription's selection set and the event, not on
  * its where: {@link #renderKey} names the selection set (the document with the root field's
  * arguments removed, plus the variables it still uses), and {@link #render} serialises one event
- * for one key by executing the subscriber's own document once, with the subscription method
- * answering that event ({@link SubscriptionHub.Registration#render}). The hub caches the result per
- * batch, so N subscribers with the same selection cost one execution per event, not N.
+ * for one key by executing the subscriber's own document once, with the subscription field
+ * answering that event ({@link SubscriptionField.Render}). The writer caches the result per batch,
+ * so N subscribers with the same selection cost one execution per event, not N.
  */
 @ApplicationScoped
 public class EventRenderer {
@@ -56,13 +48,14 @@ public class EventRenderer {
     private static final Pattern VARIABLE = Pattern.compile("\\$([_A-Za-z][_0-9A-Za-z]*)");
     private static final long TIMEOUT_SECONDS = 30;
 
-    private volatile ExecutionService executionService;
+    @Inject
+    GraphQLExecution execution;
 
     /**
      * The key of the selection set of a subscribe request, or null if the document does not parse
      * or its operation is not a subscription (execution then reports or handles it).
      */
-    static String renderKey(JsonObject request) {
+    public static String renderKey(JsonObject request) {
         String query = request.getString("query", null);
         if (query == null) {
             return null;
@@ -113,70 +106,25 @@ public class EventRenderer {
         return key.toString().intern(); // one instance per selection: the hub's cache compares keys by identity first
     }
 
-    /**
-     * Executes {@code request} as SmallRye would for a WebSocket or HTTP request, acting for
-     * {@code identity}, and gives the response to {@code writer} on this thread (the caller has set
-     * up the registration).
-     */
-    void execute(JsonObject request, Identity identity, Consumer<ExecutionResponse> writer) {
-        ManagedContext requestContext = Arc.container().requestContext();
-        boolean activated = !requestContext.isActive();
-        if (activated) {
-            requestContext.activate();
-        }
-        // The operation's queries, writes and relation fields apply this identity's row policies.
-        Arc.container().instance(Caller.class).get().actAs(identity);
-        InjectableContext.ContextState state = requestContext.getState();
-        // What SmallRye's Quarkus handler passes: run data fetchers in place (this is a worker
-        // thread), in this request context (they re-activate it and deactivate it when done).
-        Map<String, Object> metadata = new HashMap<>();
-        metadata.put("runBlocking", Boolean.TRUE);
-        metadata.put("state", state);
-        try {
-            executionService().executeSync(request, metadata, writer::accept);
-        } finally {
-            if (activated) {
-                if (!requestContext.isActive()) {
-                    requestContext.activate(state);
-                }
-                requestContext.terminate();
-            }
-        }
-    }
-
     /** The {@code payload} of a data message carrying {@code event} for {@code subscriber}'s selection set: {@code {"data":...}}. */
     String render(Subscriber subscriber, ChangeEvent<?> event) {
         CompletableFuture<ExecutionResult> first = new CompletableFuture<>();
-        SubscriptionHub.open(SubscriptionHub.Registration.render(event));
-        try {
-            execute(subscriber.request, subscriber.connection.identity, response -> {
-                ExecutionResult result = response.getExecutionResult();
-                if (result != null && result.isDataPresent() && result.getData() instanceof Publisher<?> publisher) {
-                    @SuppressWarnings("unchecked")
-                    Publisher<ExecutionResult> results = (Publisher<ExecutionResult>) publisher;
-                    results.subscribe(new FirstResult(first));
-                } else {
-                    first.complete(result);
-                }
-            });
-        } finally {
-            SubscriptionHub.closeRegistration();
-        }
+        execution.execute(subscriber.request, subscriber.sink.identity(), new SubscriptionField.Render(event), response -> {
+            ExecutionResult result = response.getExecutionResult();
+            if (result != null && result.isDataPresent() && result.getData() instanceof Publisher<?> publisher) {
+                @SuppressWarnings("unchecked")
+                Publisher<ExecutionResult> results = (Publisher<ExecutionResult>) publisher;
+                results.subscribe(new FirstResult(first));
+            } else {
+                first.complete(result);
+            }
+        });
         try {
             ExecutionResult result = first.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return new ExecutionResponse(result).getExecutionResultAsJsonObject().toString();
         } catch (Exception e) {
             throw new IllegalStateException("could not serialise a " + event.operation + " event", e);
         }
-    }
-
-    private ExecutionService executionService() {
-        ExecutionService service = executionService;
-        if (service == null) {
-            service = Arc.container().instance(ExecutionService.class).get();
-            executionService = service;
-        }
-        return service;
     }
 
     /** Takes the one result of a rendering execution (the subscription method emitted one event). */

@@ -1,4 +1,4 @@
-package dev.tidemark.sync.realtime;
+package dev.tidemark.sync.realtime.changelog;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +14,7 @@ import dev.tidemark.sync.schema.SyncTable;
  * Related rows as they were before the batch: rows the batch changed are seen with their old
  * image (or as absent when the batch created them), every other row as committed.
  */
-final class BeforeLookup implements RelationLookup {
+public final class BeforeLookup implements RelationLookup {
 
     private final RelationLookup now;
     private final Map<String, Map<UUID, ChangedRow>> changed;

@@ -1,4 +1,4 @@
-package dev.tidemark.sync.realtime;
+package dev.tidemark.sync.realtime.protocol;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,14 +22,17 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.impl.WebSocketInternal;
 
 import dev.tidemark.sync.auth.Identity;
+import dev.tidemark.sync.realtime.hub.EventSink;
+import dev.tidemark.sync.realtime.hub.Subscriber;
 
 /**
- * One client WebSocket connection speaking {@code graphql-transport-ws} (or the legacy
- * {@code graphql-ws}): its handshake state, its operations by id, how many subscriptions it holds
- * (for {@code tidemark.realtime.max-subscriptions-per-connection}), and the frames written to it,
- * through its {@link ConnectionOutbox} (in order, bounded in bytes).
+ * One client WebSocket connection, whatever its {@link WireProtocol}: its handshake state, its
+ * operations by id, how many subscriptions it holds (for
+ * {@code tidemark.realtime.max-subscriptions-per-connection}), and the frames written to it,
+ * through its {@link ConnectionOutbox} (in order, bounded in bytes). It is the {@link EventSink}
+ * the hub writes its subscriptions' events to.
  */
-final class ClientConnection {
+public final class ClientConnection implements EventSink {
 
     private static final Logger LOG = Logger.getLogger(ClientConnection.class);
     /** RFC 6455 Message Too Big. */
@@ -41,7 +44,7 @@ final class ClientConnection {
     static final class Operation {
         /** Set by a client {@code complete} (or the connection closing) while the subscribe may still be executing. */
         volatile boolean cancelled;
-        /** Set once the subscriber joined its group. */
+        /** Set by the execution of the subscribe once the hub accepted the subscription. */
         volatile Subscriber subscriber;
         /** The stream of a subscription field not served by the hub, forwarded as SmallRye would. */
         volatile org.reactivestreams.Subscription upstream;
@@ -50,9 +53,9 @@ final class ClientConnection {
     final ServerWebSocket socket;
     /** The connection's Vert.x context: its event loop, where its messages are handled and its frames written. */
     final Context context;
-    /** True for the legacy {@code graphql-ws} subprotocol (subscriptions-transport-ws), false for {@code graphql-transport-ws}. */
-    final boolean legacy;
-    final AtomicInteger subscriptions = new AtomicInteger();
+    /** The subprotocol the client chose: how its messages read and its frames are written. */
+    final WireProtocol protocol;
+    private final AtomicInteger subscriptions = new AtomicInteger();
     final AtomicBoolean initReceived = new AtomicBoolean();
     volatile boolean acknowledged;
     final Map<String, Operation> operations = new ConcurrentHashMap<>();
@@ -76,10 +79,10 @@ final class ClientConnection {
      * @param maxQueuedBytes {@code tidemark.realtime.max-queued-bytes-per-connection}
      * @param overflow called once, on the event loop, when the bound is exceeded
      */
-    ClientConnection(ServerWebSocket socket, boolean legacy, Context context, long maxQueuedBytes,
+    ClientConnection(ServerWebSocket socket, WireProtocol protocol, Context context, long maxQueuedBytes,
             Consumer<ClientConnection> overflow) {
         this.socket = socket;
-        this.legacy = legacy;
+        this.protocol = protocol;
         this.context = context;
         this.outbox = new ConnectionOutbox(socket, context, maxQueuedBytes, () -> overflow.accept(this));
     }
@@ -89,23 +92,43 @@ final class ClientConnection {
         return outbox.queuedBytes();
     }
 
-    /** The start of every data frame of operation {@code id}; the payload and a closing brace follow. */
-    String nextPrefix(String id) {
-        return "{\"id\":" + Json.createValue(id) + ",\"type\":\"" + (legacy ? "data" : "next") + "\",\"payload\":";
+    @Override
+    public Identity identity() {
+        return identity;
+    }
+
+    @Override
+    public String nextPrefix(String id) {
+        return "{\"id\":" + Json.createValue(id) + ",\"type\":\"" + protocol.dataType() + "\",\"payload\":";
     }
 
     /** Queues a frame; false if the connection is closed or over its byte bound (it is then being closed). */
-    boolean send(String text) {
+    @Override
+    public boolean send(String text) {
         return outbox.offer(text);
+    }
+
+    @Override
+    public boolean takeSubscription(int max) {
+        if (subscriptions.incrementAndGet() > max) {
+            subscriptions.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public void releaseSubscription() {
+        subscriptions.decrementAndGet();
     }
 
     void sendNext(String id, String payload) {
         send(nextPrefix(id) + payload + "}");
     }
 
-    /** An {@code error} message for one operation: the GraphQL errors (the legacy protocol carries the first only). */
+    /** An {@code error} message for one operation: the GraphQL errors, as the protocol carries them. */
     void sendError(String id, JsonArray errors) {
-        Object payload = legacy && !errors.isEmpty() ? errors.get(0) : errors;
+        Object payload = protocol.errorPayload(errors);
         send("{\"id\":" + Json.createValue(id) + ",\"type\":\"error\",\"payload\":" + payload + "}");
     }
 
@@ -114,7 +137,7 @@ final class ClientConnection {
     }
 
     /** Sends a close frame; frames still waiting are dropped. {@code reason} is cut to the 123 bytes a close frame holds. */
-    void close(int code, String reason) {
+    public void close(int code, String reason) {
         outbox.close();
         if (!socket.isClosed()) {
             socket.close((short) code, fit(reason));

@@ -1,4 +1,4 @@
-package dev.tidemark.sync.realtime;
+package dev.tidemark.sync.realtime.changelog;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,7 +20,7 @@ import dev.tidemark.sync.schema.SyncTable;
  * parents by uid, live children by parent. {@link #prefetchParents} reads many keys in one query,
  * so scopes of every subscriber are matched from memory.
  */
-final class BatchLookup implements RelationLookup {
+public final class BatchLookup implements RelationLookup {
 
     private static final RowImage MISSING = new RowImage(null, Map.of());
 
@@ -42,12 +42,12 @@ final class BatchLookup implements RelationLookup {
     }
 
     /** The entity of a row this lookup has read. */
-    SyncedEntity entity(SyncTable table, UUID uid) {
+    public SyncedEntity entity(SyncTable table, UUID uid) {
         return entities.get(table.tableName() + "#" + uid);
     }
 
     /** Reads, in one query, every row of {@code table} among {@code uids} that is not cached yet. */
-    void prefetchParents(SyncTable table, Collection<UUID> uids) {
+    public void prefetchParents(SyncTable table, Collection<UUID> uids) {
         Map<UUID, RowImage> cache = parents.computeIfAbsent(table.tableName(), t -> new HashMap<>());
         List<UUID> missing = uids.stream().filter(u -> u != null && !cache.containsKey(u)).distinct().toList();
         if (missing.isEmpty()) {

@@ -1,8 +1,7 @@
-package dev.tidemark.sync.realtime;
+package dev.tidemark.sync.realtime.protocol;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -59,9 +58,9 @@ public class ConnectionInit {
 
     /**
      * Verifies the token of a {@code connection_init} on a worker thread, then (on the event loop)
-     * acknowledges and hands the held legacy messages to {@code handle}, or closes with 4403.
+     * acknowledges and hands the held legacy messages to the connection's protocol, or closes with 4403.
      */
-    void init(ClientConnection connection, JsonObject message, BiConsumer<ClientConnection, JsonObject> handle) {
+    public void init(ClientConnection connection, JsonObject message) {
         vertx.cancelTimer(connection.initTimer);
         if (connection.initReceived.getAndSet(true)) {
             connection.close(4429, "Too many initialisation requests");
@@ -83,13 +82,13 @@ public class ConnectionInit {
             }
         }, false).onSuccess(identity -> {
             if (identity != null) {
-                acknowledge(connection, identity, handle);
+                acknowledge(connection, identity);
             }
         });
     }
 
     /** True if {@code message} (a legacy {@code start} or {@code stop}) arrived before the ack and is held for it. */
-    boolean deferred(ClientConnection connection, JsonObject message) {
+    public boolean deferred(ClientConnection connection, JsonObject message) {
         if (!connection.initReceived.get() || connection.acknowledged) {
             return false;
         }
@@ -102,7 +101,7 @@ public class ConnectionInit {
         return true;
     }
 
-    private void acknowledge(ClientConnection connection, Identity identity, BiConsumer<ClientConnection, JsonObject> handle) {
+    private void acknowledge(ClientConnection connection, Identity identity) {
         connection.identity = identity;
         if (identity.expiresAt() != null) {
             long left = Math.max(1, identity.expiresAt().toEpochMilli() - System.currentTimeMillis());
@@ -113,6 +112,6 @@ public class ConnectionInit {
         connection.send("{\"type\":\"connection_ack\"}");
         List<JsonObject> held = new ArrayList<>(connection.beforeAck);
         connection.beforeAck.clear();
-        held.forEach(message -> handle.accept(connection, message));
+        held.forEach(message -> connection.protocol.onMessage(connection, WireProtocol.string(message, "type"), message));
     }
 }

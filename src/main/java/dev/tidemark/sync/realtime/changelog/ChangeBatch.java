@@ -1,4 +1,4 @@
-package dev.tidemark.sync.realtime;
+package dev.tidemark.sync.realtime.changelog;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,15 +8,15 @@ import java.util.UUID;
  * The change-log entries one tailer read made visible, with the rows they name, read in the same
  * repeatable-read snapshot, and the cursor every event of the batch carries.
  */
-final class ChangeBatch {
+public final class ChangeBatch {
 
     /** Changed rows by SQL table name, then uid. */
-    final Map<String, Map<UUID, ChangedRow>> changed = new LinkedHashMap<>();
-    final BatchLookup now;
-    final BeforeLookup before;
-    final String cursor;
+    public final Map<String, Map<UUID, ChangedRow>> changed = new LinkedHashMap<>();
+    public final BatchLookup now;
+    public final BeforeLookup before;
+    public final String cursor;
     /** When the oldest entry of the batch was written (for the lag metric); null if unknown. */
-    java.time.Instant oldest;
+    public java.time.Instant oldest;
 
     ChangeBatch(BatchLookup now, String cursor) {
         this.now = now;
@@ -24,7 +24,7 @@ final class ChangeBatch {
         this.cursor = cursor;
     }
 
-    Map<UUID, ChangedRow> rowsOf(String table) {
+    public Map<UUID, ChangedRow> rowsOf(String table) {
         return changed.getOrDefault(table, Map.of());
     }
 }

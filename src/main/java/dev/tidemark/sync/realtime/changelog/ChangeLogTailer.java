@@ -1,4 +1,4 @@
-package dev.tidemark.sync.realtime;
+package dev.tidemark.sync.realtime.changelog;
 
 import java.io.StringReader;
 import java.sql.Connection;
@@ -26,21 +26,21 @@ import org.postgresql.PGConnection;
 
 import dev.tidemark.sync.where.RowImage;
 import dev.tidemark.sync.config.TidemarkConfig;
+import dev.tidemark.sync.cursor.SyncCursor;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.health.DatabaseWatch;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
  * Each instance's single reader of the change log: waits for a {@code NOTIFY sync_change} (or the
  * poll interval), reads the new entries with {@link ChangeLogReader}, loads the rows they name in
- * the same snapshot, and hands the batch to the {@link SubscriptionHub}. Also prunes entries older
- * than the retention.
+ * the same snapshot, and hands the batch to its {@link ChangeListener} (the subscription hub).
+ * Also prunes entries older than the retention.
  */
 @ApplicationScoped
 public class ChangeLogTailer {
@@ -66,7 +66,7 @@ public class ChangeLogTailer {
     SyncRegistry registry;
 
     @Inject
-    SubscriptionHub hub;
+    ChangeListener hub;
 
     @Inject
     TidemarkConfig config;
@@ -83,7 +83,6 @@ public class ChangeLogTailer {
 
     void onStart(@Observes StartupEvent event) {
         QuarkusTransaction.requiringNew().run(reader::start);
-        hub.cursorSource(() -> reader.cursor().encode());
         if (!config.realtime().enabled()) {
             LOG.warn("tidemark.realtime.enabled=false: subscriptions on this instance receive no changes");
             return;
@@ -95,16 +94,7 @@ public class ChangeLogTailer {
         thread.start();
     }
 
-    /**
-     * SIGTERM with {@code quarkus.shutdown.delay} set: the HTTP server still runs, so sockets can be
-     * closed with a code before Quarkus closes them itself (with 1000).
-     */
-    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
-        hub.shutdown();
-    }
-
     void onStop(@Observes @Priority(1) ShutdownEvent event) {
-        hub.shutdown();
         running = false;
         listening = false;
         if (thread != null) {
@@ -119,6 +109,12 @@ public class ChangeLogTailer {
 
     boolean listening() {
         return listening && running;
+    }
+
+    /** Position up to which every change was handed to the listener; null before the first read. */
+    public String cursor() {
+        SyncCursor cursor = reader.cursor();
+        return cursor == null ? null : cursor.encode();
     }
 
     Instant lastRead() {

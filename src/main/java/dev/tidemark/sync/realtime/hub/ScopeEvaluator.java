@@ -1,4 +1,4 @@
-package dev.tidemark.sync.realtime;
+package dev.tidemark.sync.realtime.hub;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,6 +14,10 @@ import dev.tidemark.sync.where.RowMatcher;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.where.Condition;
+import dev.tidemark.sync.realtime.ChangeEvent;
+import dev.tidemark.sync.realtime.ChangeOperation;
+import dev.tidemark.sync.realtime.changelog.ChangeBatch;
+import dev.tidemark.sync.realtime.changelog.ChangedRow;
 
 /**
  * Decides, once per group and batch, which events a scope gets: the rows of its table that the
@@ -105,7 +109,7 @@ final class ScopeEvaluator {
         }
         SyncedEntity entity = batch.now.entity(group.table(), candidate.now().uid());
         return operation == ChangeOperation.LEAVE_SCOPE
-                ? new ChangeEvent<>(operation, null, entity.uid.toString(), entity.version, batch.cursor)
+                ? ChangeEvent.without(operation, entity, batch.cursor)
                 : ChangeEvent.of(operation, entity, batch.cursor);
     }
 

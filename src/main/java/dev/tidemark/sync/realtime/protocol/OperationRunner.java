@@ -1,4 +1,4 @@
-package dev.tidemark.sync.realtime;
+package dev.tidemark.sync.realtime.protocol;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -8,6 +8,11 @@ import org.jboss.logging.Logger;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 
+import dev.tidemark.sync.realtime.hub.GraphQLExecution;
+import dev.tidemark.sync.realtime.hub.Subscriber;
+import dev.tidemark.sync.realtime.hub.SubscriptionField;
+import dev.tidemark.sync.realtime.hub.SubscriptionHub;
+import dev.tidemark.sync.schema.SyncTable;
 import graphql.ExecutionResult;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.graphql.execution.ExecutionResponse;
@@ -17,6 +22,10 @@ import io.vertx.core.Context;
  * Runs the operation of one {@code subscribe} message on a worker thread: executes its document once
  * with SmallRye GraphQL, then starts the hub's delivery (READY, then events), forwards a stream not
  * served by the hub, or answers a query or mutation with one {@code next} and a {@code complete}.
+ *
+ * <p>A table's subscription field, when the document executes, hands its table and where to this
+ * runner ({@link SubscriptionField.Subscribe}), which registers them with the hub for the
+ * connection: nothing is carried on the thread.
  *
  * <p>Each operation runs on a Vert.x context of its own, as Quarkus gives each HTTP request one: the
  * request context (CDI {@code @RequestScoped} beans such as {@code Caller}) is kept in the current
@@ -33,37 +42,52 @@ public class OperationRunner {
     SubscriptionHub hub;
 
     @Inject
-    EventRenderer renderer;
+    GraphQLExecution execution;
 
     /** Starts operation {@code id} of {@code connection} on a worker thread with a context of its own. */
-    void run(Context connectionContext, ClientConnection connection, String id, JsonObject payload,
-            ClientConnection.Operation operation) {
-        Context own = VertxContext.createNewDuplicatedContext(connectionContext);
+    void run(ClientConnection connection, String id, JsonObject payload, ClientConnection.Operation operation) {
+        Context own = VertxContext.createNewDuplicatedContext(connection.context);
         own.executeBlocking(() -> {
             execute(connection, id, payload, operation);
             return null;
         }, false);
     }
 
+    /** The subscribe of one operation: what a table's subscription field hands its table and where to. */
+    private final class Subscribe implements SubscriptionField.Subscribe {
+        private final ClientConnection connection;
+        private final String id;
+        private final JsonObject payload;
+        private Subscriber created;
+
+        Subscribe(ClientConnection connection, String id, JsonObject payload) {
+            this.connection = connection;
+            this.id = id;
+            this.payload = payload;
+        }
+
+        @Override
+        public void subscribe(SyncTable table, Object where) {
+            release(created); // a document with two subscription fields is refused by validation; never two subscribers
+            created = hub.subscribe(table, where, connection, id, payload);
+        }
+    }
+
     /** Executes the document once, then starts delivery or reports the errors. */
     private void execute(ClientConnection connection, String id, JsonObject payload, ClientConnection.Operation operation) {
-        SubscriptionHub.Registration registration = SubscriptionHub.Registration.subscribe(connection, id, payload,
-                EventRenderer.renderKey(payload));
+        Subscribe subscribe = new Subscribe(connection, id, payload);
         ExecutionResponse[] response = new ExecutionResponse[1];
-        SubscriptionHub.open(registration);
         try {
-            renderer.execute(payload, connection.identity, r -> response[0] = r);
+            execution.execute(payload, connection.identity, subscribe, r -> response[0] = r);
         } catch (RuntimeException e) {
             LOG.warnf(e, "Executing the operation of subscribe %s failed", id);
-        } finally {
-            SubscriptionHub.closeRegistration();
         }
-        Subscriber subscriber = registration.created;
+        Subscriber subscriber = subscribe.created;
         ExecutionResult result = response[0] == null ? null : response[0].getExecutionResult();
         if (result == null || !result.isDataPresent() || subscriber == null && result.getData() == null) {
             release(subscriber);
             connection.operations.remove(id, operation);
-            connection.sendError(id, result == null ? GraphQLWsEndpoint.serverError()
+            connection.sendError(id, result == null ? GraphQLExecution.serverError()
                     : response[0].getExecutionResultAsJsonObject().getJsonArray("errors"));
             return;
         }
@@ -86,22 +110,10 @@ public class OperationRunner {
             release(subscriber);
             return;
         }
-        String ready;
-        try {
-            ready = renderer.render(subscriber, ChangeEvent.signal(ChangeOperation.READY, subscriber.readyCursor));
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "Serialising READY for subscribe %s failed", subscriber.id);
-            release(subscriber);
-            connection.operations.remove(subscriber.id, operation);
-            connection.sendError(subscriber.id, GraphQLWsEndpoint.serverError());
+        if (!hub.start(subscriber)) {
+            connection.operations.remove(subscriber.id(), operation);
+            connection.sendError(subscriber.id(), GraphQLExecution.serverError());
             return;
-        }
-        // Joined before READY can reach the client, so a change it commits (or syncs past) once it has
-        // READY is never decided without this subscriber; and READY is queued before any event, as
-        // Subscriber#next waits for this block.
-        synchronized (subscriber) {
-            hub.join(subscriber);
-            connection.sendNext(subscriber.id, ready);
         }
         operation.subscriber = subscriber;
         if (operation.cancelled || connection.socket.isClosed()) {
@@ -134,7 +146,7 @@ public class OperationRunner {
             public void onError(Throwable error) {
                 LOG.debugf(error, "Subscription %s failed", id);
                 connection.operations.remove(id, operation);
-                connection.sendError(id, GraphQLWsEndpoint.serverError());
+                connection.sendError(id, GraphQLExecution.serverError());
             }
 
             @Override
@@ -143,6 +155,29 @@ public class OperationRunner {
                 connection.sendComplete(id);
             }
         });
+    }
+
+    /** Ends an operation (completed by the client, or its connection closed): its subscription, or its forwarded stream. */
+    void cancel(ClientConnection.Operation operation) {
+        if (operation == null) {
+            return;
+        }
+        operation.cancelled = true;
+        Subscriber subscriber = operation.subscriber;
+        if (subscriber != null) {
+            hub.remove(subscriber);
+        }
+        Subscription upstream = operation.upstream;
+        if (upstream != null) {
+            upstream.cancel();
+        }
+    }
+
+    /** Ends every operation of a connection (it closed, or is cast off). */
+    void cancelAll(ClientConnection connection) {
+        for (String id : connection.operations.keySet()) {
+            cancel(connection.operations.remove(id));
+        }
     }
 
     private void release(Subscriber subscriber) {

@@ -1,4 +1,4 @@
-package dev.tidemark.sync.realtime;
+package dev.tidemark.sync.realtime.hub;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.tidemark.sync.where.RowImage;
 import dev.tidemark.sync.where.Condition;
 import dev.tidemark.sync.where.Op;
+import dev.tidemark.sync.realtime.changelog.ChangeBatch;
+import dev.tidemark.sync.realtime.changelog.ChangedRow;
 
 /**
  * Finds the groups a batch may concern without evaluating every group. A group whose where has no

@@ -1,4 +1,4 @@
-package dev.tidemark.sync.realtime;
+package dev.tidemark.sync.realtime.hub;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.where.Condition;
+import dev.tidemark.sync.realtime.changelog.ChangeBatch;
 
 /**
  * Every subscription of one table with the same where (same shape and values): the scope is

@@ -1,4 +1,4 @@
-package dev.tidemark.sync.realtime;
+package dev.tidemark.sync.realtime.protocol;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
