@@ -16,13 +16,13 @@ import dev.tidemark.sync.auth.Caller;
 import dev.tidemark.sync.cursor.SyncCursor;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.error.InvalidInputException;
-import dev.tidemark.sync.policy.RowPolicies;
+import dev.tidemark.sync.policy.ScopeCompiler;
 import dev.tidemark.sync.schema.InputFields;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
+import dev.tidemark.sync.schema.Uuids;
 import dev.tidemark.sync.schema.Versions;
 import dev.tidemark.sync.where.Condition;
-import dev.tidemark.sync.where.WhereParser;
 import dev.tidemark.sync.write.SyncedInput;
 
 /**
@@ -39,10 +39,7 @@ public class SyncRequests {
     SyncRegistry registry;
 
     @Inject
-    WhereParser parser;
-
-    @Inject
-    RowPolicies policies;
+    ScopeCompiler scopes;
 
     @Inject
     Caller caller;
@@ -76,7 +73,7 @@ public class SyncRequests {
             String row = heldInputs.get(i);
             int colon = row == null ? -1 : row.lastIndexOf(':');
             String uidText = colon < 0 ? null : row.substring(0, colon);
-            if (!WhereParser.isUuid(uidText)) {
+            if (!Uuids.isUuid(uidText)) {
                 throw new InvalidInputException(path + ".held[" + i + "]", "'" + row + "' is not \"<uid>:<version>\" "
                         + "with a canonical UUID (8-4-4-4-12 hexadecimal digits)");
             }
@@ -99,7 +96,7 @@ public class SyncRequests {
         for (int i = 0; changeInputs != null && i < changeInputs.size(); i++) {
             String rowPath = path + ".changes[" + i + "]";
             SyncedInput change = (SyncedInput) changeInputs.get(i);
-            UUID uid = WhereParser.parseUuid(change.uid, rowPath + ".uid");
+            UUID uid = Uuids.parse(change.uid, rowPath + ".uid");
             if (held.containsKey(uid) || !changed.add(uid)) {
                 throw twice(uid, rowPath + ".uid");
             }
@@ -111,7 +108,7 @@ public class SyncRequests {
                     (OffsetDateTime) InputFields.require(change, "deletedAt"),
                     change, rowPath));
         }
-        Condition scope = policies.restrict(table, parser.parse(table, where, path + ".where"), caller.identity());
+        Condition scope = scopes.compile(table, where, path + ".where", caller.identity());
         return new ScopeRequest(input.id, table, scope, held, digest, changes, path);
     }
 

@@ -19,10 +19,10 @@ import dev.tidemark.sync.error.RowDeletedException;
 import dev.tidemark.sync.policy.RowPolicies;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
+import dev.tidemark.sync.schema.Uuids;
 import dev.tidemark.sync.time.ServerClock;
 import dev.tidemark.sync.where.Condition;
 import dev.tidemark.sync.where.ScopeMatcher;
-import dev.tidemark.sync.where.WhereParser;
 
 /**
  * One online write, in one transaction: upsert by client uid, or tombstone. A refused write
@@ -58,7 +58,7 @@ public class OnlineWriteTransaction {
     @Transactional
     public <T extends SyncedEntity> T save(Class<T> type, SyncedInput input) {
         SyncTable table = registry.table(type);
-        UUID uid = WhereParser.parseUuid(input.uid, "input.uid");
+        UUID uid = Uuids.parse(input.uid, "input.uid");
         OffsetDateTime now = clock.now();
         // Parents first, like sync and the cascade (a delete locks the parent, then its children):
         // locking the row first and its parent after deadlocked with a concurrent delete of that parent.
@@ -93,7 +93,7 @@ public class OnlineWriteTransaction {
     @Transactional
     public <T extends SyncedEntity> T delete(Class<T> type, String uidText) {
         SyncTable table = registry.table(type);
-        UUID uid = WhereParser.parseUuid(uidText, "uid");
+        UUID uid = Uuids.parse(uidText, "uid");
         T row = rows.lock(type, uid);
         if (row == null) {
             throw new NotFoundException("uid", "no " + table.typeName() + " has uid " + uid);

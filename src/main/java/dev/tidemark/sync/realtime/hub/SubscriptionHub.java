@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
 import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.error.LimitExceededException;
 import dev.tidemark.sync.error.ShuttingDownException;
-import dev.tidemark.sync.policy.RowPolicies;
+import dev.tidemark.sync.policy.ScopeCompiler;
 import dev.tidemark.sync.realtime.ChangeEvent;
 import dev.tidemark.sync.realtime.ChangeOperation;
 import dev.tidemark.sync.realtime.changelog.ChangeBatch;
@@ -23,7 +23,6 @@ import dev.tidemark.sync.realtime.changelog.ChangeLogTailer;
 import dev.tidemark.sync.realtime.changelog.ChangedRow;
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.where.Condition;
-import dev.tidemark.sync.where.WhereParser;
 
 /**
  * The subscriptions of this instance, grouped by table and where ({@link ScopeGroup}), and the
@@ -41,10 +40,7 @@ public class SubscriptionHub implements ChangeListener {
     private static final Logger LOG = Logger.getLogger(SubscriptionHub.class);
 
     @Inject
-    WhereParser parser;
-
-    @Inject
-    RowPolicies policies;
+    ScopeCompiler scopes;
 
     @Inject
     TidemarkConfig config;
@@ -71,7 +67,7 @@ public class SubscriptionHub implements ChangeListener {
         if (closing) {
             throw new ShuttingDownException("this server instance is shutting down; reconnect and subscribe again");
         }
-        Condition condition = policies.restrict(table, parser.parse(table, where, "where"), sink.identity());
+        Condition condition = scopes.compile(table, where, "where", sink.identity());
         int max = config.realtime().maxSubscriptionsPerConnection();
         if (!sink.takeSubscription(max)) {
             throw new LimitExceededException(null, "this connection already holds " + max
