@@ -25,16 +25,20 @@ import dev.tidemark.sync.where.Condition;
 import dev.tidemark.sync.where.ScopeMatcher;
 
 /**
- * One online write, in one transaction: upsert by client uid, or tombstone. A refused write
- * throws a {@code SyncInputException} and writes nothing; a row the caller's row policy hides, or
- * new values it does not allow, are refused with FORBIDDEN. Tombstones cascade through the entity
- * listener, so the rows a delete hides are hidden in the same transaction.
+ * One online write, in one transaction: upsert by client uid, or tombstone, by the same
+ * {@link WriteRules} as a sync. A refused write throws a {@code SyncInputException} and writes
+ * nothing; a row the caller's row policy hides, or new values it does not allow, are refused with
+ * FORBIDDEN. Tombstones cascade through the entity listener, so the rows a delete hides are hidden
+ * in the same transaction.
  */
 @ApplicationScoped
 public class OnlineWriteTransaction {
 
     @Inject
     RowWriter rows;
+
+    @Inject
+    WriteRules rules;
 
     @Inject
     SyncRegistry registry;
@@ -67,9 +71,7 @@ public class OnlineWriteTransaction {
         boolean created = row == null;
         Identity who = caller.identity();
         if (created) {
-            row = rows.newRow(type, uid);
-            policies.stampCreator(row, who);
-            row.createdAt = clock.clamp(input.createdAt, now);
+            row = rules.create(type, uid, input.createdAt, who, now);
         } else if (!readable(table, row, who)) {
             throw new ForbiddenException("input.uid", table.typeName() + " " + uid + " already exists and is not "
                     + "yours to change; a new row needs a new uid");
@@ -77,14 +79,8 @@ public class OnlineWriteTransaction {
             throw new RowDeletedException("input.uid", table.typeName() + " " + uid + " was deleted at " + row.deletedAt
                     + " and cannot be changed; create a new row with a new uid");
         }
-        rows.copyColumns(table, input, row, "input");
-        Condition writable = policies.write(table, who);
-        if (!writable.equals(Condition.TRUE) && !matcher.matches(writable, row)) {
-            throw new ForbiddenException("input", "your row policy does not let you write this " + table.typeName()
-                    + " with these values; see the table's @RowPolicy");
-        }
-        throwIfRefused(rows.checkParents(table, row, "input"));
-        row.updatedAt = latest(clock.clamp(input.updatedAt, now), row.createdAt);
+        rules.assign(table, input, row, "input", now);
+        throwIfRefused(rules.check(table, row, who, "input", table.typeName()));
         rows.write(row, created);
         return row;
     }
@@ -102,8 +98,7 @@ public class OnlineWriteTransaction {
             throw new ForbiddenException("uid", table.typeName() + " " + uid + " is not yours to delete");
         }
         if (!row.isDeleted()) {
-            row.deletedAt = clock.deletedAt(null, row.createdAt, clock.now());
-            row.updatedAt = latest(row.deletedAt, row.updatedAt);
+            rules.tombstone(row, null, clock.now());
             rows.write(row, false);
         }
         return row;
@@ -119,13 +114,12 @@ public class OnlineWriteTransaction {
         if (refusal == null) {
             return;
         }
+        if (refusal.reason() == SyncReason.FORBIDDEN) {
+            throw new ForbiddenException(refusal.field(), refusal.message());
+        }
         if (refusal.reason() == SyncReason.PARENT_NOT_FOUND) {
             throw new ParentNotFoundException(refusal.field(), refusal.message());
         }
         throw new ParentDeletedException(refusal.field(), refusal.message());
-    }
-
-    static OffsetDateTime latest(OffsetDateTime a, OffsetDateTime b) {
-        return a.isBefore(b) ? b : a;
     }
 }

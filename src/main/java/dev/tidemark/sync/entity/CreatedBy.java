@@ -1,4 +1,4 @@
-package dev.tidemark.sync.policy;
+package dev.tidemark.sync.entity;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
