@@ -1,4 +1,4 @@
-package dev.tidemark.sync.entity;
+package dev.tidemark.sync.write;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -9,6 +9,9 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.FlushModeType;
 
+import dev.tidemark.sync.entity.CascadeRules;
+import dev.tidemark.sync.entity.SyncedEntity;
+import dev.tidemark.sync.entity.TombstoneCascade;
 import dev.tidemark.sync.error.ParentDeletedException;
 import dev.tidemark.sync.schema.Columns;
 import dev.tidemark.sync.schema.ParentRelation;
@@ -26,7 +29,7 @@ import dev.tidemark.sync.schema.SyncTable;
  * inside a flush (a JPA callback), where an auto-flush would recurse.
  */
 @ApplicationScoped
-public class TombstoneCascader {
+public class TombstoneCascader implements CascadeRules {
 
     @Inject
     SyncRegistry registry;
@@ -34,6 +37,7 @@ public class TombstoneCascader {
     @Inject
     EntityManager em;
 
+    @Override
     public void cascadeFrom(SyncedEntity parent) {
         cascade(registry.tableOf(parent), List.of(parent.uid), parent.deletedAt);
     }
@@ -43,6 +47,7 @@ public class TombstoneCascader {
      * already missed). Parents are usually in the persistence context already, so this rarely
      * costs a query.
      */
+    @Override
     public void requireLiveParents(SyncedEntity row) {
         SyncTable table = registry.tableOf(row);
         for (ParentRelation relation : table.parents().values()) {
