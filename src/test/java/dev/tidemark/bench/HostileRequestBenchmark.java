@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.tidemark.support.Bystander;
@@ -24,15 +25,16 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * The cost of refusing the hostile requests of issue 14 (points 1 and 2), run on demand only (its
- * name matches no test pattern): {@code ./mvnw test -Dtest=HostileRequestBenchmark
- * [-Dbench.runs=5]}. For each request it prints how it was answered, the time to answer it
+ * The cost of refusing the hostile requests of issue 14 (points 1 and 2):
+ * {@code ./mvnw test -Pbenchmark -Dtest=HostileRequestBenchmark [-Dbench.runs=5]}; {@code ./mvnw verify}
+ * runs it once with one run per request ({@link BenchSize}). For each request it prints how it was answered, the time to answer it
  * (p50 and max over the runs) and the peak heap above the level before it (sampled every 5 ms,
  * after a GC; server and client share this JVM, garbage included), then sends it as many times
  * again while a bystander client keeps asking a small query, and prints the bystander's slowest
  * answer.
  */
 @QuarkusTest
+@Tag("benchmark")
 class HostileRequestBenchmark {
 
     static final String USERS = "query($w: UserWhere) { users(where: $w) { uid } }";
@@ -44,7 +46,8 @@ class HostileRequestBenchmark {
 
     @Test
     void measure() throws Exception {
-        int runs = Integer.getInteger("bench.runs", 5);
+        BenchSize.announce("HostileRequestBenchmark");
+        int runs = BenchSize.of("bench.runs", 5, 1);
         Map<String, IntFunction<String>> cases = new LinkedHashMap<>();
         cases.put("fragment bomb F30 (1.2 KB)", run -> Hostile.body(Hostile.fragmentBomb("{ users { %s } }", 30, 2)));
         cases.put("wide fragment bomb, 7 levels x 10", run -> Hostile.body(Hostile.fragmentBomb("{ users { %s } }", 7, 10)));

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -31,9 +32,9 @@ import dev.tidemark.support.GraphQLWs;
 import dev.tidemark.support.Tokens;
 
 /**
- * Realtime benchmark, run on demand only (its name matches no test pattern, so {@code verify}
- * never runs it): {@code ./mvnw test -Dtest=RealtimeBenchmark [-Dbench.shape=a|b]
- * [-Dbench.seconds=20]}. Prints commit-to-delivery latency p50/p99 and heap per idle
+ * Realtime benchmark: {@code ./mvnw test -Pbenchmark -Dtest=RealtimeBenchmark [-Dbench.shape=a|b]
+ * [-Dbench.seconds=20] [-Dbench.a.subscriptions=5000] [-Dbench.b.subscriptions=1000]}; {@code ./mvnw verify}
+ * runs both shapes once with 100 and 50 subscriptions for a second ({@link BenchSize}). Prints commit-to-delivery latency p50/p99 and heap per idle
  * subscription for the two shapes of issue 4:
  * (a) 5,000 subscriptions on distinct scopes, 200 writes/s each matching 50 of them;
  * (b) 1,000 subscriptions on one scope, 20 writes/s (20,000 deliveries/s).
@@ -42,6 +43,7 @@ import dev.tidemark.support.Tokens;
  */
 @QuarkusTest
 @TestProfile(RealtimeBenchmark.Profile.class)
+@Tag("benchmark")
 class RealtimeBenchmark {
 
     public static class Profile implements QuarkusTestProfile {
@@ -54,21 +56,29 @@ class RealtimeBenchmark {
     }
 
     static final int PER_CONNECTION = 100;
-    static final int WARMUP_SECONDS = 5;
+    static final int WARMUP_SECONDS = BenchSize.smoke() ? 1 : 5;
 
     @TestHTTPResource("/graphql")
     URI graphql;
 
     @Test
     void run() throws Exception {
-        int seconds = Integer.getInteger("bench.seconds", 20);
+        BenchSize.announce("RealtimeBenchmark");
+        int seconds = BenchSize.of("bench.seconds", 20, 1);
         for (String shape : System.getProperty("bench.shape", "a,b").split(",")) {
             if (shape.equals("a")) {
-                measure("a: 5000 distinct scopes, 200 writes/s x 50 matches", 5000, 200, 50, seconds,
+                int subscriptions = BenchSize.of("bench.a.subscriptions", 5000, 100);
+                int writes = BenchSize.of("bench.a.writes-per-second", 200, 20);
+                int matches = Math.max(1, subscriptions / 100); // 100 name prefixes, one per write
+                measure("a: " + subscriptions + " distinct scopes, " + writes + " writes/s x " + matches + " matches", subscriptions, writes,
+                        matches, seconds,
                         i -> "{name: {startsWith: \"bench-a" + (i % 100) + "-\"}, email: {ne: \"s" + i + "\"}}",
                         w -> "bench-a" + (w % 100) + "-w" + w + ";");
             } else {
-                measure("b: 1000 subscriptions on one scope, 20 writes/s", 1000, 20, 1000, seconds,
+                int subscriptions = BenchSize.of("bench.b.subscriptions", 1000, 50);
+                int writes = BenchSize.of("bench.b.writes-per-second", 20, 5);
+                measure("b: " + subscriptions + " subscriptions on one scope, " + writes + " writes/s", subscriptions, writes, subscriptions,
+                        seconds,
                         i -> "{name: {startsWith: \"bench-b-\"}}",
                         w -> "bench-b-w" + w + ";");
             }
@@ -93,10 +103,16 @@ class RealtimeBenchmark {
         HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).build();
         List<WebSocket> sockets = new ArrayList<>();
         CountDownLatch ready = new CountDownLatch(subscriptions);
+        List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
         for (int c = 0; c * PER_CONNECTION < subscriptions; c++) {
+            Listener listener = new Listener(recorder, ready, errors);
             WebSocket socket = http.newWebSocketBuilder().subprotocols("graphql-transport-ws")
-                    .buildAsync(URI.create(graphql.toString().replaceFirst("^http", "ws")), new Listener(recorder, ready)).join();
+                    .buildAsync(URI.create(graphql.toString().replaceFirst("^http", "ws")), listener).join();
             socket.sendText(GraphQLWs.initMessage(Tokens.admin()), true).join();
+            // The protocol: no subscribe before connection_ack (the server closes with 4401 otherwise).
+            if (!listener.acknowledged.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("no connection_ack within 30 s");
+            }
             for (int i = c * PER_CONNECTION; i < Math.min(subscriptions, (c + 1) * PER_CONNECTION); i++) {
                 String query = "subscription { userChanged(where: " + scope.where(i) + ") { operation uid version row { uid name version } } }";
                 socket.sendText("{\"id\":\"s" + i + "\",\"type\":\"subscribe\",\"payload\":{\"query\":"
@@ -104,8 +120,9 @@ class RealtimeBenchmark {
             }
             sockets.add(socket);
         }
-        if (!ready.await(120, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("only " + (subscriptions - ready.getCount()) + " subscriptions became READY");
+        if (!ready.await(120, TimeUnit.SECONDS) || !errors.isEmpty()) {
+            throw new IllegalStateException("only " + (subscriptions - ready.getCount() - errors.size()) + " of " + subscriptions
+                    + " subscriptions became READY; errors: " + errors.stream().limit(3).toList());
         }
         long heapAfter = usedHeap();
         if (Boolean.getBoolean("bench.histogram")) {
@@ -160,6 +177,9 @@ class RealtimeBenchmark {
         }
         if (Boolean.getBoolean("bench.timeline")) {
             timeline(recorder, committed, perSecond);
+        }
+        if (measured == 0) {
+            throw new IllegalStateException(title + ": no delivery arrived (" + n + " messages)");
         }
         long[] sorted = Arrays.copyOf(latencies, measured);
         Arrays.sort(sorted);
@@ -239,11 +259,23 @@ class RealtimeBenchmark {
     static final class Listener implements WebSocket.Listener {
         private final Recorder recorder;
         private final CountDownLatch ready;
+        private final List<String> errors;
+        final CountDownLatch acknowledged = new CountDownLatch(1);
         private final StringBuilder partial = new StringBuilder();
 
-        Listener(Recorder recorder, CountDownLatch ready) {
+        Listener(Recorder recorder, CountDownLatch ready, List<String> errors) {
             this.recorder = recorder;
             this.ready = ready;
+            this.errors = errors;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket socket, int code, String reason) {
+            errors.add("closed " + code + " " + reason);
+            while (ready.getCount() > 0) { // nothing more will come on this socket: do not wait for it
+                ready.countDown();
+            }
+            return null;
         }
 
         @Override
@@ -252,7 +284,12 @@ class RealtimeBenchmark {
             if (last) {
                 String message = partial.toString();
                 partial.setLength(0);
-                if (message.contains("\"READY\"")) {
+                if (message.contains("\"connection_ack\"")) {
+                    acknowledged.countDown();
+                } else if (message.contains("\"READY\"")) {
+                    ready.countDown();
+                } else if (message.contains("\"type\":\"error\"")) {
+                    errors.add(message);
                     ready.countDown();
                 } else if (message.contains("\"ping\"")) {
                     socket.sendText("{\"type\":\"pong\"}", true);

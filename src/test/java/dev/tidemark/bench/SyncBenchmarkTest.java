@@ -34,15 +34,16 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * Sync speed for one scope of 10k and 100k users with 1% changed on the server and 1% changed
  * offline: sync time next to a plain JDBC SELECT of the same rows, bytes each way, peak heap.
- * Not part of {@code ./mvnw verify}; run it with {@code ./mvnw test -Pbenchmark}.
+ * Run it with {@code ./mvnw test -Pbenchmark -Dtest=SyncBenchmarkTest}; {@code ./mvnw verify} runs it once
+ * at 300 rows ({@link BenchSize}).
  */
 @QuarkusTest
 @Tag("benchmark")
 class SyncBenchmarkTest {
 
-    static final int RUNS = Integer.getInteger("benchmark.runs", 15);
-    static final int[] SIZES = { Integer.getInteger("benchmark.size", 0) };
-    static final int WARMUP = 8;
+    static final int RUNS = BenchSize.of("benchmark.runs", 15, 1);
+    static final int[] SIZES = { BenchSize.of("benchmark.size", 0, 300) };
+    static final int WARMUP = BenchSize.smoke() ? 1 : 8;
     static final String[] MODES = System.getProperty("benchmark.mode", "held,digest").split(",");
     static final String DOCUMENT = "mutation($input: SyncInput!) { sync(input: $input) { cursor users { drops applied "
             + "refreshedBuckets rejected { uid reason } upserts { uid name email createdAt updatedAt deletedAt version } } } }";
@@ -61,6 +62,7 @@ class SyncBenchmarkTest {
 
     @Test
     void benchmark() throws Exception {
+        BenchSize.announce("SyncBenchmarkTest");
         db.clear();
         System.out.println();
         System.out.println("mode   | scope rows | sync p50 | sync p95 | SELECT p50 | ratio | request bytes | response bytes | upserts | peak heap"

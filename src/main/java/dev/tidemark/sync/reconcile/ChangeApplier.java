@@ -12,7 +12,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 
-import dev.tidemark.sync.auth.Caller;
+import dev.tidemark.sync.auth.Identity;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
@@ -65,11 +65,11 @@ public class ChangeApplier {
     @Inject
     WriteRules rules;
 
-    @Inject
-    Caller caller;
-
-    /** Applies every change of every scope; returns, per scope in request order, what became of its changes. */
-    public List<ChangeResults> applyAll(List<ScopeRequest> scopes, OffsetDateTime now) {
+    /**
+     * Applies every change of every scope as {@code who}; returns, per scope in request order, what
+     * became of its changes.
+     */
+    public List<ChangeResults> applyAll(List<ScopeRequest> scopes, OffsetDateTime now, Identity who) {
         record Pending(int scope, ClientChange change) {
         }
         Map<Class<?>, Integer> rank = new HashMap<>();
@@ -105,7 +105,7 @@ public class ChangeApplier {
             for (Pending p : group) {
                 ScopeRequest scope = scopes.get(p.scope());
                 String key = scope.table().typeName() + "/" + p.change().uid();
-                Refusal refusal = done.containsKey(key) ? done.get(key) : apply(scope, p.change(), now);
+                Refusal refusal = done.containsKey(key) ? done.get(key) : apply(scope, p.change(), now, who);
                 done.put(key, refusal);
                 ChangeResults result = results.get(p.scope());
                 if (refusal == null) {
@@ -124,11 +124,11 @@ public class ChangeApplier {
         return change.deletes() && change.baseVersion() != null;
     }
 
-    private Refusal apply(ScopeRequest scope, ClientChange change, OffsetDateTime now) {
+    private Refusal apply(ScopeRequest scope, ClientChange change, OffsetDateTime now, Identity who) {
         SyncTable table = scope.table();
         SyncedEntity row = rows.lock(table.entityClass(), change.uid());
         if (row == null) {
-            return insert(scope, change, now);
+            return insert(scope, change, now, who);
         }
         if (!matcher.matches(scope.condition(), row)) {
             return change.baseVersion() == null
@@ -147,7 +147,7 @@ public class ChangeApplier {
         } else {
             row.deletedAt = null;
             rules.assign(table, change.values(), row, change.path(), now);
-            Refusal refusal = check(table, row, change);
+            Refusal refusal = check(table, row, change, who);
             if (refusal != null) {
                 em.refresh(row); // forget the values just copied: this row is not written
                 return refusal;
@@ -181,13 +181,13 @@ public class ChangeApplier {
                 + "; last writer wins, the server's row is sent back");
     }
 
-    private Refusal insert(ScopeRequest scope, ClientChange change, OffsetDateTime now) {
+    private Refusal insert(ScopeRequest scope, ClientChange change, OffsetDateTime now, Identity who) {
         SyncTable table = scope.table();
         if (change.baseVersion() != null) {
             return refuse(SyncReason.DELETED_ON_SERVER, change.path() + ".baseVersion", table.typeName() + " "
                     + change.uid() + " no longer exists on the server (deleted, then purged); it is dropped");
         }
-        SyncedEntity row = rules.create(table.entityClass(), change.uid(), change.values().createdAt, caller.identity(), now);
+        SyncedEntity row = rules.create(table.entityClass(), change.uid(), change.values().createdAt, who, now);
         rules.assign(table, change.values(), row, change.path(), now);
         if (change.deletes()) {
             rules.tombstone(row, change.deletedAt(), now);
@@ -196,7 +196,7 @@ public class ChangeApplier {
             return refuse(SyncReason.OUT_OF_SCOPE, change.path(), "the new " + table.typeName() + " " + change.uid()
                     + " does not match the where of the scope it was sent in; send it in a scope it belongs to");
         }
-        Refusal refusal = check(table, row, change);
+        Refusal refusal = check(table, row, change, who);
         if (refusal != null) {
             return refusal;
         }
@@ -205,8 +205,8 @@ public class ChangeApplier {
     }
 
     /** The write rules' verdict on the row's new values (write policy, then parents). */
-    private Refusal check(SyncTable table, SyncedEntity row, ClientChange change) {
-        return rules.check(table, row, caller.identity(), change.path(), table.typeName() + " (" + change.uid() + ")");
+    private Refusal check(SyncTable table, SyncedEntity row, ClientChange change, Identity who) {
+        return rules.check(table, row, who, change.path(), table.typeName() + " (" + change.uid() + ")");
     }
 
     private static Refusal refuse(SyncReason reason, String field, String message) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
+import dev.tidemark.sync.auth.Identity;
 import dev.tidemark.sync.cursor.SyncCursor;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.schema.InputFields;
@@ -18,18 +19,20 @@ public final class SyncPlan {
     private final SyncRequests requests;
     private final String syncId;
     private final SyncCursor cutoff;
+    private final Identity identity;
     private final List<ScopeRequest> scopes = new ArrayList<>();
     private final List<Class<?>> owners = new ArrayList<>();
 
-    SyncPlan(SyncRequests requests, String syncId, SyncCursor cutoff) {
+    SyncPlan(SyncRequests requests, String syncId, SyncCursor cutoff, Identity identity) {
         this.requests = requests;
         this.syncId = syncId;
         this.cutoff = cutoff;
+        this.identity = identity;
     }
 
     /** Adds a table's scopes, as sent at {@code path} of the input. */
     public SyncPlan add(Class<? extends SyncedEntity> type, String path, List<? extends ScopeInput> inputs) {
-        for (ScopeRequest scope : requests.scopes(type, path, inputs)) {
+        for (ScopeRequest scope : requests.scopes(type, path, inputs, identity)) {
             scopes.add(scope);
             owners.add(type);
         }
@@ -37,7 +40,7 @@ public final class SyncPlan {
     }
 
     public SyncRequest request() {
-        return new SyncRequest(syncId, cutoff, List.copyOf(scopes));
+        return new SyncRequest(syncId, cutoff, identity, List.copyOf(scopes));
     }
 
     /** The outcomes of {@code type}'s scopes, in the order they were added, as the app's result type. */

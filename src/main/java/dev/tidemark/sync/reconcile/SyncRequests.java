@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.tidemark.sync.auth.Caller;
+import dev.tidemark.sync.auth.Identity;
 import dev.tidemark.sync.cursor.SyncCursor;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.error.InvalidInputException;
@@ -44,24 +45,24 @@ public class SyncRequests {
     @Inject
     Caller caller;
 
-    /** Starts a sync with the client's id and cutoff (null for a first sync). */
+    /** Starts a sync with the client's id and cutoff (null for a first sync), for the caller as it is now. */
     public SyncPlan plan(String syncId, String cutoff) {
-        return new SyncPlan(this, syncId, cutoff == null ? null : SyncCursor.decode(cutoff, "input.cutoff"));
+        return new SyncPlan(this, syncId, cutoff == null ? null : SyncCursor.decode(cutoff, "input.cutoff"), caller.identity());
     }
 
-    public List<ScopeRequest> scopes(Class<? extends SyncedEntity> type, String path, List<? extends ScopeInput> inputs) {
+    List<ScopeRequest> scopes(Class<? extends SyncedEntity> type, String path, List<? extends ScopeInput> inputs, Identity who) {
         List<ScopeRequest> scopes = new ArrayList<>();
         if (inputs == null) {
             return scopes;
         }
         SyncTable table = registry.table(type);
         for (int i = 0; i < inputs.size(); i++) {
-            scopes.add(scope(table, inputs.get(i), path + "[" + i + "]"));
+            scopes.add(scope(table, inputs.get(i), path + "[" + i + "]", who));
         }
         return scopes;
     }
 
-    private ScopeRequest scope(SyncTable table, ScopeInput input, String path) {
+    private ScopeRequest scope(SyncTable table, ScopeInput input, String path, Identity who) {
         if (input == null) {
             throw new InvalidInputException(path, "null is not a scope; remove it from the list");
         }
@@ -108,7 +109,7 @@ public class SyncRequests {
                     (OffsetDateTime) InputFields.require(change, "deletedAt"),
                     change, rowPath));
         }
-        Condition scope = scopes.compile(table, where, path + ".where", caller.identity());
+        Condition scope = scopes.compile(table, where, path + ".where", who);
         return new ScopeRequest(input.id, table, scope, held, digest, changes, path);
     }
 

@@ -17,7 +17,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
-import dev.tidemark.sync.auth.Caller;
 import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.cursor.CursorSource;
 import dev.tidemark.sync.error.InvalidInputException;
@@ -54,22 +53,19 @@ public class SyncTransaction {
     @Inject
     EntityManager em;
 
-    @Inject
-    Caller caller;
-
     @Transactional
     public SyncOutcome run(SyncRequest request) {
         checkLimits(request);
         if (request.syncId() == null || request.syncId().isBlank() || request.syncId().length() > 200) {
             throw new InvalidInputException("input.syncId", "a sync needs a client-made id of 1 to 200 characters (a UUID is best)");
         }
-        Optional<List<ChangeResults>> stored = ledger.claim(request.syncId(), fingerprint(request, caller.identity().key()));
+        Optional<List<ChangeResults>> stored = ledger.claim(request.syncId(), fingerprint(request, request.identity().key()));
         List<ChangeResults> results;
         if (stored.isPresent()) {
             results = stored.get();
         } else {
             OffsetDateTime now = clock.now();
-            results = applier.applyAll(request.scopes(), now);
+            results = applier.applyAll(request.scopes(), now, request.identity());
             ledger.record(request.syncId(), results);
         }
         // Cascades ran as bulk SQL: rows this sync loaded before them are stale in the persistence

@@ -61,6 +61,8 @@ public class OnlineWriteTransaction {
      */
     @Transactional
     public <T extends SyncedEntity> T save(Class<T> type, SyncedInput input) {
+        // Resolved before any lock is waited for: the request's context ends if the client hangs up.
+        Identity who = caller.identity();
         SyncTable table = registry.table(type);
         UUID uid = Uuids.parse(input.uid, "input.uid");
         OffsetDateTime now = clock.now();
@@ -69,7 +71,6 @@ public class OnlineWriteTransaction {
         rows.lockParentsOf(table, List.of(input));
         T row = rows.lock(type, uid);
         boolean created = row == null;
-        Identity who = caller.identity();
         if (created) {
             row = rules.create(type, uid, input.createdAt, who, now);
         } else if (!readable(table, row, who)) {
@@ -88,13 +89,14 @@ public class OnlineWriteTransaction {
     /** Tombstones the row (idempotent: a tombstone stays as it is) and cascades to its join rows. */
     @Transactional
     public <T extends SyncedEntity> T delete(Class<T> type, String uidText) {
+        Identity who = caller.identity(); // before the lock, as in save
         SyncTable table = registry.table(type);
         UUID uid = Uuids.parse(uidText, "uid");
         T row = rows.lock(type, uid);
         if (row == null) {
             throw new NotFoundException("uid", "no " + table.typeName() + " has uid " + uid);
         }
-        if (!readable(table, row, caller.identity())) {
+        if (!readable(table, row, who)) {
             throw new ForbiddenException("uid", table.typeName() + " " + uid + " is not yours to delete");
         }
         if (!row.isDeleted()) {
