@@ -1,4 +1,4 @@
-package dev.tidemark.sync.schema;
+package dev.tidemark.sync.api;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.tidemark.sync.schema;
+package dev.tidemark.sync.api;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -17,13 +17,18 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.reconcile.HeldDigest;
+import dev.tidemark.sync.schema.ChildRelation;
+import dev.tidemark.sync.schema.ParentRelation;
+import dev.tidemark.sync.schema.SyncColumn;
+import dev.tidemark.sync.schema.SyncRegistry;
+import dev.tidemark.sync.schema.SyncTable;
 import io.quarkus.runtime.configuration.MemorySize;
 
-import dev.tidemark.sync.schema.SchemaDescription.ChildDescription;
-import dev.tidemark.sync.schema.SchemaDescription.ColumnDescription;
-import dev.tidemark.sync.schema.SchemaDescription.LimitsDescription;
-import dev.tidemark.sync.schema.SchemaDescription.ParentDescription;
-import dev.tidemark.sync.schema.SchemaDescription.TableDescription;
+import dev.tidemark.sync.api.SchemaDescription.ChildDescription;
+import dev.tidemark.sync.api.SchemaDescription.ColumnDescription;
+import dev.tidemark.sync.api.SchemaDescription.LimitsDescription;
+import dev.tidemark.sync.api.SchemaDescription.ParentDescription;
+import dev.tidemark.sync.api.SchemaDescription.TableDescription;
 
 /**
  * Describes the {@link SyncRegistry} for clients. Operation names follow the per-table API
