@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bucketsFor } from './budget.js';
 import { HeldDigest, rowHash, uidHash } from './held-digest.js';
 
-// The server's test vectors (README "Held digest", HeldDigestTest.java): both sides must agree bit for bit.
+// The server's test vectors (docs/protocol.md "Held digest", HeldDigestTest.java): both sides must agree bit for bit.
 describe('held digest', () => {
   it('should hash uids and rows like the server', () => {
     expect(uidHash('00000000-0000-0000-0000-000000000000')).toBe(0x3753bd98);

@@ -1,5 +1,5 @@
 /**
- * The compact form of a scope's held rows (the server's README, "Held digest"): bucket checksums
+ * The compact form of a scope's held rows (docs/protocol.md, "Held digest"): bucket checksums
  * instead of one "uid:version" per row. Both hashes are FNV-1a (32-bit) over ASCII text, finished
  * by MurmurHash3's fmix32; a bucket's sum is the sum of its rows' hashes modulo 2^32.
  */

@@ -91,7 +91,7 @@ describe('the demo app in two windows', () => {
     await w2.rename('user', bea, `${p}Bea (window 2)`);
 
     // The later edit reaches the server first; window 1's earlier edit syncs last and must still lose:
-    // last writer wins on updatedAt (README, "The sync mutation"), not last sync.
+    // last writer wins on updatedAt (docs/protocol.md, "How the server decides"), not last sync.
     await w2.goOnline();
     await w2.settled();
     await w1.goOnline();

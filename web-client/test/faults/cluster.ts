@@ -47,6 +47,11 @@ export class Cluster {
     for (const server of this.servers) if (!server.alive) await server.start();
   }
 
+  /** Internal errors the instances logged since the last call, each prefixed with its instance. */
+  takeInternalErrors(): string[] {
+    return this.servers.flatMap((s) => s.takeInternalErrors().map((line) => `instance ${s.name}: ${line}`));
+  }
+
   async stop(): Promise<void> {
     await this.sqlPool?.end().catch(() => undefined);
     await Promise.all(this.servers.map((s) => s.stop()));

@@ -33,25 +33,34 @@ export async function runOps(cluster: Cluster, schema: SchemaFacts, ops: Op[], k
     failedAt ??= index;
     return !keepGoing;
   };
+  cluster.takeInternalErrors(); // a run answers for its own operations only
   try {
     if (!found(-1, await world.setup()) && !found(-1, await quiesce(world, -1))) {
       let stopped = false;
       for (const [i, op] of ops.entries()) {
         const opStarted = Date.now();
         const list = await world.execute(op, i);
-        if (op.k === 'quiesce') list.push(...(await quiesce(world, i)));
+        if (op.k === 'quiesce') list.push(...(await quiesce(world, i)), ...serverErrors(cluster, i));
         world.time.set(op.k, (world.time.get(op.k) ?? 0) + Date.now() - opStarted);
         if (found(i, list)) {
           stopped = true;
           break;
         }
       }
-      if (!stopped) found(ops.length, await quiesce(world, ops.length));
+      if (!stopped) found(ops.length, [...(await quiesce(world, ops.length)), ...serverErrors(cluster, ops.length)]);
     }
   } finally {
     await world.dispose();
   }
   return { ops, failedAt, findings, ms: Date.now() - started, world };
+}
+
+/**
+ * No instance logged an internal error: every failure a client can meet (bad input, refusals,
+ * outages, limits) has its own code, so an INTERNAL is a server bug even when the client recovers.
+ */
+function serverErrors(cluster: Cluster, index: number): Finding[] {
+  return cluster.takeInternalErrors().map((line) => ({ invariant: 'no internal server error', detail: `by op #${index}: ${line}` }));
 }
 
 /** The shortest list found within the budget that still breaks the first finding's invariant. */

@@ -36,6 +36,9 @@ export class ServerProcess {
   /** Health and metrics are on the management port in the prod profile; kept across restarts. */
   private managementPort: number | undefined;
   starts = 0;
+  /** "Internal server error" lines the instance logged (a bug: every expected failure has a code) since last taken. */
+  private internalErrors: string[] = [];
+  private partialLine = '';
 
   constructor(
     readonly name: string,
@@ -89,6 +92,7 @@ export class ServerProcess {
     });
     child.stdout!.pipe(this.log, { end: false });
     child.stderr!.pipe(this.log, { end: false });
+    child.stdout!.on('data', (chunk: Buffer) => this.scan(chunk.toString('utf8')));
     this.process = child;
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
@@ -102,6 +106,19 @@ export class ServerProcess {
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error(`server ${this.name} not ready within 120 s`);
+  }
+
+  /** The internal errors logged since the last call (each: the log line, cut to 300 characters). */
+  takeInternalErrors(): string[] {
+    const taken = this.internalErrors;
+    this.internalErrors = [];
+    return taken;
+  }
+
+  private scan(text: string): void {
+    const lines = (this.partialLine + text).split('\n');
+    this.partialLine = lines.pop() ?? '';
+    for (const line of lines) if (line.includes('Internal server error, error id')) this.internalErrors.push(line.slice(0, 300));
   }
 
   /** SIGKILL, and waits for the process to be gone (its port free for the restart). */

@@ -31,7 +31,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
-/** Invariants I2–I5 of DESIGN §4 for the sync mutation. */
+/** Invariants I2–I5 of docs/design.md §4 for the sync mutation. */
 @QuarkusTest
 class SyncInvariantsTest {
 

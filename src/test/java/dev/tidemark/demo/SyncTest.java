@@ -24,7 +24,7 @@ import dev.tidemark.support.SyncCall;
 import dev.tidemark.support.SyncCall.Result;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** Every case of the reconcile (DESIGN §3, §4), one test each, through the public sync mutation. */
+/** Every case of the reconcile (docs/design.md §3, §4), one test each, through the public sync mutation. */
 @QuarkusTest
 class SyncTest {
 

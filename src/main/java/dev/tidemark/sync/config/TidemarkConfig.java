@@ -9,7 +9,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
-/** Every {@code tidemark.*} configuration key, each documented once here and in the README. */
+/** Every {@code tidemark.*} configuration key, each documented once here and in docs/configuration.md. */
 @ConfigMapping(prefix = "tidemark")
 public interface TidemarkConfig {
 
@@ -129,7 +129,7 @@ public interface TidemarkConfig {
     /**
      * Abuse limits on what one client may send: the shape of an operation and of a request body, and
      * how fast it sends requests and opens realtime connections. (Body size, depth, complexity,
-     * tokens and WebSocket message size are Quarkus keys; see the README's "Abuse limits".)
+     * tokens and WebSocket message size are Quarkus keys; see docs/configuration.md, "Abuse limits".)
      */
     interface Limits {
         /**
@@ -211,7 +211,7 @@ public interface TidemarkConfig {
 
     /**
      * What clients are told when the database cannot be reached (the pool's timeouts are Quarkus
-     * keys, {@code quarkus.datasource.jdbc.*}; see the README's configuration table).
+     * keys, {@code quarkus.datasource.jdbc.*}; see docs/configuration.md).
      */
     interface Database {
         /**

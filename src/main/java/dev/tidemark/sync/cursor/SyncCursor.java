@@ -13,7 +13,7 @@ import dev.tidemark.sync.error.InvalidInputException;
  * a smaller id had finished (committed or rolled back) when the cursor was taken, so its changes
  * are reflected in what the client received. Transaction ids, unlike sequence values, cannot be
  * "taken early and committed late" below the watermark, which is what lets a tailer or a sync
- * never miss a change committed out of order (DESIGN §5). {@code at} is the server's clock at the
+ * never miss a change committed out of order (docs/design.md §5). {@code at} is the server's clock at the
  * same moment, for humans and for the tombstone-retention horizon. Clients treat the encoded
  * form as opaque.
  *

@@ -2,7 +2,9 @@ package dev.tidemark.sync.error;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,8 +27,20 @@ public final class DatabaseUnavailable {
     }
 
     public static boolean is(Throwable failure) {
+        // Causes and suppressed exceptions both: a commit cut off by the database's loss is a
+        // RollbackException whose driver error is attached as suppressed, not as its cause.
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-        for (Throwable t = failure; t != null && seen.put(t, Boolean.TRUE) == null; t = t.getCause()) {
+        ArrayDeque<Throwable> next = new ArrayDeque<>();
+        next.add(failure);
+        while (!next.isEmpty()) {
+            Throwable t = next.poll();
+            if (seen.put(t, Boolean.TRUE) != null) {
+                continue;
+            }
+            if (t.getCause() != null) {
+                next.add(t.getCause());
+            }
+            next.addAll(List.of(t.getSuppressed()));
             if (t instanceof SQLTransientConnectionException || t instanceof java.net.SocketException
                     || t instanceof java.net.SocketTimeoutException) {
                 return true;

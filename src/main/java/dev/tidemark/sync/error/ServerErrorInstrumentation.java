@@ -25,7 +25,8 @@ import graphql.ExceptionWhileDataFetching;
  * Gives every failure that no code was written for a code a client can act on, instead of
  * SmallRye's "System error" with a code made from the exception's class name
  * ({@code j-d-b-c-connection}): a database that cannot be reached answers
- * {@code SERVICE_UNAVAILABLE} with {@code retryAfterSeconds}, anything else {@code INTERNAL} with an
+ * {@code SERVICE_UNAVAILABLE} with {@code retryAfterSeconds}, an operation whose client hung up
+ * {@code CLIENT_GONE} (logged briefly: see {@link ClientGone}), anything else {@code INTERNAL} with an
  * {@code errorId} that is logged with the exception. Errors of exceptions that carry SmallRye's
  * {@code @ErrorCode} (the engine's client errors) pass unchanged, as do validation errors.
  */
@@ -34,6 +35,8 @@ public class ServerErrorInstrumentation extends SimplePerformantInstrumentation 
     private static final Logger LOG = Logger.getLogger(ServerErrorInstrumentation.class);
     static final String SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE";
     static final String INTERNAL = "INTERNAL";
+    /** Never received by anyone (the connection is closed): it keeps such failures out of the INTERNAL ones. */
+    static final String CLIENT_GONE = "CLIENT_GONE";
     private static final String ERROR_CODE_ANNOTATION = "io.smallrye.graphql.api.ErrorCode";
 
     private final long retryAfterSeconds;
@@ -70,6 +73,11 @@ public class ServerErrorInstrumentation extends SimplePerformantInstrumentation 
             extensions.put("retryAfterSeconds", retryAfterSeconds);
             message = "The database is unavailable; retry in " + retryAfterSeconds + " s";
             LOG.warnf("Database unavailable for %s: %s", error.getPath(), rootMessage(failure));
+        } else if (ClientGone.caused(failure)) {
+            extensions.put("code", CLIENT_GONE);
+            message = "The client closed the connection before the operation ended; nothing was answered";
+            LOG.infof("Client gone during %s: the connection closed before the operation ended (%s)", error.getPath(),
+                    rootMessage(failure));
         } else {
             String errorId = UUID.randomUUID().toString();
             extensions.put("code", INTERNAL);

@@ -9,6 +9,7 @@ import jakarta.json.JsonObjectBuilder;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.tidemark.sync.config.TidemarkConfig;
+import dev.tidemark.sync.error.ClientGone;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -65,6 +66,7 @@ public class GraphQLHttpGuard {
 
     /** WebSocket upgrades and plain requests each have their own buckets per client address. */
     private void limitRate(RoutingContext context) {
+        ClientGone.remember(context.response());
         HttpServerRequest request = context.request();
         boolean upgrade = request.headers().contains(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET, true);
         String client = clientAddress(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),

@@ -21,7 +21,7 @@ import dev.tidemark.sync.error.InvalidInputException;
  * <p>Both hashes are FNV-1a (32-bit) over the ASCII text, finished by MurmurHash3's fmix32 so
  * that the low bits used for the bucket are well mixed: {@code uidHash} over the canonical
  * lower-case uid (36 characters), {@code rowHash} over {@code "<uid>:<version>"} with the version in
- * decimal. Test vectors are in the README; a client in any language reproduces them in a few lines.
+ * decimal. Test vectors are in docs/protocol.md ("Held digest"); a client in any language reproduces them in a few lines.
  */
 public final class HeldDigest {
 

@@ -18,7 +18,7 @@ public abstract class ScopeInput {
             + "(compact on purpose: a scope may hold 100k rows).")
     public List<String> held;
 
-    @Description("The same rows as held, as bucket checksums: base64 of 4 bytes per bucket (README, \"Held digest\"). "
+    @Description("The same rows as held, as bucket checksums: base64 of 4 bytes per bucket (docs/protocol.md, \"Held digest\"). "
             + "Send held or heldDigest, not both. The result's refreshedBuckets then says which buckets to replace.")
     public String heldDigest;
 }

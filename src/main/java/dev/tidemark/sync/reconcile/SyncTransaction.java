@@ -24,7 +24,7 @@ import dev.tidemark.sync.error.LimitExceededException;
 import dev.tidemark.sync.time.ServerClock;
 
 /**
- * One attempt at a sync (DESIGN §3), in one transaction (I5): applies a client's offline changes
+ * One attempt at a sync (docs/design.md §3), in one transaction (I5): applies a client's offline changes
  * and tells it what to change so that, for every scope, it holds exactly the server's rows. A
  * failure anywhere (a constraint, a malformed row) writes nothing, not even the replay record.
  * {@link SyncService} retries it when the database aborts it for a deadlock.

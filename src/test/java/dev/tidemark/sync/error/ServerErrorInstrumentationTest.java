@@ -60,6 +60,17 @@ class ServerErrorInstrumentationTest {
         assertFalse(DatabaseUnavailable.is(new SQLException("duplicate key", "23505")), "a constraint is no outage");
     }
 
+    /** Found by the web client's fault test: a commit cut off by a PostgreSQL crash answered INTERNAL. */
+    @Test
+    void shouldAnswerServiceUnavailableForACommitCutOffByTheDatabasesLoss() throws Exception {
+        // What Narayana throws then: the driver's error is suppressed in the RollbackException, not its cause.
+        Exception commit = new Exception("ARJUNA016053: Could not commit transaction.");
+        commit.addSuppressed(new SQLException("An I/O error occurred while sending to the backend.", "08006",
+                new java.io.EOFException()));
+        Map<String, Object> extensions = extensionsOf(new RuntimeException("Error invoking subclass method", commit));
+        assertEquals("SERVICE_UNAVAILABLE", extensions.get("code"));
+    }
+
     @Test
     void shouldAnswerInternalWithAnErrorIdThatIsLogged() throws Exception {
         List<LogRecord> logged = new ArrayList<>();

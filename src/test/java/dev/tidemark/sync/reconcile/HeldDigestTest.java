@@ -11,7 +11,7 @@ import dev.tidemark.sync.error.InvalidInputException;
 
 /**
  * The digest's hashes against vectors computed by a separate, string-based implementation (Python,
- * printed in the README for client authors), so the allocation-free Java version cannot drift.
+ * printed in docs/protocol.md for client authors), so the allocation-free Java version cannot drift.
  */
 class HeldDigestTest {
 

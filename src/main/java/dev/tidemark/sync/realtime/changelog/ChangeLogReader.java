@@ -15,7 +15,7 @@ import dev.tidemark.sync.cursor.CursorSource;
 import dev.tidemark.sync.cursor.SyncCursor;
 
 /**
- * Reads the change log without gaps (DESIGN §5). Entries are selected by the writing
+ * Reads the change log without gaps (docs/design.md §5). Entries are selected by the writing
  * transaction's id, never by "log id greater than the last one seen": the reader keeps a
  * watermark {@code xmin} (every transaction below it has ended and was read) and the ids of the
  * transactions at or above it that it has already read. Each read runs in a repeatable-read
