@@ -1,62 +1,111 @@
 /**
  * The Tidemark client: a replica of the app's scopes in IndexedDB that the app reads and writes
  * at once, kept in sync with the server by its leader tab: on every (re)connection it subscribes
- * every scope, waits for each READY, then syncs (I7); between syncs it applies live events.
+ * every scope, waits for each READY, then syncs (I7); between syncs it applies live events. Scopes
+ * come and go at runtime (`scope()`); every write has a local and a server outcome; the outbox and
+ * the rejection records are durable and queryable.
  */
-import { INITIAL_STATE, scopesOf, type ClientState, type TidemarkOptions } from './client/options.js';
-import { fetchSchema, fetchVersion, loadSchema, storeNextSchema } from './client/schema-source.js';
+import { LeaderLink } from './client/leader-link.js';
+import { INITIAL_STATE, type ClientState, type TidemarkOptions } from './client/options.js';
+import { loadSchema } from './client/schema-source.js';
+import { SchemaWatch } from './client/schema-watch.js';
 import { StateHub } from './client/state-hub.js';
-import { openReplicaDb, type MigrationReport } from './replica/replica-db.js';
+import { acknowledgeRejection, discardRejection, retryRejection } from './outbox/rejection-actions.js';
+import { answered, outboxItems, rowStatus, waitingChanges, type OutboxItem, type OutboxStatus } from './outbox/outbox-status.js';
+import { WriteTracker, type WriteResult } from './outbox/write-tracker.js';
+import { deleteRow, saveRow, type LocalWrite } from './replica/local-writes.js';
+import { openReplicaDb, OUTBOX, type MigrationReport } from './replica/replica-db.js';
 import { Replica, type ListOptions } from './replica/replica.js';
 import type { Rejection, RejectionRecord, Row } from './replica/types.js';
+import { checkWhere } from './replica/where-check.js';
+import type { Where } from './replica/where.js';
 import { SchemaIndex } from './schema/sync-schema.js';
-import { acknowledgeRejection, countRejections, listRejections } from './sync/rejections.js';
-import { SyncEngine } from './sync/sync-engine.js';
-import { TabCoordinator, type TabMessage } from './tabs/tab-coordinator.js';
+import type { ScopeHandle } from './scopes/scope-claims.js';
+import { ScopeCoordinator } from './scopes/scope-coordinator.js';
+import { scopeOf } from './scopes/scope-key.js';
+import { countRejections, listRejections } from './sync/rejections.js';
+import type { Settlement } from './sync/settlements.js';
+import { livenessFor, TabCoordinator, type TabMessage } from './tabs/tab-coordinator.js';
 import { GraphQLHttp } from './transport/graphql-http.js';
 
-export type { ClientState, ScopeDeclaration, TidemarkOptions } from './client/options.js';
+export type { ClientState, ScopeDeclaration, ScopeProgress, TidemarkOptions } from './client/options.js';
 
 export class TidemarkClient {
-  private engine: SyncEngine | undefined;
-  private newerSchema: string | null = null;
-  private networkOnline: boolean;
   private readonly states: StateHub;
+  private readonly writes = new WriteTracker();
+  private readonly scopes: ScopeCoordinator;
+  private readonly link: LeaderLink;
+  private readonly schemaWatch: SchemaWatch;
   private readonly rejectionListeners = new Set<(rejections: Rejection[]) => void>();
+  /** Every change of the replica, the outbox's included (reactive reads); `onChange` listeners get tables only. */
   private readonly changeListeners = new Set<(tables: Set<string>) => void>();
-  private readonly schemaListeners = new Set<(serverVersion: string) => void>();
   private readonly cleanups: (() => void)[] = [];
+  private leadership = 0;
   private closed = false;
 
   private constructor(
     readonly replica: Replica,
     readonly migration: MigrationReport | null,
-    private readonly http: GraphQLHttp,
+    http: GraphQLHttp,
     private readonly tabs: TabCoordinator,
     private readonly options: TidemarkOptions,
-    private readonly dbName: string,
+    dbName: string,
   ) {
-    this.networkOnline = (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine ?? true;
     this.states = new StateHub(tabs);
+    this.schemaWatch = new SchemaWatch(replica, http, dbName, () => this.closed);
+    this.scopes = new ScopeCoordinator(replica, tabs, livenessFor(tabs, dbName, options.leaseMs ?? 3000, undefined),
+      (scopes) => this.link.setScopes(scopes), options.releasedScopeTtlMs ?? 24 * 3600_000);
+    this.link = new LeaderLink(replica, http, options, {
+      state: (patch) => this.states.set(patch),
+      rejected: (rejections) => {
+        this.reject(rejections);
+        this.tabs.post({ type: 'rejected', rejections });
+      },
+      settled: (settlements) => {
+        this.writes.settle(settlements);
+        this.tabs.post({ type: 'settled', settlements });
+      },
+      checkSchema: () => this.schemaWatch.check(),
+    });
   }
 
   /**
    * Opens the replica at once from the schema stored with it (a first start fetches the server's),
    * whatever the network and the token; the leader tab then connects and syncs in the background.
+   * A declared scope whose where the schema refuses rejects the opening (`WhereError`).
    */
   static async open(options: TidemarkOptions): Promise<TidemarkClient> {
     const dbName = options.dbName ?? 'tidemark';
-    const http = new GraphQLHttp(`${options.url}/graphql`, options.fetch, undefined, options.token);
+    const http = new GraphQLHttp(`${options.url}/graphql`, options.fetch, options.requestTimeoutMs ?? 30_000, options.token);
     const schema = options.schema ?? (await loadSchema(http, dbName));
+    const index = new SchemaIndex(schema);
+    const declared = (options.scopes ?? []).map((d, i) => {
+      checkWhere(index, d.table, d.where, `scopes[${i}].where`);
+      return scopeOf(d.table, d.where, d.id);
+    });
     const holder: { client?: TidemarkClient } = {};
     const opened = await openReplicaDb(dbName, schema, () => holder.client?.blocked());
-    const replica = new Replica(opened.db, new SchemaIndex(schema), scopesOf(options.scopes));
-    await replica.pruneScopes();
+    const replica = new Replica(opened.db, index, declared);
     const tabs = new TabCoordinator(dbName, (leader) => holder.client?.lead(leader), { leaseMs: options.leaseMs });
     const client = new TidemarkClient(replica, opened.migration, http, tabs, options, dbName);
     holder.client = client;
-    await client.start();
+    await client.start(declared);
     return client;
+  }
+
+  // ---- scopes ----
+
+  /**
+   * Adds a scope at runtime: the leader subscribes it and syncs it alone (paged when large); the
+   * handle's `ready` resolves once its rows are in. The same scope added again returns the same
+   * handle (counted: as many `remove()` calls release it). A where the schema refuses throws a
+   * `WhereError` at once, naming the field. Scopes of all tabs of the replica are one union.
+   */
+  scope(table: string, where?: Where | null, options: { id?: string } = {}): ScopeHandle {
+    checkWhere(this.replica.schema, table, where);
+    const handle = this.scopes.add(scopeOf(table, where, options.id));
+    this.scopes.claims.follow(this.state.progress, this.state.refusedScopes); // held by another tab already: ready now
+    return handle;
   }
 
   // ---- reads ----
@@ -65,6 +114,7 @@ export class TidemarkClient {
     return this.replica.get(table, uid);
   }
 
+  /** Rows matching a where; a where the schema refuses rejects with a `WhereError`. */
   list(table: string, options?: ListOptions): Promise<Row[]> {
     return this.replica.list(table, options);
   }
@@ -96,24 +146,95 @@ export class TidemarkClient {
     return () => this.changeListeners.delete(listener);
   }
 
+  /** `live` of a list; a where the schema refuses throws a `WhereError` at once. */
   watchList(table: string, options: ListOptions, onRows: (rows: Row[]) => void): () => void {
+    checkWhere(this.replica.schema, table, options.where);
     return this.live(() => this.list(table, options), onRows);
   }
 
   // ---- writes ----
 
-  async save(table: string, values: Record<string, unknown>): Promise<Row> {
-    const row = await this.replica.save(table, values);
-    await this.refreshCounts();
-    this.wrote();
-    return row;
+  /** Upserts a row at once; `await` it for the row, or use `.local` and `.server` (see `WriteResult`). */
+  save(table: string, values: Record<string, unknown>): WriteResult {
+    return this.write(saveRow(this.replica, table, values));
   }
 
-  async delete(table: string, uid: string): Promise<Row> {
-    const row = await this.replica.delete(table, uid);
-    await this.refreshCounts();
-    this.wrote();
-    return row;
+  /** Tombstones a row and what its delete cascades to, at once; same result as `save`. */
+  delete(table: string, uid: string): WriteResult {
+    return this.write(deleteRow(this.replica, table, uid));
+  }
+
+  /** Resolves once every local change made before the call was answered by the server and every scope of this tab is ready. */
+  async whenSynced(): Promise<void> {
+    const changes = await waitingChanges(this.replica);
+    await new Promise<void>((resolve) => {
+      let checking = false;
+      const check = async (): Promise<void> => {
+        if (checking || this.closed) return;
+        checking = true;
+        try {
+          if (this.scopes.claims.allSettled && (await answered(this.replica, changes))) {
+            stop();
+            resolve();
+          }
+        } finally {
+          checking = false;
+        }
+      };
+      const listener = (): void => void check();
+      this.changeListeners.add(listener);
+      const stopState = this.states.onState(listener);
+      const stop = (): void => { this.changeListeners.delete(listener); stopState(); };
+      void check();
+    });
+  }
+
+  // ---- the outbox and the rejections ----
+
+  /** Every row with a change the server has not answered (`pending`, `sent`) or a refusal not dealt with (`rejected`). */
+  outbox(): Promise<OutboxItem[]> {
+    return outboxItems(this.replica);
+  }
+
+  /** One row's status: `synced`, `pending`, `sent` or `rejected`. */
+  syncStatus(table: string, uid: string): Promise<OutboxStatus | 'synced'> {
+    return rowStatus(this.replica, table, uid);
+  }
+
+  /** `live` of the outbox. */
+  watchOutbox(onItems: (items: OutboxItem[]) => void): () => void {
+    return this.live(() => this.outbox(), onItems);
+  }
+
+  /** Local changes the server refused or overrode (conflicts lost, parents deleted...), as they come back. */
+  onRejected(listener: (rejections: Rejection[]) => void): () => void {
+    this.rejectionListeners.add(listener);
+    return () => this.rejectionListeners.delete(listener);
+  }
+
+  /** Every rejection kept (with the refused local values) and not yet dealt with, oldest first; they survive reloads. */
+  rejections(): Promise<RejectionRecord[]> {
+    return listRejections(this.replica.db);
+  }
+
+  /** Forgets a rejection the app has shown; the outcome stands. False when no record has this id. */
+  async acknowledge(id: string): Promise<boolean> {
+    const found = await acknowledgeRejection(this.replica, id);
+    await this.recorded();
+    return found;
+  }
+
+  /** "Keep mine": writes the refused values again on top of the server's row, a new change (applied, or refused again). */
+  retry(id: string): WriteResult {
+    return this.write(retryRejection(this.replica, id), () => this.recorded());
+  }
+
+  /** "Keep theirs": gives up the refused values and any later change of the row not yet sent; false when no record has this id. */
+  async discard(id: string): Promise<boolean> {
+    const done = await discardRejection(this.replica, id);
+    if (done) this.settle(done.settlements);
+    await this.recorded();
+    return done !== undefined;
   }
 
   // ---- sync state ----
@@ -126,73 +247,64 @@ export class TidemarkClient {
     return this.states.onState(listener);
   }
 
-  /** Local changes the server refused or overrode (conflicts lost, parents deleted...), as they come back. */
-  onRejected(listener: (rejections: Rejection[]) => void): () => void {
-    this.rejectionListeners.add(listener);
-    return () => this.rejectionListeners.delete(listener);
-  }
-
-  /** Every rejection kept (with the refused local values) and not yet acknowledged, oldest first; they survive reloads. */
-  rejections(): Promise<RejectionRecord[]> {
-    return listRejections(this.replica.db);
-  }
-
-  /** Forgets a rejection the app has dealt with (shown it, say); false when no record has this id. */
-  async acknowledge(id: string): Promise<boolean> {
-    const found = await acknowledgeRejection(this.replica.db, id);
-    await this.refreshCounts();
-    this.tabs.post({ type: 'rejected', rejections: [] });
-    return found;
-  }
-
   /** Tables changed in the replica (by this tab, another tab, a sync or an event). */
   onChange(listener: (tables: Set<string>) => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
+    const tables = (changed: Set<string>): void => {
+      const real = new Set([...changed].filter((t) => t !== OUTBOX));
+      if (real.size > 0) listener(real);
+    };
+    this.changeListeners.add(tables);
+    return () => this.changeListeners.delete(tables);
   }
 
   /** The server's schema differs from the replica's: reopen the client (a reload) to migrate. Called at once if already known. */
   onSchemaChange(listener: (serverVersion: string) => void): () => void {
-    this.schemaListeners.add(listener);
-    if (this.newerSchema !== null) listener(this.newerSchema);
-    return () => this.schemaListeners.delete(listener);
+    return this.schemaWatch.onChange(listener);
   }
 
   /** Asks for a sync now (the leader runs it when its link is up): after a new token, say. */
   sync(): void {
-    if (this.tabs.isLeader) void this.engine?.sync();
+    if (this.tabs.isLeader) this.link.sync();
     else this.tabs.post({ type: 'sync' });
   }
 
+  /** Releases this tab's scopes, closes the socket, hands the leadership over, closes the database. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.engine?.stop();
-    this.engine = undefined;
+    this.leadership++;
+    this.link.stop();
     for (const cleanup of this.cleanups) cleanup();
+    await this.scopes.close();
     await this.tabs.close();
     this.replica.db.close();
   }
 
   // ---- internals ----
 
-  private async start(): Promise<void> {
+  private async start(declared: ReturnType<typeof scopeOf>[]): Promise<void> {
     this.replica.onChange((tables) => {
       this.tabs.post({ type: 'changed', tables: [...tables] });
       this.changed(tables);
     });
     this.cleanups.push(this.tabs.onMessage((message) => this.receive(message)));
-    const target = this.options.connectivity ?? (typeof window !== 'undefined' ? window : undefined);
-    if (target) {
-      const offline = (): void => { this.networkOnline = false; this.engine?.setOnline(false); };
-      const online = (): void => { this.networkOnline = true; this.engine?.setOnline(true); };
-      target.addEventListener('offline', offline);
-      target.addEventListener('online', online);
-      this.cleanups.push(() => { target.removeEventListener('offline', offline); target.removeEventListener('online', online); });
-    }
+    this.cleanups.push(this.link.listen());
+    this.cleanups.push(this.states.onState((s) => this.scopes.claims.follow(s.progress, s.refusedScopes)));
+    this.tabs.alive = () => this.scopes.alive();
+    await this.scopes.start();
+    for (const scope of declared) this.scopes.add(scope);
     await this.tabs.start();
     await this.refreshCounts();
-    if (this.options.connect !== false && !this.options.schema) void this.checkSchema().catch(() => undefined);
+    if (this.options.connect !== false && !this.options.schema) void this.schemaWatch.check().catch(() => undefined);
+  }
+
+  private write(write: Promise<LocalWrite>, after?: () => Promise<void>): WriteResult {
+    return this.writes.track(write.then(async (w) => {
+      await after?.();
+      await this.refreshCounts();
+      this.wrote();
+      return w;
+    }));
   }
 
   private changed(tables: Set<string>): void {
@@ -203,70 +315,43 @@ export class TidemarkClient {
   private receive(message: TabMessage): void {
     if (message.type === 'changed') this.changed(new Set(message.tables));
     else if (message.type === 'rejected') this.reject(message.rejections as Rejection[]);
+    else if (message.type === 'settled') this.writes.settle(message.settlements as Settlement[]);
     else if (message.type === 'state') this.states.fromLeader(message.state as Partial<ClientState>);
     else if (message.type === 'hello') this.states.announce();
-    else if ((message.type === 'outbox' || message.type === 'sync') && this.tabs.isLeader) void this.engine?.sync();
+    else if ((message.type === 'outbox' || message.type === 'sync') && this.tabs.isLeader) this.link.sync();
+    else this.scopes.receive(message);
   }
 
   private lead(leader: boolean): void {
+    const generation = ++this.leadership;
     this.states.set({ leader });
-    this.engine?.stop();
-    this.engine = undefined;
-    if (!leader) return;
-    // This tab now owns the link: until its own engine says otherwise, it is down.
-    const { online, syncing, lastError, lastErrorCode, unauthenticated, refusedScopes } = INITIAL_STATE;
-    this.states.set({ online, syncing, lastError, lastErrorCode, unauthenticated, refusedScopes });
-    if (this.closed || this.options.connect === false) return;
-    const o = this.options;
-    this.engine = new SyncEngine(
-      this.replica,
-      this.http,
-      {
-        url: o.wsUrl ?? `${o.url.replace(/^http/, 'ws')}/graphql`,
-        webSocketImpl: o.webSocketImpl,
-        token: o.token,
-        keepAliveMs: o.keepAliveMs ?? 10_000,
-        pongTimeoutMs: o.pongTimeoutMs ?? 5_000,
-        minBackoffMs: o.minBackoffMs ?? 500,
-        maxBackoffMs: o.maxBackoffMs ?? 30_000,
-      },
-      {
-        state: (patch) => this.states.set(patch),
-        rejected: (rejections) => {
-          this.reject(rejections);
-          this.tabs.post({ type: 'rejected', rejections });
-        },
-        checkSchema: () => this.checkSchema(),
-      },
-      this.networkOnline,
-      o.heldDigestFrom,
-    );
-    this.engine.start();
+    this.link.stop();
+    if (leader) {
+      // This tab now owns the link: until its own engine says otherwise, it is down.
+      const { online, syncing, lastError, lastErrorCode, unauthenticated, refusedScopes, progress } = INITIAL_STATE;
+      this.states.set({ online, syncing, lastError, lastErrorCode, unauthenticated, refusedScopes, progress });
+    }
+    void this.scopes.lead(leader).then(() => {
+      if (generation === this.leadership && leader && !this.closed && this.tabs.isLeader) this.link.start();
+    });
   }
 
-  /**
-   * Reads the server's schema version and limits: new limits apply at once; a new version is
-   * stored for the next opening (which migrates) and told to the app. True when the limits changed.
-   */
-  private async checkSchema(): Promise<boolean> {
-    const server = await fetchVersion(this.http).catch(() => undefined);
-    if (!server || this.closed) return false;
-    const before = JSON.stringify(this.replica.schema.limits);
-    if (server.limits) this.replica.schema.limits = server.limits;
-    if (server.version !== this.replica.schema.schema.version && this.newerSchema !== server.version) {
-      const schema = await fetchSchema(this.http).catch(() => undefined);
-      if (schema && !this.closed) {
-        await storeNextSchema(this.dbName, schema).catch(() => undefined);
-        this.newerSchema = schema.version;
-        for (const listener of [...this.schemaListeners]) listener(schema.version);
-      }
-    }
-    return JSON.stringify(this.replica.schema.limits) !== before;
+  /** Outcomes decided in this tab (a discard): for its own writes and the other tabs'. */
+  private settle(settlements: Settlement[]): void {
+    if (settlements.length === 0) return;
+    this.writes.settle(settlements);
+    this.tabs.post({ type: 'settled', settlements });
   }
 
   private wrote(): void {
-    if (this.tabs.isLeader) void this.engine?.sync();
+    if (this.tabs.isLeader) this.link.sync();
     else this.tabs.post({ type: 'outbox' });
+  }
+
+  /** A rejection record ended (acknowledged, retried, discarded): counts and other tabs follow. */
+  private async recorded(): Promise<void> {
+    await this.refreshCounts();
+    this.tabs.post({ type: 'rejected', rejections: [] });
   }
 
   private reject(rejections: Rejection[]): void {

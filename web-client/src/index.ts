@@ -1,5 +1,9 @@
 /** Tidemark web client: an offline-first replica of the app's scopes, kept in sync with the server. */
-export { TidemarkClient, type ClientState, type ScopeDeclaration, type TidemarkOptions } from './client.js';
+export { TidemarkClient, type ClientState, type ScopeDeclaration, type ScopeProgress, type TidemarkOptions } from './client.js';
+export { RejectedWriteError, type WriteResult } from './outbox/write-tracker.js';
+export type { OutboxItem, OutboxStatus } from './outbox/outbox-status.js';
+export { ScopeRefusedError, type ScopeHandle } from './scopes/scope-claims.js';
+export { WhereError } from './replica/where-check.js';
 export { LocalWriteError, type ChangeEvent, type Rejection, type RejectionRecord, type Row, type Scope } from './replica/types.js';
 export type { ListOptions } from './replica/replica.js';
 export type { Where } from './replica/where.js';

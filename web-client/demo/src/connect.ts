@@ -35,13 +35,17 @@ async function demoToken(user: string): Promise<string | undefined> {
   return issued.token;
 }
 
-/** The demo replicates every user, group and membership its user may see: the server's row policies narrow the scopes. */
+/**
+ * The demo replicates every user, group and membership its user may see (the server's row policies
+ * narrow the scopes) and the user's documents; a document's events come in when it is opened
+ * (`documents.ts`).
+ */
 export function openDemoClient(user: string): Promise<TidemarkClient> {
   return TidemarkClient.open({
     url: location.origin,
     dbName: `tidemark-demo-${user}`,
     token: () => demoToken(user),
-    scopes: [{ table: 'User' }, { table: 'Group' }, { table: 'UserGroup' }],
+    scopes: [{ table: 'User' }, { table: 'Group' }, { table: 'UserGroup' }, { table: 'UserDocument', where: { userUid: { eq: user } } }],
     // A phone's link dies silently: notice it within seconds, and come back quickly.
     keepAliveMs: 5_000,
     pongTimeoutMs: 3_000,

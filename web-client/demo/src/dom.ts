@@ -12,3 +12,9 @@ export function h(tag: string, attributes: Record<string, string | undefined> = 
   }
   return element;
 }
+
+export function button(label: string, onClick: () => void, attributes: Record<string, string> = {}): HTMLElement {
+  const element = h('button', { type: 'button', ...attributes }, label);
+  element.addEventListener('click', onClick);
+  return element;
+}

@@ -1,7 +1,8 @@
-/** The demo app: users and groups with their memberships, on the offline-first replica. */
+/** The demo app: users and groups with their memberships, and the user's documents with their notes, on the offline-first replica. */
 import './style.css';
 import { LocalWriteError, type Rejection, type Row, type TidemarkClient } from '../../src/index.js';
 import { demoUser, openDemoClient } from './connect.js';
+import { Documents, ensureOwner, renderDocuments } from './documents.js';
 import { explain } from './rejections.js';
 import { renderGroups, renderNotices, renderStatus, renderUsers, type Actions, type Editing, type Notice, type Snapshot } from './view.js';
 
@@ -9,8 +10,10 @@ const statusElement = document.getElementById('status')!;
 const noticesElement = document.getElementById('notices')!;
 const usersElement = document.getElementById('users')!;
 const groupsElement = document.getElementById('groups')!;
+const documentsElement = document.getElementById('documents')!;
 
-let snapshot: Snapshot = { users: [], groups: [], memberships: [], pending: [] };
+let snapshot: Snapshot = { users: [], groups: [], memberships: [], pending: [], documents: [], events: [] };
+let docs: Documents | undefined;
 let editing: Editing | null = null;
 let notices: Notice[] = [];
 let noticeIds = 0;
@@ -33,6 +36,13 @@ async function main(): Promise<void> {
     return;
   }
   const actions = actionsOf(client);
+  const show = (next: Snapshot): void => {
+    snapshot = next;
+    remember(next);
+    render(actions, client);
+  };
+  // Opening or closing a document changes what is read: read again at once (its events follow as they come).
+  docs = new Documents(client, () => void read(client).then(show));
   client.onState((state) => renderStatus(statusElement, state));
   renderStatus(statusElement, client.state);
   // Refusals are kept by the client until acknowledged: those of earlier visits too (a reload loses none).
@@ -46,13 +56,9 @@ async function main(): Promise<void> {
   // The server runs a newer schema: the next opening migrates the replica to it (pending changes kept).
   client.onSchemaChange(() => notify('SCHEMA_CHANGED', 'The server was updated: reload the page to use its new version.'));
   acknowledge = (id) => void client.acknowledge(id);
-  client.live(() => read(client), (next) => {
-    snapshot = next;
-    remember(next);
-    render(actions);
-  });
+  client.live(() => read(client), show);
   showRejections(await client.rejections());
-  bindForms(client);
+  bindForms(client, user);
   // Hands the leadership and the socket over at once instead of after the lease (a reload, say).
   addEventListener('pagehide', () => void client.close());
   // A page restored from the back/forward cache has a closed client: start afresh.
@@ -70,19 +76,25 @@ function showWho(user: string): void {
 }
 
 async function read(client: TidemarkClient): Promise<Snapshot> {
-  const [users, groups, memberships, outbox] = await Promise.all([
-    client.list('User'), client.list('Group'), client.list('UserGroup'), client.replica.outbox(),
+  const [users, groups, memberships, outbox, documents, events] = await Promise.all([
+    client.list('User'), client.list('Group'), client.list('UserGroup'), client.outbox(), client.list('UserDocument'), docs?.events() ?? [],
   ]);
-  return { users, groups, memberships, pending: outbox.map((e) => `${e.table}:${e.uid}`) };
+  return { users, groups, memberships, pending: outbox.filter((i) => i.status !== 'rejected').map((i) => `${i.table}:${i.uid}`), documents, events };
 }
 
-function render(actions: Actions): void {
+function render(actions: Actions, client: TidemarkClient): void {
   // A re-render must not eat what the user is typing in a rename box.
   const typing = document.querySelector<HTMLInputElement>('input.rename');
   const draft = typing?.value;
   const focused = typing !== null && document.activeElement === typing;
   renderUsers(usersElement, snapshot, editing, (table, uid) => names.get(`${table}:${uid}`), actions);
   renderGroups(groupsElement, snapshot, editing, actions);
+  if (docs) renderDocuments(documentsElement, snapshot.documents, snapshot.events, snapshot.pending, docs, {
+    toggle: (uid) => docs!.toggle(uid),
+    remove: (uid) => void write(() => client.delete('UserDocument', uid)),
+    addNote: (documentUid, text) => void write(() => client.save('UserDocumentEvent', { documentUid, kind: 'note', payload: text })),
+    removeEvent: (uid) => void write(() => client.delete('UserDocumentEvent', uid)),
+  });
   const input = document.querySelector<HTMLInputElement>('input.rename');
   if (input && draft !== undefined) input.value = draft;
   if (input && (focused || draft === undefined)) input.focus();
@@ -90,18 +102,24 @@ function render(actions: Actions): void {
 
 function actionsOf(client: TidemarkClient): Actions {
   const actions: Actions = {
-    startRename: (target) => { editing = target; render(actions); },
-    cancelRename: () => { editing = null; render(actions); },
-    rename: (target, name) => { editing = null; render(actions); void write(() => client.save(target.table, { uid: target.uid, name })); },
+    startRename: (target) => { editing = target; render(actions, client); },
+    cancelRename: () => { editing = null; render(actions, client); },
+    rename: (target, name) => { editing = null; render(actions, client); void write(() => client.save(target.table, { uid: target.uid, name })); },
     remove: (table, uid) => void write(() => client.delete(table, uid)),
     join: (userUid, groupUid) => void write(() => client.save('UserGroup', { userUid, groupUid })),
   };
   return actions;
 }
 
-function bindForms(client: TidemarkClient): void {
+function bindForms(client: TidemarkClient, user: string): void {
   onSubmit('new-user', (values) => write(() => client.save('User', { name: values.name, email: values.email || null })));
   onSubmit('new-group', (values) => write(() => client.save('Group', { name: values.name })));
+  // The same scope as the one declared at open: the same handle, whose `ready` says the users are synced.
+  const users = client.scope('User');
+  onSubmit('new-document', (values) => write(async () => {
+    await ensureOwner(client, user, users);
+    return client.save('UserDocument', { userUid: user, title: values.name });
+  }));
 }
 
 function onSubmit(id: string, save: (values: { name: string; email: string }) => Promise<unknown>): void {
@@ -141,6 +159,8 @@ function dismiss(id: number): void {
 function remember(s: Snapshot): void {
   for (const u of s.users) names.set(`User:${u.uid}`, u.name as string);
   for (const g of s.groups) names.set(`Group:${g.uid}`, g.name as string);
+  for (const d of s.documents) names.set(`UserDocument:${d.uid}`, d.title as string);
+  for (const e of s.events) names.set(`UserDocumentEvent:${e.uid}`, `the note “${String(e.payload ?? '')}”`);
   for (const m of s.memberships) {
     const user = names.get(`User:${m.userUid as string}`) ?? 'a user';
     const group = names.get(`Group:${m.groupUid as string}`) ?? 'a group';
@@ -151,7 +171,8 @@ function remember(s: Snapshot): void {
 function describe(table: string, uid: string): string {
   const name = names.get(`${table}:${uid}`);
   if (table === 'UserGroup') return name ?? 'a membership';
-  const kind = table === 'Group' ? 'group' : table === 'User' ? 'user' : table;
+  if (table === 'UserDocumentEvent') return name ?? 'a note';
+  const kind = table === 'Group' ? 'group' : table === 'User' ? 'user' : table === 'UserDocument' ? 'document' : table;
   return name ? `${kind} “${name}”` : `a ${kind}`;
 }
 

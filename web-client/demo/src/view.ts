@@ -1,14 +1,17 @@
 /** Renders the demo's lists, status and notices from a snapshot of the replica. */
 import type { ClientState, Row } from '../../src/index.js';
-import { h } from './dom.js';
+import { button, h } from './dom.js';
 
 /** What the lists show: live rows of the replica and the rows with a change not yet synced. */
 export interface Snapshot {
   users: Row[];
   groups: Row[];
   memberships: Row[];
-  /** `<table>:<uid>` of every row in the outbox. */
+  /** `<table>:<uid>` of every row with a change not yet answered by the server. */
   pending: string[];
+  /** The user's documents, and the events of those open in this window. */
+  documents: Row[];
+  events: Row[];
 }
 
 export interface Editing {
@@ -126,12 +129,6 @@ function renameForm(name: string, target: Editing, actions: Actions): HTMLElemen
 function chip(label: string, attributes: Record<string, string>, pending: boolean, onRemove: () => void, removeLabel: string): HTMLElement {
   return h('span', attributes, label, pending ? h('span', { class: 'dot-pending', title: 'not synced yet' }, '•') : null,
     button('×', onRemove, { class: 'chip-remove', 'aria-label': removeLabel, title: removeLabel }));
-}
-
-function button(label: string, onClick: () => void, attributes: Record<string, string> = {}): HTMLElement {
-  const element = h('button', { type: 'button', ...attributes }, label);
-  element.addEventListener('click', onClick);
-  return element;
 }
 
 function empty(text: string): HTMLElement {

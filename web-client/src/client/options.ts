@@ -1,5 +1,4 @@
 /** The options of `TidemarkClient.open` and the state it reports. */
-import type { Scope } from '../replica/types.js';
 import type { Where } from '../replica/where.js';
 import type { SyncSchema } from '../schema/sync-schema.js';
 import type { RefusedScope } from '../sync/live-connection.js';
@@ -24,7 +23,8 @@ export interface TidemarkOptions {
   token?: TokenSource;
   /** WebSocket URL when it differs from url's /graphql (a proxy, say). */
   wsUrl?: string;
-  scopes: ScopeDeclaration[];
+  /** Scopes held for the life of this client (more can be added and removed with `client.scope()`). */
+  scopes?: ScopeDeclaration[];
   /** IndexedDB database name; tabs that use the same name share one replica. */
   dbName?: string;
   /** The sync schema; by default the one stored with the replica (checked against the server's in the background), else fetched. */
@@ -48,6 +48,27 @@ export interface TidemarkOptions {
    * checksums, 4 bytes per ~row instead of ~45) rather than a list; 1000 by default.
    */
   heldDigestFrom?: number;
+  /** Rows per page of a scope's first sync (capped by the server's `maxSyncPageSize`); 2000 by default. */
+  pageSize?: number;
+  /** How long one request (a sync, a page, the schema) may take before it counts as lost; 30 s by default. */
+  requestTimeoutMs?: number;
+  /**
+   * How long the rows of a scope stay after its last tab closed or died (it is no longer synced
+   * meanwhile): a reload or the app opened again offline finds them, and adding the scope again
+   * syncs only what changed. 24 h by default; a scope the app removes (`handle.remove()`) is evicted at once.
+   */
+  releasedScopeTtlMs?: number;
+}
+
+/** Where a scope's first sync stands: rows received so far, the scope's total where the server said it, and whether it is done. */
+export interface ScopeProgress {
+  table: string;
+  /** Rows the scope's first sync has received (its pages, across reloads); 0 for a scope whose rows were already held. */
+  received: number;
+  /** The scope's live rows on the server when its first page was read; null when not known. */
+  total: number | null;
+  /** Subscribed, and its first sync stored: its rows are in the replica. */
+  ready: boolean;
 }
 
 /** What the app shows of the sync: link up, sync running, changes waiting, this tab leads, what went wrong. */
@@ -66,16 +87,14 @@ export interface ClientState {
   refusedScopes: RefusedScope[];
   /** Rejection records the app has not acknowledged yet (`client.rejections()`). */
   rejections: number;
+  /** Per scope of the replica (every tab's), where its first sync stands; a scope appears here once the leader subscribes it. */
+  progress: Record<string, ScopeProgress>;
 }
 
 export const INITIAL_STATE: ClientState = {
   online: false, syncing: false, pending: 0, leader: false, lastSyncAt: null, lastError: null,
-  lastErrorCode: null, unauthenticated: false, refusedScopes: [], rejections: 0,
+  lastErrorCode: null, unauthenticated: false, refusedScopes: [], rejections: 0, progress: {},
 };
 
 /** The fields only the leader knows (its link), sent to the other tabs. */
-export const LEADER_FIELDS = ['online', 'syncing', 'lastSyncAt', 'lastError', 'lastErrorCode', 'unauthenticated', 'refusedScopes'] as const;
-
-export function scopesOf(declarations: ScopeDeclaration[]): Scope[] {
-  return declarations.map((d) => ({ id: d.id ?? `${d.table}:${JSON.stringify(d.where ?? null)}`, table: d.table, where: d.where ?? null }));
-}
+export const LEADER_FIELDS = ['online', 'syncing', 'lastSyncAt', 'lastError', 'lastErrorCode', 'unauthenticated', 'refusedScopes', 'progress'] as const;

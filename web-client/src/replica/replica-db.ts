@@ -48,6 +48,11 @@ export interface OutboxEntry {
   seq: number;
   /** Bumped on every local change, so a sync answer can tell whether the row changed meanwhile. */
   rev: number;
+  /**
+   * The highest revision the server has answered while the entry stayed (the row was edited again
+   * while that answer was on its way): writes up to it have their outcome, those after it wait.
+   */
+  settledRev?: number;
 }
 
 export const outboxKey = (table: string, uid: string): string => `${table}:${uid}`;

@@ -64,7 +64,7 @@ describe('optimistic writes', () => {
     expect(group.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(group).toMatchObject({ name: 'Green', createdAt: now.toISOString(), updatedAt: now.toISOString(), deletedAt: null, version: 0 });
     expect(await replica.outbox()).toEqual([{ key: `Group:${group.uid}`, table: 'Group', uid: group.uid, baseVersion: null, seq: 1, rev: 1 }]);
-    expect(changes).toEqual([['Group']]);
+    expect(changes).toEqual([['Group', '__outbox']]);
   });
 
   it('should base an edit of a synced row on its version and coalesce later edits in first-change order', async () => {
@@ -86,7 +86,7 @@ describe('optimistic writes', () => {
     expect((await replica.get('UserGroup', annInRed.uid))?.deletedAt).not.toBeNull();
     expect((await replica.get('UserGroup', bobInBlue.uid))?.deletedAt).toBeNull();
     expect((await replica.outbox()).map((e) => e.key)).toEqual([`Group:${red.uid}`]);
-    expect(touched).toEqual([['Group', 'UserGroup']]); // one notification: one transaction
+    expect(touched).toEqual([['Group', 'UserGroup', '__outbox']]); // one notification: one transaction
   });
 
   it('should refuse to save a deleted row or a row under a deleted parent, writing nothing', async () => {

@@ -5,11 +5,10 @@
  */
 import type { IDBPTransaction } from 'idb';
 import type { SchemaIndex, TableSchema } from '../schema/sync-schema.js';
-import { newUid } from '../util/uid.js';
-import { cascadeDelete } from './cascade.js';
-import { META, OUTBOX, REJECTIONS, outboxKey, type OutboxEntry, type ReplicaDb, type StoredRow } from './replica-db.js';
-import { rowProblem } from './row-validation.js';
-import { LocalWriteError, type Row, type Scope } from './types.js';
+import { deleteRow, saveRow } from './local-writes.js';
+import { META, OUTBOX, REJECTIONS, type OutboxEntry, type ReplicaDb, type StoredRow } from './replica-db.js';
+import type { Row, Scope } from './types.js';
+import { checkWhere } from './where-check.js';
 import { WhereEvaluator, type RowLookup, type Where } from './where.js';
 
 /** A transaction over every store (typed read-write; a read-only one only reads). */
@@ -31,13 +30,28 @@ export class Replica {
   private readonly listeners = new Set<(tables: Set<string>) => void>();
   readonly tableNames: string[];
 
+  private active: Scope[];
+
   constructor(
     readonly db: ReplicaDb,
     readonly schema: SchemaIndex,
-    readonly scopes: Scope[],
-    private readonly now: () => Date = () => new Date(),
+    scopes: Scope[],
+    readonly now: () => Date = () => new Date(),
   ) {
     this.tableNames = schema.tables.map((t) => t.name);
+    this.active = [...scopes];
+  }
+
+  /**
+   * The scopes the replica holds rows for now: those of every tab of this replica (the leader's
+   * union, see `scopes/`) and this tab's own. Changed as the app adds and removes scopes.
+   */
+  get scopes(): Scope[] {
+    return this.active;
+  }
+
+  setScopes(scopes: Scope[]): void {
+    this.active = [...scopes];
   }
 
   /** Called after every committed change with the tables it touched (local writes, sync, events, other tabs). */
@@ -77,6 +91,7 @@ export class Replica {
 
   /** Rows of a table matching a where (relations included), ordered by createdAt then uid, like the server. */
   async list(table: string, options: ListOptions = {}): Promise<Row[]> {
+    checkWhere(this.schema, table, options.where);
     const t = this.schema.table(table);
     const tx = this.transaction('readonly');
     const candidates = await this.candidates(tx, t, options.where ?? null);
@@ -113,75 +128,12 @@ export class Replica {
    * Values the server would refuse are refused here (`BAD_USER_INPUT`, `LIMIT_EXCEEDED`), writing nothing.
    */
   async save(table: string, values: Record<string, unknown>): Promise<Row> {
-    const t = this.schema.table(table);
-    this.requireScope(t);
-    if (values.uid != null && typeof values.uid !== 'string') {
-      throw new LocalWriteError('BAD_USER_INPUT', `${t.name}.uid: ${JSON.stringify(values.uid)} is not a uid string`, 'uid');
-    }
-    const uid = values.uid != null ? values.uid.toLowerCase() : newUid();
-    const tx = this.transaction('readwrite');
-    const store = tx.objectStore(t.name);
-    const existing = (await store.get(uid)) as StoredRow | undefined;
-    if (existing?.deletedAt) throw abort(tx, new LocalWriteError('ROW_DELETED', `${t.name} ${uid} is deleted; a deleted row is not saved again`));
-    for (const parent of t.parents) {
-      const ref = values[parent.foreignKey] ?? existing?.[parent.foreignKey];
-      const target = typeof ref === 'string' ? ((await tx.objectStore(parent.target).get(ref.toLowerCase())) as StoredRow | undefined) : undefined;
-      if (target?.deletedAt) {
-        throw abort(tx, new LocalWriteError('PARENT_DELETED', `${t.name}.${parent.foreignKey}: ${parent.target} ${String(ref)} is deleted`));
-      }
-    }
-    const now = this.now().toISOString();
-    const row: StoredRow = {
-      ...(existing ?? {}),
-      ...this.dataValues(t, values),
-      uid,
-      createdAt: existing?.createdAt ?? (typeof values.createdAt === 'string' ? values.createdAt : now),
-      updatedAt: now,
-      deletedAt: null,
-      version: existing?.version ?? 0,
-      __scopes: existing?.__scopes ?? [],
-    };
-    const problem = rowProblem(this.schema, t, toRow(row), this.schema.maxChangeBytes);
-    if (problem) throw abort(tx, problem);
-    if (!existing) row.__scopes = await this.matchingScopes(tx, t, row);
-    await store.put(row);
-    await this.touchOutbox(tx, t.name, uid, existing);
-    await tx.done;
-    this.notify([t.name]);
-    return toRow(row);
+    return (await saveRow(this, table, values)).row;
   }
 
-  /**
-   * Tombstones a row, and in the same transaction the rows of every table whose reference to it
-   * cascades (a group's memberships), recursively (see `cascade.ts`). Only the row itself goes to
-   * the outbox: the server cascades on its side and sends the children's tombstones back.
-   */
+  /** Tombstones a row and the rows its delete cascades to (see `local-writes.ts`). */
   async delete(table: string, uid: string): Promise<Row> {
-    const t = this.schema.table(table);
-    this.requireScope(t);
-    const key = uid.toLowerCase();
-    const tx = this.transaction('readwrite');
-    const row = (await tx.objectStore(t.name).get(key)) as StoredRow | undefined;
-    if (!row) throw abort(tx, new LocalWriteError('NOT_FOUND', `${t.name} ${uid} is not in the replica`));
-    if (row.deletedAt) {
-      if (row.__cascade) {
-        // Deleted by a parent's pending delete, now by the app too: its own delete, kept if the parent's is refused.
-        const { __cascade: _mark, ...own } = row;
-        await tx.objectStore(t.name).put(own);
-        await this.touchOutbox(tx, t.name, key, { ...own, deletedAt: null });
-      }
-      await tx.done;
-      return toRow(row);
-    }
-    const now = this.now().toISOString();
-    const touched = new Set([t.name]);
-    const tombstone = { ...row, deletedAt: now, updatedAt: now };
-    await tx.objectStore(t.name).put(tombstone);
-    await this.touchOutbox(tx, t.name, key, row);
-    await cascadeDelete(tx, this.schema, t, key, outboxKey(t.name, key), now, touched, (c, u, before) => this.touchOutbox(tx, c, u, before));
-    await tx.done;
-    this.notify(touched);
-    return toRow(tombstone);
+    return (await deleteRow(this, table, uid)).row;
   }
 
   /** Pending changes, oldest first. */
@@ -204,68 +156,4 @@ export class Replica {
     for (const scope of this.scopesOf(table.name)) if (await evaluator.matches(table, row, scope.where)) ids.push(scope.id);
     return ids;
   }
-
-  /** Forgets scope ids no longer declared; rows left in no scope and not pending are removed. */
-  async pruneScopes(): Promise<void> {
-    const known = new Set(this.scopes.map((s) => s.id));
-    const tx = this.transaction('readwrite');
-    const touched = new Set<string>();
-    for (const table of this.tableNames) {
-      let cursor = await tx.objectStore(table).openCursor();
-      while (cursor) {
-        const row = cursor.value as StoredRow;
-        const scopes = row.__scopes.filter((id) => known.has(id));
-        if (scopes.length !== row.__scopes.length) {
-          touched.add(table);
-          const pending = await tx.objectStore(OUTBOX).get(outboxKey(table, row.uid));
-          if (scopes.length === 0 && !pending) await cursor.delete();
-          else await cursor.update({ ...row, __scopes: scopes });
-        }
-        cursor = await cursor.continue();
-      }
-    }
-    await tx.done;
-    this.notify(touched);
-  }
-
-  private async touchOutbox(tx: Tx, table: string, uid: string, before: StoredRow | undefined): Promise<void> {
-    const outbox = tx.objectStore(OUTBOX);
-    const key = outboxKey(table, uid);
-    const entry = (await outbox.get(key)) as OutboxEntry | undefined;
-    if (entry) {
-      await outbox.put({ ...entry, rev: entry.rev + 1 });
-      return;
-    }
-    const meta = tx.objectStore(META);
-    const seq = (((await meta.get('seq')) as { value: number } | undefined)?.value ?? 0) + 1;
-    await meta.put({ key: 'seq', value: seq });
-    const baseVersion = before && before.version > 0 ? before.version : null;
-    await outbox.put({ key, table, uid, baseVersion, seq, rev: 1 } satisfies OutboxEntry);
-  }
-
-  private dataValues(table: TableSchema, values: Record<string, unknown>): Record<string, unknown> {
-    const data: Record<string, unknown> = {};
-    for (const column of this.schema.dataColumns(table)) {
-      if (column.name === 'uid' || !(column.name in values)) continue;
-      const value = values[column.name];
-      data[column.name] = column.type === 'UUID' && typeof value === 'string' ? value.toLowerCase() : value;
-    }
-    return data;
-  }
-
-  private requireScope(table: TableSchema): void {
-    if (this.scopesOf(table.name).length === 0) {
-      throw new LocalWriteError('NO_SCOPE', `Declare a scope of ${table.name} before writing to it: the server accepts changes within a scope only`);
-    }
-  }
-}
-
-function abort(tx: Tx, error: Error): Error {
-  try {
-    tx.abort();
-  } catch {
-    // already finished
-  }
-  tx.done.catch(() => undefined);
-  return error;
 }

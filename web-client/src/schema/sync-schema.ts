@@ -50,6 +50,8 @@ export interface SyncLimits {
   /** Held rows, changes and digest buckets of one sync, all scopes together. */
   maxSyncRows: number;
   maxSyncScopes: number;
+  /** Largest page of a paged first sync. */
+  maxSyncPageSize: number;
   maxDigestBuckets: number;
   maxInSize: number;
   maxWhereDepth: number;
@@ -62,6 +64,7 @@ export interface SyncLimits {
 export const DEFAULT_LIMITS: SyncLimits = {
   maxSyncRows: 200_000,
   maxSyncScopes: 64,
+  maxSyncPageSize: 10_000,
   maxDigestBuckets: 1 << 20,
   maxInSize: 500,
   maxWhereDepth: 8,
@@ -78,7 +81,7 @@ export interface SyncSchema {
   limits?: SyncLimits;
 }
 
-const LIMITS_SELECTION = 'limits { maxSyncRows maxSyncScopes maxDigestBuckets maxInSize maxWhereDepth maxSubscriptionsPerConnection maxBodyBytes }';
+const LIMITS_SELECTION = 'limits { maxSyncRows maxSyncScopes maxSyncPageSize maxDigestBuckets maxInSize maxWhereDepth maxSubscriptionsPerConnection maxBodyBytes }';
 
 export const SYNC_SCHEMA_QUERY = `query SyncSchema { syncSchema { version ${LIMITS_SELECTION} tables {
   name table primaryKey queryField subscriptionField saveMutation deleteMutation conflictPolicy

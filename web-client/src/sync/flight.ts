@@ -26,8 +26,8 @@ export interface Flight {
   syncId: string;
   /** In the order of the request: tables in schema order, then declaration order. */
   scopes: FlightScope[];
-  /** The outbox key and revision of every change carried, in the order chosen (oldest first). */
-  sent: [string, number][];
+  /** The outbox key, revision and entry seq of every change carried, in the order chosen (oldest first); seq is missing in flights of older clients. */
+  sent: [string, number, number?][];
 }
 
 export interface FlightOptions {
@@ -35,6 +35,8 @@ export interface FlightOptions {
   scopes: Scope[];
   /** When set, only these outbox keys may be sent (isolating a change the server refuses). */
   window?: Set<string> | null;
+  /** Scopes whose first sync is not done (paging): changes of rows they hold wait for their reconcile. */
+  waiting?: Set<string>;
   maxChanges: number;
   maxBytes: number;
   syncId?: string;
@@ -62,6 +64,7 @@ export async function takeFlight(replica: Replica, options: FlightOptions): Prom
   }
   const scopes = [...replica.schema.tables].flatMap((t) => options.scopes.filter((s) => s.table === t.name))
     .map((s): FlightScope => ({ table: s.table, id: s.id, where: s.where, changes: [] }));
+  const orphans = new Map<string, FlightScope>();
   const flight: Flight = { syncId: options.syncId ?? newUid(), scopes, sent: [] };
   const invalid: TakenFlight['invalid'] = [];
   let bytes = 0;
@@ -71,8 +74,13 @@ export async function takeFlight(replica: Replica, options: FlightOptions): Prom
     if (options.window && !options.window.has(entry.key)) continue;
     const table = replica.schema.has(entry.table) ? replica.schema.table(entry.table) : undefined;
     const row = table && ((await tx.objectStore(table.name).get(entry.uid)) as StoredRow | undefined);
+    if (!table || !row) continue;
+    if (row.__scopes.some((id) => options.waiting?.has(id))) continue; // sent with its scope's reconcile
     const candidates = scopes.filter((s) => s.table === entry.table);
-    if (!table || !row || candidates.length === 0) continue;
+    if (candidates.length === 0 && !replica.scopes.some((s) => s.table === entry.table)) {
+      candidates.push(orphanScope(orphans, scopes, table.name, replica.schema.limits.maxInSize));
+    }
+    if (candidates.length === 0) continue;
     let scope = candidates.find((s) => row.__scopes.includes(s.id));
     for (const s of candidates) if (!scope && (await evaluator.matches(table, row, s.where))) scope = s;
     const values = changeOf(replica, table, row, entry);
@@ -87,12 +95,33 @@ export async function takeFlight(replica: Replica, options: FlightOptions): Prom
       break;
     }
     bytes += size;
-    (scope ?? candidates[0]!).changes.push(values);
-    flight.sent.push([entry.key, entry.rev]);
+    const target = scope ?? candidates[0]!;
+    target.changes.push(values);
+    if (target.id.startsWith(ORPHAN)) ((target.where!.uid as { in: string[] }).in).push(row.uid);
+    flight.sent.push([entry.key, entry.rev, entry.seq]);
   }
+  flight.scopes = scopes.filter((s) => !s.id.startsWith(ORPHAN) || s.changes.length > 0);
   if (invalid.length === 0) await tx.objectStore(META).put({ key: FLIGHT_KEY, value: flight });
   await tx.done;
+  if (flight.sent.length > 0 && invalid.length === 0) replica.notify([OUTBOX]); // its rows are `sent` now
   return { flight, replay: false, leftOut: leftOut || options.window != null, invalid };
+}
+
+/** Ids of the scopes a flight makes for changes of a table no scope holds any more (the app removed them all). */
+const ORPHAN = 'tidemark:outbox:';
+
+/**
+ * A scope for changes whose table has no scope left: one that selects exactly their rows by uid,
+ * so they still reach the server (its row policy decides, as for any scope) and their answers come
+ * back; the rows leave the replica once answered (no scope holds them).
+ */
+function orphanScope(orphans: Map<string, FlightScope>, scopes: FlightScope[], table: string, maxInSize: number): FlightScope {
+  const current = orphans.get(table);
+  if (current && ((current.where!.uid as { in: string[] }).in).length < maxInSize) return current;
+  const scope: FlightScope = { table, id: `${ORPHAN}${table}:${scopes.length}`, where: { uid: { in: [] } }, changes: [] };
+  orphans.set(table, scope);
+  scopes.push(scope);
+  return scope;
 }
 
 export async function hasFlight(replica: Replica): Promise<boolean> {
@@ -104,6 +133,7 @@ export async function dropFlight(replica: Replica, syncId: string): Promise<void
   const tx = replica.transaction('readwrite');
   await clearFlight(tx, syncId);
   await tx.done;
+  replica.notify([OUTBOX]); // its rows are `pending` again
 }
 
 /** Removes the stored flight if it is still this one (in the transaction applying its answer). */

@@ -28,8 +28,11 @@ export interface LiveOptions {
 
 
 export interface LiveHandlers {
-  /** Every subscription of the session delivered READY or was refused: sync the ready scopes now (I7). */
-  onReady(session: number, ready: Scope[], refused: RefusedScope[]): void;
+  /**
+   * Every subscription of the session delivered READY or was refused: sync the ready scopes now
+   * (I7); later, a scope added meanwhile delivered its READY (`fresh`: sync it alone).
+   */
+  onReady(session: number, ready: Scope[], refused: RefusedScope[], fresh: Scope[] | 'all'): void;
   onEvent(session: number, scope: Scope, event: ChangeEvent): void;
   /** The session ended (with the socket's close code, if it closed); events of it will not come any more. */
   onDown(session: number, reason: string, closeCode: number | null): void;
@@ -46,10 +49,19 @@ export class LiveConnection {
 
   constructor(
     private readonly options: LiveOptions,
-    private readonly subscriptions: LiveSubscription[],
+    private subscriptions: LiveSubscription[],
     private readonly handlers: LiveHandlers,
     private online = true,
   ) {}
+
+  /** The scopes to subscribe from now on: those added are subscribed on the live session, those gone unsubscribed. */
+  setSubscriptions(subscriptions: LiveSubscription[]): void {
+    const before = new Map(this.subscriptions.map((s) => [s.scope.id, s]));
+    const after = new Set(subscriptions.map((s) => s.scope.id));
+    this.subscriptions = subscriptions;
+    for (const id of before.keys()) if (!after.has(id)) this.scopes?.remove(id);
+    for (const sub of subscriptions) if (!before.has(sub.scope.id)) this.scopes?.add(sub);
+  }
 
   get connected(): boolean {
     return this.client !== undefined;
@@ -121,7 +133,7 @@ export class LiveConnection {
     });
     this.client = client;
     this.scopes = new SessionSubscriptions(client, this.subscriptions, {
-      ready: (ready, refused) => { if (session === this.session) this.handlers.onReady(session, ready, refused); },
+      ready: (ready, refused, fresh) => { if (session === this.session) this.handlers.onReady(session, ready, refused, fresh); },
       event: (scope, event) => { if (session === this.session) this.handlers.onEvent(session, scope, event); },
       error: (error) => this.handlers.onError(error),
       end: (reason) => this.end(session, reason),

@@ -8,6 +8,7 @@ import { undoCascade } from '../replica/cascade.js';
 import { OUTBOX, REJECTIONS, outboxKey, type OutboxEntry, type ReplicaDb } from '../replica/replica-db.js';
 import type { Replica, Tx } from '../replica/replica.js';
 import type { Rejection, RejectionRecord, Row } from '../replica/types.js';
+import type { Settlement } from './settlements.js';
 import { newUid } from '../util/uid.js';
 
 /** What the server said about one change, and the change as it was sent. */
@@ -39,9 +40,11 @@ export function rejectionOf(refused: Refused): Rejection {
   };
 }
 
-/** Keeps a rejection in the transaction applying the answer that reported it. */
-export async function recordRejection(tx: Tx, rejection: Rejection, syncId: string | null, now = new Date()): Promise<void> {
-  await tx.objectStore(REJECTIONS).put({ ...rejection, status: 'open', at: now.toISOString(), syncId } satisfies RejectionRecord);
+/** Keeps a rejection in the transaction applying the answer that reported it; returns the record. */
+export async function recordRejection(tx: Tx, rejection: Rejection, syncId: string | null, now = new Date()): Promise<RejectionRecord> {
+  const record: RejectionRecord = { ...rejection, status: 'open', at: now.toISOString(), syncId };
+  await tx.objectStore(REJECTIONS).put(record);
+  return record;
 }
 
 /**
@@ -50,17 +53,22 @@ export async function recordRejection(tx: Tx, rejection: Rejection, syncId: stri
  * outbox, its local cascade is undone and its row leaves the replica, so the next sync brings the
  * server's row back (or nothing, for a row the server never had).
  */
-export async function discardChanges(replica: Replica, refused: Refused[], syncId: string | null): Promise<Rejection[]> {
+export async function discardChanges(replica: Replica, refused: Refused[], syncId: string | null): Promise<{ rejections: Rejection[]; settlements: Settlement[] }> {
   const tx = replica.transaction('readwrite');
-  const touched = new Set<string>();
+  const touched = new Set<string>([OUTBOX]);
   const rejections: Rejection[] = [];
+  const settlements: Settlement[] = [];
   for (const r of refused) {
     const rejection = rejectionOf(r);
     const key = outboxKey(r.table, rejection.uid);
-    await recordRejection(tx, rejection, syncId);
+    const record = await recordRejection(tx, rejection, syncId);
     rejections.push(rejection);
     const entry = (await tx.objectStore(OUTBOX).get(key)) as OutboxEntry | undefined;
-    if (entry && r.sentRev !== undefined && entry.rev !== r.sentRev) continue; // edited since: the newer values go next
+    if (entry) settlements.push({ key, seq: entry.seq, rev: r.sentRev ?? entry.rev, row: null, rejection: record });
+    if (entry && r.sentRev !== undefined && entry.rev !== r.sentRev) {
+      await tx.objectStore(OUTBOX).put({ ...entry, settledRev: r.sentRev }); // edited since: the newer values go next
+      continue;
+    }
     await tx.objectStore(OUTBOX).delete(key);
     if (rejection.local.deletedAt != null) await undoCascade(tx, replica.schema, replica.schema.table(r.table), rejection.uid, key, touched);
     await tx.objectStore(r.table).delete(rejection.uid);
@@ -68,7 +76,7 @@ export async function discardChanges(replica: Replica, refused: Refused[], syncI
   }
   await tx.done;
   replica.notify(touched);
-  return rejections;
+  return { rejections, settlements };
 }
 
 /** Every kept rejection, oldest first. */

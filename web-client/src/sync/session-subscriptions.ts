@@ -3,7 +3,9 @@
  * the server refuses for good (a where it rejects, one subscription too many) is left out of the
  * session, one refused for a passing reason (the server busy or failing inside) is subscribed
  * again after a backoff; either way the other scopes are reported ready and synced meanwhile,
- * and the scope joins them when its READY comes.
+ * and the scope joins them when its READY comes. Scopes are added and removed while the session
+ * lives: an added one is reported ready alone when its READY comes, a removed one is unsubscribed
+ * and its later messages ignored.
  */
 import type { Client } from 'graphql-ws';
 import type { ChangeEvent, Scope } from '../replica/types.js';
@@ -23,8 +25,11 @@ export interface RefusedScope {
 }
 
 export interface SessionHandlers {
-  /** Every scope is READY, refused or waiting to be subscribed again; called again as more become READY. */
-  ready(ready: Scope[], refused: RefusedScope[]): void;
+  /**
+   * Every scope is READY, refused or waiting to be subscribed again (`fresh` 'all': sync them all);
+   * called again as more become READY (`fresh`: the scope whose READY just came) or are refused (none).
+   */
+  ready(ready: Scope[], refused: RefusedScope[], fresh: Scope[] | 'all'): void;
   event(scope: Scope, event: ChangeEvent): void;
   error(error: Error): void;
   /** The session cannot go on (a scope that was live failed: it may have missed events). */
@@ -41,7 +46,10 @@ export class SessionSubscriptions {
   private readonly ready = new Set<string>();
   private readonly refused = new Map<string, RefusedScope>();
   private readonly retries = new Map<string, { attempts: number; timer: ReturnType<typeof setTimeout> }>();
+  private readonly live = new Map<string, { sub: LiveSubscription; unsubscribe: () => void }>();
   private ended = false;
+  /** Whether the first report (every scope of the session's start settled) was made. */
+  private reported = false;
 
   constructor(
     private readonly client: Client,
@@ -52,6 +60,7 @@ export class SessionSubscriptions {
 
   start(): void {
     for (const sub of this.subscriptions) this.subscribe(sub);
+    if (this.subscriptions.length === 0) this.report([]);
   }
 
   stop(): void {
@@ -59,12 +68,31 @@ export class SessionSubscriptions {
     for (const retry of this.retries.values()) clearTimeout(retry.timer);
   }
 
+  /** Subscribes a scope added while the session lives. */
+  add(sub: LiveSubscription): void {
+    if (this.ended || this.live.has(sub.scope.id)) return;
+    this.subscribe(sub);
+  }
+
+  /** Unsubscribes a scope removed while the session lives; its later messages are ignored. */
+  remove(id: string): void {
+    const live = this.live.get(id);
+    this.live.delete(id);
+    clearTimeout(this.retries.get(id)?.timer);
+    this.retries.delete(id);
+    this.ready.delete(id);
+    this.refused.delete(id);
+    live?.unsubscribe();
+    if (!this.reported) this.report([]); // the last one awaited may be this one
+  }
+
   private subscribe(sub: LiveSubscription): void {
-    this.client.subscribe<Record<string, ChangeEvent>>(
+    const current = (): boolean => !this.ended && this.live.get(sub.scope.id)?.sub === sub;
+    const unsubscribe = this.client.subscribe<Record<string, ChangeEvent>>(
       { query: sub.query, variables: { where: sub.scope.where } },
       {
         next: (message) => {
-          if (this.ended) return;
+          if (!current()) return;
           if (message.errors?.length) return this.failed(sub, message.errors);
           const event = message.data?.[sub.field];
           if (!event) return;
@@ -72,20 +100,21 @@ export class SessionSubscriptions {
           this.ready.add(sub.scope.id);
           this.refused.delete(sub.scope.id);
           this.retries.delete(sub.scope.id);
-          this.report();
+          this.report([sub.scope]);
         },
         error: (error) => {
-          if (this.ended) return;
+          if (!current()) return;
           if (Array.isArray(error)) return this.failed(sub, error); // an `error` message: the server refused this subscription
           const closed = typeof (error as { code?: unknown })?.code === 'number';
           if (!closed) this.handlers.error(new Error(`Subscription of scope ${sub.scope.id} failed: ${describe(error)}`));
           this.handlers.end('subscription ended');
         },
         complete: () => {
-          if (!this.ended && this.ready.has(sub.scope.id)) this.handlers.end('subscription completed');
+          if (current() && this.ready.has(sub.scope.id)) this.handlers.end('subscription completed');
         },
       },
     );
+    this.live.set(sub.scope.id, { sub, unsubscribe });
   }
 
   private failed(sub: LiveSubscription, errors: readonly unknown[]): void {
@@ -99,14 +128,17 @@ export class SessionSubscriptions {
     if (retrying) {
       clearTimeout(this.retries.get(id)?.timer); // one retry at a time, however many ways the refusal came
       const attempts = this.retries.get(id)?.attempts ?? 0;
-      this.retries.set(id, { attempts: attempts + 1, timer: setTimeout(() => { if (!this.ended) this.subscribe(sub); }, this.backoff(attempts)) });
+      this.retries.set(id, { attempts: attempts + 1, timer: setTimeout(() => { if (this.live.get(id)?.sub === sub && !this.ended) this.subscribe(sub); }, this.backoff(attempts)) });
     }
-    this.report();
+    this.report([]);
   }
 
-  private report(): void {
-    if (this.ready.size + this.refused.size < this.subscriptions.length) return; // READYs still awaited
-    this.handlers.ready(this.subscriptions.filter((s) => this.ready.has(s.scope.id)).map((s) => s.scope), [...this.refused.values()]);
+  private report(fresh: Scope[]): void {
+    const subs = [...this.live.values()].map((l) => l.sub);
+    if (!this.reported && this.ready.size + this.refused.size < subs.length) return; // READYs still awaited
+    const first = !this.reported;
+    this.reported = true;
+    this.handlers.ready(subs.filter((s) => this.ready.has(s.scope.id)).map((s) => s.scope), [...this.refused.values()], first ? 'all' : fresh);
   }
 }
 

@@ -12,7 +12,7 @@ describe('applying a sync result', () => {
     const created = await replica.save('Group', { name: 'Green' });
     const plan = await buildSyncPlan(replica);
     const server = serverRow({ uid: created.uid, version: 40, name: 'Green' });
-    expect(await applySyncResult(replica, plan, result([server], { applied: [created.uid] }))).toEqual([]);
+    expect((await applySyncResult(replica, plan, result([server], { applied: [created.uid] }))).rejections).toEqual([]);
     expect(await replica.get('Group', created.uid)).toEqual(server);
     expect(await replica.pendingCount()).toBe(0);
     expect(await replica.cursor()).toBe('99@2026-01-01T00:00:00Z');
@@ -35,7 +35,7 @@ describe('applying a sync result', () => {
     await replica.save('Group', { uid: red.uid, name: 'Mine' });
     const plan = await buildSyncPlan(replica);
     const theirs = serverRow({ uid: red.uid, version: 50, name: 'Theirs' });
-    const rejections = await applySyncResult(replica, plan, result([theirs], { rejected: [{ uid: red.uid, reason: 'CONFLICT_LOST', field: null, message: 'newer' }] as never }));
+    const { rejections } = await applySyncResult(replica, plan, result([theirs], { rejected: [{ uid: red.uid, reason: 'CONFLICT_LOST', field: null, message: 'newer' }] as never }));
     expect(rejections).toMatchObject([{ table: 'Group', uid: red.uid, reason: 'CONFLICT_LOST', field: null, message: 'newer', serverRow: theirs, baseVersion: 12 }]);
     expect(await replica.get('Group', red.uid)).toEqual(theirs);
     expect(await replica.pendingCount()).toBe(0);
@@ -48,7 +48,7 @@ describe('applying a sync result', () => {
     const mine = await replica.save('Group', { uid: red.uid, name: 'Mine' });
     const plan = await buildSyncPlan(replica);
     const theirs = serverRow({ uid: red.uid, version: 50, name: 'Theirs' });
-    const [told] = await applySyncResult(replica, plan, result([theirs], { rejected: [{ uid: red.uid, reason: 'CONFLICT_LOST', field: 'input.groups[0].changes[0].updatedAt', message: 'newer' }] as never }));
+    const [told] = (await applySyncResult(replica, plan, result([theirs], { rejected: [{ uid: red.uid, reason: 'CONFLICT_LOST', field: 'input.groups[0].changes[0].updatedAt', message: 'newer' }] as never }))).rejections;
     expect(await replica.get('Group', red.uid)).toEqual(theirs); // the replica holds the server's row...
     replica.db.close();
 
@@ -88,7 +88,7 @@ describe('applying a sync result', () => {
       userDocuments: [{ id: 'UserDocument:all', upserts: [], applied: [], drops: [], rejected: [] }],
       userDocumentEvents: [{ id: 'UserDocumentEvent:all', upserts: [], applied: [], drops: [], rejected: [] }],
     } as never;
-    const rejections = await applySyncResult(replica, plan, answer);
+    const { rejections } = await applySyncResult(replica, plan, answer);
     expect(rejections.map((r) => [r.uid, r.reason, r.local.deletedAt !== null])).toEqual([[red.uid, 'OUT_OF_SCOPE', true]]);
     expect(await replica.get('UserGroup', annInRed.uid)).toEqual(annInRed); // live again, as on the server: no longer held as a tombstone
     expect(await replica.get('UserGroup', annInBlue.uid)).toEqual(blueMemberGone); // the applied delete's cascade came from the server

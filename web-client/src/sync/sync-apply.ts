@@ -2,54 +2,71 @@
  * Applies a sync answer, or a realtime event, to the replica in one IndexedDB transaction: the
  * server's rows, the drops, the rejections (recorded with the local values before the server's
  * row replaces them, and the local cascade of a refused delete undone), the cursor, and the end
- * of the flight. A failure leaves the replica as it was.
+ * of the flight. A failure leaves the replica as it was. The answer's outcome of every change it
+ * carried is returned as settlements, for the promises of the writes that made them.
  */
 import { undoCascade } from '../replica/cascade.js';
 import { META, OUTBOX, outboxKey, type OutboxEntry, type StoredRow } from '../replica/replica-db.js';
-import type { Replica, Tx } from '../replica/replica.js';
-import type { ChangeEvent, Rejection, Row, Scope, ScopeResult, SyncResult } from '../replica/types.js';
+import type { Replica } from '../replica/replica.js';
+import type { ChangeEvent, Rejection, Scope, ScopeResult, SyncResult } from '../replica/types.js';
 import type { TableSchema } from '../schema/sync-schema.js';
+import { dropUnscoped } from '../scopes/eviction.js';
 import { clearFlight } from './flight.js';
 import { recordRejection, rejectionOf } from './rejections.js';
+import { dropFromScope, normalize, storeServerRow, union } from './row-store.js';
+import type { Settlement } from './settlements.js';
 import type { SyncPlan } from './sync-plan.js';
 
-/** Applies a sync answer atomically; returns the refused or overridden local changes (now recorded). */
-export async function applySyncResult(replica: Replica, plan: SyncPlan, result: SyncResult): Promise<Rejection[]> {
+/** What applying an answer told: the refused or overridden local changes (now recorded), and every change's outcome. */
+export interface AppliedAnswer {
+  rejections: Rejection[];
+  settlements: Settlement[];
+}
+
+/** Applies a sync answer atomically. */
+export async function applySyncResult(replica: Replica, plan: SyncPlan, result: SyncResult): Promise<AppliedAnswer> {
   const tx = replica.transaction('readwrite');
   const rejections: Rejection[] = [];
-  const touched = new Set<string>();
-  const declared = new Set(replica.scopes.map((s) => s.id));
+  const settlements: Settlement[] = [];
+  const touched = new Set<string>([OUTBOX]);
+  const active = new Set(replica.scopes.map((s) => s.id));
+  const answered: [string, string][] = [];
+  const settle = (key: string, outcome: Pick<Settlement, 'row' | 'rejection'>): void => {
+    const rev = plan.sent.get(key);
+    if (rev !== undefined) settlements.push({ key, seq: plan.seqs.get(key) ?? null, rev, ...outcome });
+  };
   try {
     for (const table of plan.tables) {
       for (const scope of (result[table.queryField] as ScopeResult[] | undefined) ?? []) {
         // A replay may carry a scope the app no longer declares: only the answers to its changes count.
-        const scopeId = scope.id !== null && declared.has(scope.id) ? scope.id : null;
+        const scopeId = scope.id !== null && active.has(scope.id) ? scope.id : null;
         const wanted = (uid: string): boolean => scopeId !== null || plan.sent.has(outboxKey(table.name, uid.toLowerCase()));
-        const digest = scopeId === null ? undefined : plan.digests.get(scopeId);
-        if (digest && scope.refreshedBuckets) {
-          // Every row the client may keep of a refreshed bucket is in upserts: the others leave the scope.
-          const refreshed = new Set(scope.refreshedBuckets);
-          const upserted = new Set(scope.upserts.map((r) => r.uid));
-          for (const uid of digest.uids) {
-            if (refreshed.has(digest.digest.bucket(uid)) && !upserted.has(uid) && (await dropFromScope(tx, table, scopeId, uid, plan.sent))) {
-              touched.add(table.name);
-            }
-          }
-        }
-        for (const row of scope.upserts.filter((r) => wanted(r.uid))) if (await storeServerRow(tx, table, scopeId, row, plan.sent)) touched.add(table.name);
+        await dropRefreshed(tx, plan, table, scopeId, scope, touched);
+        for (const row of scope.upserts.filter((r) => wanted(r.uid))) if (await storeServerRow(tx, table, scopeId, row, plan.sent, active)) touched.add(table.name);
         for (const uid of scope.drops.filter(wanted)) if (await dropFromScope(tx, table, scopeId, uid, plan.sent)) touched.add(table.name);
+        for (const applied of scope.applied) {
+          const uid = applied.toLowerCase();
+          const row = scope.upserts.find((u) => u.uid.toLowerCase() === uid);
+          settle(outboxKey(table.name, uid), { row: row ? normalize(row) : null, rejection: null });
+          answered.push([table.name, uid]);
+        }
         for (const r of scope.rejected) {
           const key = outboxKey(table.name, r.uid.toLowerCase());
           const serverRow = scope.upserts.find((u) => u.uid === r.uid);
           const change = plan.changes.get(key) ?? { uid: r.uid.toLowerCase(), baseVersion: null };
           const rejection = rejectionOf({ table: table.name, change, reason: r.reason, field: r.field ?? null, message: r.message ?? null, serverRow: serverRow ? normalize(serverRow) : null });
-          await recordRejection(tx, rejection, plan.syncId);
+          const record = await recordRejection(tx, rejection, plan.syncId);
           // A refused delete: the rows its local cascade tombstoned are live on the server still.
           if (change.deletedAt != null) await undoCascade(tx, replica.schema, table, rejection.uid, key, touched);
           rejections.push(rejection);
+          settle(key, { row: null, rejection: record });
+          answered.push([table.name, rejection.uid]);
         }
       }
     }
+    // A change sent in a scope the replica no longer has is answered: its row goes unless something keeps it.
+    for (const [table, uid] of answered) if (await dropUnscoped(tx, table, uid)) touched.add(table);
+    for (const s of settlements) await markSettled(tx, s);
     await tx.objectStore(META).put({ key: 'cursor', value: result.cursor });
     await clearFlight(tx, plan.syncId);
     await tx.done;
@@ -59,46 +76,26 @@ export async function applySyncResult(replica: Replica, plan: SyncPlan, result: 
     throw e;
   }
   replica.notify(touched);
-  return rejections;
+  return { rejections, settlements };
 }
 
-async function storeServerRow(tx: Tx, table: TableSchema, scopeId: string | null, raw: Row, sent: Map<string, number>): Promise<boolean> {
-  const row = normalize(raw);
-  const store = tx.objectStore(table.name);
-  const existing = (await store.get(row.uid)) as StoredRow | undefined;
-  const key = outboxKey(table.name, row.uid);
-  const entry = (await tx.objectStore(OUTBOX).get(key)) as OutboxEntry | undefined;
-  const scopes = union(existing?.__scopes, scopeId);
-  if (entry && sent.get(key) === entry.rev) {
-    await tx.objectStore(OUTBOX).delete(key); // answered: the server's row replaces the optimistic one
-  } else if (entry && existing) {
-    // Edited again while the sync was in flight: keep the local values, now based on the server's version.
-    if (sent.has(key)) await tx.objectStore(OUTBOX).put({ ...entry, baseVersion: row.version });
-    await store.put({ ...existing, version: sent.has(key) ? row.version : existing.version, __scopes: scopes });
-    return false;
-  } else if (existing && existing.version > row.version) {
-    if (scopes.length !== existing.__scopes.length) await store.put({ ...existing, __scopes: scopes });
-    return false;
-  }
-  await store.put({ ...row, __scopes: scopes });
-  return true;
+/** A change answered while the row was edited again: its entry stays, and says up to which revision writes have their outcome. */
+async function markSettled(tx: Parameters<typeof dropFromScope>[0], s: Settlement): Promise<void> {
+  const entry = (await tx.objectStore(OUTBOX).get(s.key)) as OutboxEntry | undefined;
+  if (entry && (s.seq === null || entry.seq === s.seq) && entry.rev > s.rev) await tx.objectStore(OUTBOX).put({ ...entry, settledRev: Math.max(entry.settledRev ?? 0, s.rev) });
 }
 
-async function dropFromScope(tx: Tx, table: TableSchema, scopeId: string | null, uid: string, sent: Map<string, number>): Promise<boolean> {
-  const store = tx.objectStore(table.name);
-  const existing = (await store.get(uid)) as StoredRow | undefined;
-  if (!existing) return false;
-  const key = outboxKey(table.name, uid);
-  const entry = (await tx.objectStore(OUTBOX).get(key)) as OutboxEntry | undefined;
-  const scopes = existing.__scopes.filter((id) => id !== scopeId);
-  if (entry && sent.get(key) !== entry.rev) {
-    await store.put({ ...existing, __scopes: scopes }); // changed locally meanwhile: the next sync decides
-    return false;
+/** For a scope sent as a digest: every row of a refreshed bucket the answer does not list leaves the scope. */
+async function dropRefreshed(tx: Parameters<typeof dropFromScope>[0], plan: SyncPlan, table: TableSchema, scopeId: string | null, scope: ScopeResult, touched: Set<string>): Promise<void> {
+  const digest = scopeId === null ? undefined : plan.digests.get(scopeId);
+  if (!digest || !scope.refreshedBuckets) return;
+  const refreshed = new Set(scope.refreshedBuckets);
+  const upserted = new Set(scope.upserts.map((r) => r.uid));
+  for (const uid of digest.uids) {
+    if (refreshed.has(digest.digest.bucket(uid)) && !upserted.has(uid) && (await dropFromScope(tx, table, scopeId, uid, plan.sent))) {
+      touched.add(table.name);
+    }
   }
-  if (entry) await tx.objectStore(OUTBOX).delete(key); // a refused change of a row that is gone
-  if (entry || scopes.length === 0) await store.delete(uid);
-  else await store.put({ ...existing, __scopes: scopes });
-  return true;
 }
 
 /**
@@ -108,6 +105,7 @@ async function dropFromScope(tx: Tx, table: TableSchema, scopeId: string | null,
 export async function applyEvent(replica: Replica, scope: Scope, event: ChangeEvent): Promise<boolean> {
   if (event.operation === 'READY' || event.operation === 'RESYNC' || !event.uid) return false;
   const table = replica.schema.table(scope.table);
+  const active = new Set(replica.scopes.map((s) => s.id));
   const tx = replica.transaction('readwrite');
   const store = tx.objectStore(table.name);
   const uid = event.uid.toLowerCase();
@@ -126,7 +124,7 @@ export async function applyEvent(replica: Replica, scope: Scope, event: ChangeEv
     // Tombstones go only to replicas that hold the row, as in sync: one for a row this replica does
     // not hold (a sync answered while the event waited dropped it) must not bring it back.
   } else if (event.row) {
-    const scopes = union(existing?.__scopes, scope.id);
+    const scopes = union(existing?.__scopes, scope.id, active);
     if (!existing || (existing.version < version && !pending)) {
       await store.put({ ...normalize(event.row), __scopes: scopes });
       changed = true;
@@ -138,18 +136,4 @@ export async function applyEvent(replica: Replica, scope: Scope, event: ChangeEv
   await tx.done;
   if (changed) replica.notify([table.name]);
   return changed;
-}
-
-/** A server row as the replica keeps it; a version a JavaScript number cannot hold exactly is refused. */
-function normalize(row: Row): Row {
-  const version = Number(row.version);
-  if (!Number.isSafeInteger(version) || version < 0) {
-    throw new RangeError(`The server sent ${String(row.uid)} at version ${String(row.version)}, outside 0..2^53-1`);
-  }
-  return { ...row, uid: row.uid.toLowerCase(), version, deletedAt: row.deletedAt ?? null } as Row;
-}
-
-function union(scopes: string[] | undefined, id: string | null): string[] {
-  const list = scopes ?? [];
-  return id === null || list.includes(id) ? list : [...list, id];
 }

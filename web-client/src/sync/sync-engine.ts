@@ -1,16 +1,22 @@
 /**
  * What the leader tab runs: the realtime link, and on each of its sessions the order the server
  * requires (every scope subscribed and READY, then syncs of the ready scopes), then live events,
- * one sync at a time; events that arrive during a sync wait until its answer is applied. A failed
- * sync is retried as its failure allows (see `sync-rounds.ts`): at once, with backoff, on a new
- * link or a new token; a refusal the server would repeat is never retried as it is.
+ * one sync at a time; events that arrive during a sync wait until its answer is applied. Scopes
+ * come and go while it runs: an added scope is subscribed and, once READY, synced alone (paged if
+ * large, see `sync-cycle.ts`); a removed one is unsubscribed and its waiting events dropped. A
+ * failed sync is retried as its failure allows (see `sync-rounds.ts`): at once, with backoff, on
+ * a new link or a new token; a refusal the server would repeat is never retried as it is.
  */
+import type { ScopeProgress } from '../client/options.js';
 import type { Replica } from '../replica/replica.js';
 import type { ChangeEvent, Rejection, Scope } from '../replica/types.js';
 import type { GraphQLHttp } from '../transport/graphql-http.js';
 import { subscriptionDocument } from './documents.js';
-import { LiveConnection, type LiveOptions, type RefusedScope } from './live-connection.js';
+import { LiveConnection, type LiveOptions, type LiveSubscription, type RefusedScope } from './live-connection.js';
+import { ScopePaging } from './paging.js';
+import type { Settlement } from './settlements.js';
 import { applyEvent } from './sync-apply.js';
+import { SyncCycle } from './sync-cycle.js';
 import { SyncRounds, type RoundOutcome } from './sync-rounds.js';
 
 export interface EngineState {
@@ -21,31 +27,40 @@ export interface EngineState {
   lastErrorCode: string | null;
   unauthenticated: boolean;
   refusedScopes: RefusedScope[];
+  progress: Record<string, ScopeProgress>;
 }
 
 export interface EngineHooks {
   state(patch: Partial<EngineState>): void;
   rejected(rejections: Rejection[]): void;
+  settled(settlements: Settlement[]): void;
   /** Reads the server's schema version and limits again; true when the limits changed. */
   checkSchema(): Promise<boolean>;
 }
 
+export interface EngineOptions {
+  digestFrom?: number;
+  /** Rows per page of a scope's first sync. */
+  pageSize: number;
+}
+
 /** WebSocket close codes of a refused token (graphql-transport-ws: 4401, 4403). */
 const AUTH_CLOSE = new Set([4401, 4403]);
-/** Requests in one sync cycle before it yields to a backoff (each makes progress; this only bounds a surprise). */
-const MAX_ROUNDS = 200;
 
 export class SyncEngine {
   private readonly link: LiveConnection;
-  private readonly rounds: SyncRounds;
+  private readonly cycle: SyncCycle;
+  private scopes: Scope[];
   private readySession: number | null = null;
   private readyScopes: Scope[] = [];
   private syncing = false;
-  private syncAgain = false;
+  /** Scopes asked to sync and not yet synced: all of them, or those added since. */
+  private wanted: 'all' | Set<string> | null = null;
   private stopped = false;
   private queued: { session: number; scope: Scope; event: ChangeEvent }[] = [];
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retries = 0;
+  private readonly progress = new Map<string, ScopeProgress>();
 
   constructor(
     private readonly replica: Replica,
@@ -53,21 +68,32 @@ export class SyncEngine {
     private readonly options: LiveOptions,
     private readonly hooks: EngineHooks,
     networkOnline: boolean,
-    digestFrom?: number,
+    engineOptions: EngineOptions,
   ) {
-    this.rounds = new SyncRounds(replica, http, { rejected: (r) => hooks.rejected(r), refreshLimits: () => hooks.checkSchema() }, digestFrom);
-    const subscriptions = replica.scopes.map((scope) => {
-      const table = replica.schema.table(scope.table);
-      return { scope, query: subscriptionDocument(replica.schema, table), field: table.subscriptionField };
+    const rounds = new SyncRounds(replica, http, {
+      rejected: (r) => hooks.rejected(r), settled: (s) => hooks.settled(s), refreshLimits: () => hooks.checkSchema(),
+    }, engineOptions.digestFrom);
+    const paging = new ScopePaging(replica, http, engineOptions.pageSize, { progress: (id, received, total) => this.report(id, { received, total }) });
+    this.cycle = new SyncCycle(replica, rounds, paging, {
+      synced: () => {
+        this.retries = 0;
+        this.hooks.state({ lastSyncAt: new Date().toISOString(), lastError: null, lastErrorCode: null, unauthenticated: false });
+      },
+      failed: (outcome) => this.failed(outcome),
+      later: () => this.retryLater(),
+      ready: (ids) => { for (const id of ids) this.report(id, { ready: true }); },
     });
-    this.link = new LiveConnection(options, subscriptions, {
-      onReady: (session, ready, refused) => {
+    this.scopes = [...replica.scopes];
+    for (const scope of this.scopes) this.track(scope);
+    this.link = new LiveConnection(options, this.scopes.map((s) => this.subscription(s)), {
+      onReady: (session, ready, refused, fresh) => {
         const first = this.readySession !== session;
         this.readySession = session;
         this.readyScopes = ready;
         this.hooks.state({ online: true, refusedScopes: refused, unauthenticated: false });
         if (first) void this.hooks.checkSchema();
-        void this.sync(); // at first, and again for each scope whose READY came later
+        if (fresh === 'all') void this.sync();
+        else if (fresh.length > 0) void this.sync(fresh); // a scope added while the session lives: it alone
       },
       onEvent: (session, scope, event) => {
         if (event.operation === 'RESYNC') void this.sync();
@@ -87,6 +113,7 @@ export class SyncEngine {
   }
 
   start(): void {
+    this.publish();
     this.link.start();
   }
 
@@ -100,63 +127,56 @@ export class SyncEngine {
     this.link.setOnline(online);
   }
 
-  /** Syncs now if the session is ready (else its READY will); a sync running now is followed by one more. */
-  async sync(): Promise<void> {
+  /** The scopes to subscribe and sync from now on (the union of the tabs' scopes). */
+  setScopes(scopes: Scope[]): void {
+    const ids = new Set(scopes.map((s) => s.id));
+    this.scopes = [...scopes];
+    for (const id of [...this.progress.keys()]) if (!ids.has(id)) this.progress.delete(id);
+    for (const scope of scopes) this.track(scope);
+    this.readyScopes = this.readyScopes.filter((s) => ids.has(s.id));
+    this.queued = this.queued.filter((q) => ids.has(q.scope.id));
+    this.link.setSubscriptions(scopes.map((s) => this.subscription(s)));
+    this.publish();
+  }
+
+  /** Syncs now if the session is ready (else its READY will): every ready scope, or only these; a sync running now is followed by one more. */
+  async sync(only?: Scope[]): Promise<void> {
     if (this.stopped || this.readySession === null) return;
-    if (this.syncing) {
-      this.syncAgain = true;
-      return;
-    }
+    if (!only || this.wanted === 'all') this.wanted = 'all';
+    else this.wanted = new Set([...(this.wanted ?? []), ...only.map((s) => s.id)]);
+    return this.run();
+  }
+
+  private async run(): Promise<void> {
+    if (this.syncing || this.stopped || this.readySession === null || this.wanted === null) return;
+    const wanted = this.wanted;
+    this.wanted = null;
     this.syncing = true;
     clearTimeout(this.retryTimer);
     this.hooks.state({ syncing: true });
+    const session = this.readySession;
     try {
-      await this.cycle(this.readySession);
+      const scopes = wanted === 'all' ? this.readyScopes : this.readyScopes.filter((s) => wanted.has(s.id));
+      await this.cycle.run(scopes, () => !this.stopped && session === this.readySession);
     } catch (e) {
       this.hooks.state({ lastError: (e as Error).message, lastErrorCode: 'CLIENT_ERROR' });
     } finally {
       this.syncing = false;
       this.hooks.state({ syncing: false });
       await this.drain();
-      if (this.syncAgain) {
-        this.syncAgain = false;
-        void this.sync();
-      }
-    }
-  }
-
-  /** Syncs every ready scope, in groups the server accepts, until nothing is left out or a failure stops it. */
-  private async cycle(session: number): Promise<void> {
-    const max = Math.max(1, this.replica.schema.limits.maxSyncScopes);
-    const groups: Scope[][] = [];
-    for (let i = 0; i < this.readyScopes.length; i += max) groups.push(this.readyScopes.slice(i, i + max));
-    if (groups.length === 0) groups.push([]); // a stored flight may still wait to be sent again
-    let rounds = 0;
-    for (const group of groups) {
-      for (;;) {
-        if (this.stopped || session !== this.readySession) return;
-        if (++rounds > MAX_ROUNDS) return this.retryLater();
-        const outcome = await this.rounds.run(group);
-        if (outcome.kind === 'idle') break;
-        if (outcome.kind === 'synced') {
-          this.retries = 0;
-          this.hooks.state({ lastSyncAt: new Date().toISOString(), lastError: null, lastErrorCode: null, unauthenticated: false });
-          if (outcome.more) continue;
-          break;
-        }
-        if (!this.failed(outcome, session)) return;
-      }
+      void this.run();
     }
   }
 
   /** Reports a failed request; true when the next one may go at once. */
-  private failed(outcome: Extract<RoundOutcome, { kind: 'failed' }>, session: number): boolean {
+  private failed(outcome: Extract<RoundOutcome, { kind: 'failed' }>): boolean {
+    const session = this.readySession;
     this.hooks.state({ lastError: outcome.error.message, lastErrorCode: outcome.code, ...(outcome.retry === 'token' ? { unauthenticated: true } : {}) });
     switch (outcome.retry) {
       case 'now':
         return true;
       case 'link':
-        if (session === this.readySession) this.link.restart('sync failed');
+        if (session !== null) this.link.restart('sync failed');
         return false;
       case 'backoff':
       case 'token':
@@ -178,12 +198,32 @@ export class SyncEngine {
   private async drain(): Promise<void> {
     while (!this.syncing && this.queued.length > 0) {
       const { session, scope, event } = this.queued.shift()!;
-      if (session !== this.readySession) continue;
+      if (session !== this.readySession || !this.scopes.some((s) => s.id === scope.id)) continue;
       try {
         await applyEvent(this.replica, scope, event);
       } catch (e) {
         this.hooks.state({ lastError: (e as Error).message });
       }
     }
+  }
+
+  private subscription(scope: Scope): LiveSubscription {
+    const table = this.replica.schema.table(scope.table);
+    return { scope, query: subscriptionDocument(this.replica.schema, table), field: table.subscriptionField };
+  }
+
+  private track(scope: Scope): void {
+    if (!this.progress.has(scope.id)) this.progress.set(scope.id, { table: scope.table, received: 0, total: null, ready: false });
+  }
+
+  private report(id: string, patch: Partial<ScopeProgress>): void {
+    const current = this.progress.get(id);
+    if (!current) return; // removed meanwhile
+    this.progress.set(id, { ...current, ...patch });
+    this.publish();
+  }
+
+  private publish(): void {
+    this.hooks.state({ progress: Object.fromEntries(this.progress) });
   }
 }

@@ -10,6 +10,7 @@ import { sizeHeld, type ScopeSize } from './budget.js';
 import { changeKey, takeFlight, utf8Length, type Flight, type TakenFlight } from './flight.js';
 import { HeldDigest } from './held-digest.js';
 import { discardChanges } from './rejections.js';
+import type { Settlement } from './settlements.js';
 
 /** Scopes holding at least this many unchanged rows send them as a digest (bucket checksums). */
 export const DIGEST_FROM = 1000;
@@ -22,6 +23,8 @@ export interface SyncPlan {
   tables: TableSchema[];
   /** The revision of each outbox entry sent, to tell an answered change from one edited meanwhile. */
   sent: Map<string, number>;
+  /** The outbox entry seq of each change sent (unknown for a flight stored by an older client). */
+  seqs: Map<string, number>;
   /** The change sent for each outbox key, as sent (the values a rejection keeps). */
   changes: Map<string, Record<string, unknown>>;
   /** The input path of each change (`input.groups[0].changes[3]`) to its outbox key, to map a refusal to its change. */
@@ -34,6 +37,8 @@ export interface SyncPlan {
   leftOut: boolean;
   /** Pending changes found invalid before sending, rejected locally (recorded, not sent). */
   rejected: Rejection[];
+  /** Their outcome, for the promises of the writes that made them. */
+  settlements: Settlement[];
 }
 
 export interface PlanOptions {
@@ -42,6 +47,8 @@ export interface PlanOptions {
   /** The scopes to sync (all declared ones by default). */
   scopes?: Scope[];
   window?: Set<string> | null;
+  /** Scopes whose first sync is not done (paging): changes of their rows wait for their reconcile. */
+  waiting?: Set<string>;
   /** Fraction of the server's limits to use (halved after a LIMIT_EXCEEDED). */
   shrink?: number;
 }
@@ -52,15 +59,18 @@ export async function buildSyncPlan(replica: Replica, options: PlanOptions = {})
   const rows = Math.max(1, Math.floor(limits.maxSyncRows * shrink));
   const bytes = Math.max(1, Math.floor((limits.maxBodyBytes - OVERHEAD_BYTES) * shrink));
   const take = (): Promise<TakenFlight> => takeFlight(replica, {
-    scopes: options.scopes ?? replica.scopes, window: options.window, syncId: options.syncId,
+    scopes: options.scopes ?? replica.scopes, window: options.window, syncId: options.syncId, waiting: options.waiting,
     maxChanges: Math.max(1, Math.floor(rows / 2)), maxBytes: Math.floor(bytes / 2),
   });
   const rejected: Rejection[] = [];
+  const settlements: Settlement[] = [];
   let taken = await take();
   while (taken.invalid.length > 0) {
-    rejected.push(...await discardChanges(replica, taken.invalid.map((i) => ({
+    const discarded = await discardChanges(replica, taken.invalid.map((i) => ({
       table: i.table, change: i.change, reason: i.problem.code, field: i.problem.field, message: i.problem.message, serverRow: null,
-    })), null));
+    })), null);
+    rejected.push(...discarded.rejections);
+    settlements.push(...discarded.settlements);
     taken = await take();
   }
   const { flight } = taken;
@@ -81,8 +91,10 @@ export async function buildSyncPlan(replica: Replica, options: PlanOptions = {})
     input[table.queryField] = scopes.map((s) => ({ id: s.id, where: s.where, ...held.inputs.get(s.id), changes: s.changes }));
   }
   return {
-    syncId: flight.syncId, input, tables, sent: new Map(flight.sent), changes, paths, digests: held.digests,
-    replay: taken.replay, leftOut: taken.leftOut, rejected,
+    syncId: flight.syncId, input, tables, changes, paths, digests: held.digests,
+    sent: new Map(flight.sent.map(([key, rev]) => [key, rev])),
+    seqs: new Map(flight.sent.filter((s): s is [string, number, number] => s[2] !== undefined).map(([key, , seq]) => [key, seq])),
+    replay: taken.replay, leftOut: taken.leftOut, rejected, settlements,
   };
 }
 

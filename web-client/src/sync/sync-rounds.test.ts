@@ -45,6 +45,7 @@ async function setUp(fetch: FetchLike) {
   const rejected: Rejection[] = [];
   const rounds = new SyncRounds(replica, new GraphQLHttp('http://server/graphql', fetch), {
     rejected: (r) => rejected.push(...r),
+    settled: () => undefined,
     refreshLimits: async () => false,
   });
   return { replica, rounds, rejected };

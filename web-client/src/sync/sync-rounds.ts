@@ -13,6 +13,7 @@ import { dropFlight, hasFlight } from './flight.js';
 import { discardChanges } from './rejections.js';
 import { applySyncResult } from './sync-apply.js';
 import { classify, failureCode, type FailureKind } from './sync-errors.js';
+import type { Settlement } from './settlements.js';
 import { buildSyncPlan, type SyncPlan } from './sync-plan.js';
 
 /** How the next request should follow a failed one. */
@@ -26,6 +27,8 @@ export type RoundOutcome =
 
 export interface RoundHooks {
   rejected(rejections: Rejection[]): void;
+  /** The outcome of changes (applied, refused), for the promises of the writes that made them. */
+  settled(settlements: Settlement[]): void;
   /** Reads the server's limits again; true when they changed. */
   refreshLimits(): Promise<boolean>;
 }
@@ -49,8 +52,8 @@ export class SyncRounds {
     private readonly digestFrom?: number,
   ) {}
 
-  /** Sends one sync of these scopes (or the stored flight) and applies its answer. */
-  async run(scopes: Scope[]): Promise<RoundOutcome> {
+  /** Sends one sync of these scopes (or the stored flight) and applies its answer; changes of rows of `waiting` scopes stay. */
+  async run(scopes: Scope[], waiting?: Set<string>): Promise<RoundOutcome> {
     if (await this.http.tokenRefused()) {
       // Nothing is built nor sent until the token source gives another token than the one refused.
       const error = new GraphQLRequestError('The server refused this token; waiting for a new one', 'UNAUTHENTICATED', []);
@@ -58,16 +61,18 @@ export class SyncRounds {
     }
     if (scopes.length === 0 && !(await hasFlight(this.replica))) return { kind: 'idle' };
     const probe = this.window?.size === 0;
-    const plan = await buildSyncPlan(this.replica, { scopes, window: this.window, shrink: this.shrink, digestFrom: this.digestFrom });
+    const plan = await buildSyncPlan(this.replica, { scopes, waiting, window: this.window, shrink: this.shrink, digestFrom: this.digestFrom });
     if (plan.rejected.length > 0) this.hooks.rejected(plan.rejected);
+    if (plan.settlements.length > 0) this.hooks.settled(plan.settlements);
     let result: SyncResult;
     try {
       result = (await this.http.request<{ sync: SyncResult }>(syncDocument(this.replica.schema, plan.tables), { input: plan.input })).sync;
     } catch (e) {
       return this.failed(e as Error, plan);
     }
-    const rejections = await applySyncResult(this.replica, plan, result);
+    const { rejections, settlements } = await applySyncResult(this.replica, plan, result);
     if (rejections.length > 0) this.hooks.rejected(rejections);
+    if (settlements.length > 0) this.hooks.settled(settlements);
     this.unexpected = 0;
     if (this.suspects) this.narrow(plan, probe);
     return { kind: 'synced', more: plan.leftOut || this.window !== null };
@@ -151,7 +156,9 @@ export class SyncRounds {
       message: error.message,
       serverRow: null,
     }));
-    this.hooks.rejected(await discardChanges(this.replica, refused, plan.syncId));
+    const discarded = await discardChanges(this.replica, refused, plan.syncId);
+    this.hooks.rejected(discarded.rejections);
+    this.hooks.settled(discarded.settlements);
     this.suspects = this.suspects?.filter((k) => !keys.includes(k)) ?? null;
     if (this.suspects?.length === 0) this.suspects = null;
     this.window = this.suspects && new Set(this.suspects);

@@ -66,6 +66,23 @@ describe('tabs sharing one replica, without Web Locks', () => {
     await tabB.close();
   });
 
+  it('should say nothing once closed, without throwing: a request in flight may end after its tab closed', async () => {
+    const name = freshName();
+    const tab = leaseTab(name, () => undefined, 1000);
+    const other = leaseTab(name, () => undefined, 1000);
+    await tab.start();
+    await other.start();
+    const heard: TabMessage[] = [];
+    other.onMessage((m) => heard.push(m));
+    await tab.close();
+    await sleep(50);
+    heard.length = 0;
+    expect(() => tab.post({ type: 'sync' })).not.toThrow();
+    await sleep(50);
+    expect(heard).toEqual([]);
+    await other.close();
+  });
+
   it('should deliver messages to the other tabs of the same replica only', async () => {
     const name = freshName();
     const one = leaseTab(name, () => undefined, 3000);

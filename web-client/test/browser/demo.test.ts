@@ -2,32 +2,15 @@
  * The demo app in two Chromium windows (independent browser contexts: each its own IndexedDB
  * replica and network) against the real server: the seed's scenario, conflicts, refusals, reloads.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DemoWindow, eventually, graphql, launchChromium, prefix, serverSockets } from './windows.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, graphql, prefix, serverSockets, windowSuite, type DemoWindow } from './windows.js';
 
-let browser: Browser;
-let windows: DemoWindow[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async (context) => {
-  for (const window of windows) console.log(`screenshot: ${await window.screenshot(context.task.name)}`);
-  await Promise.all(windows.map((w) => w.close()));
-  windows = [];
-});
+const windows = windowSuite();
 
 /** Two windows of one new user (the seed's iPhone and Firefox); the server shows them only that user's rows. */
 async function twoWindows(): Promise<[DemoWindow, DemoWindow]> {
   const user = crypto.randomUUID();
-  windows = [await DemoWindow.open(browser, 'window-1', user), await DemoWindow.open(browser, 'window-2', user)];
-  return windows as [DemoWindow, DemoWindow];
+  return [await windows.open('window-1', user), await windows.open('window-2', user)];
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -57,11 +57,17 @@ describe('tabs of one replica in Chromium', () => {
     // Nothing changes in the leader now: the second tab knows its link only because it asked.
     await eventually('the second tab shows the leader\'s link', async () => (await status(second)).state === 'online', 5_000);
     expect([(await status(first)).leader, (await status(second)).leader]).toEqual(['true', 'false']);
-    const locks = await second.evaluate(async () => {
+    // The leader's lock, held by the first tab and awaited by the second; each tab's own lock (its
+    // liveness), the second's awaited by the leader, which is granted it when that tab goes.
+    const db = `tidemark-demo-${user}`;
+    const locks = async () => second.evaluate(async (db) => {
       const q = await navigator.locks.query();
-      return { held: q.held?.map((l) => l.name), pending: q.pending?.map((l) => l.name) };
-    });
-    expect(locks).toEqual({ held: [`tidemark-leader:tidemark-demo-${user}`], pending: [`tidemark-leader:tidemark-demo-${user}`] });
+      const name = (n: string | undefined) => (n?.startsWith(`tidemark-tab:${db}:`) ? 'tab' : n);
+      return { held: q.held?.map((l) => name(l.name)).sort(), pending: q.pending?.map((l) => name(l.name)).sort() };
+    }, db);
+    const expected = { held: ['tab', 'tab', `tidemark-leader:${db}`], pending: ['tab', `tidemark-leader:${db}`] };
+    await eventually('the leader watches the second tab', async () => JSON.stringify(await locks()) === JSON.stringify(expected), 5_000).catch(() => undefined);
+    expect(await locks()).toEqual(expected);
 
     await first.close();
     await eventually('the second tab leads', async () => (await status(second)).leader === 'true' && (await status(second)).state === 'online');

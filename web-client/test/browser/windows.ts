@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const SERVER = requireServer();
 /** Screenshots are build artifacts (target/), never committed. */
@@ -33,6 +34,41 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+/** Windows a test file opens: each screenshotted and closed after the test that opened it. */
+export interface WindowSuite {
+  /** A window (its own browser context) acting as `user`. */
+  open(name: string, user: string): Promise<DemoWindow>;
+  /** Another tab of `window`'s browser context (the same replica). */
+  tab(window: DemoWindow, name: string): Promise<DemoWindow>;
+}
+
+/** Registers the file's hooks: Chromium launched once, and after each test its windows' screenshots (none of a crashed tab) and closing. */
+export function windowSuite(): WindowSuite {
+  let browser: Browser | undefined;
+  let windows: DemoWindow[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async (context) => {
+    for (const window of windows) {
+      console.log(`screenshot: ${await window.screenshot(context.task.name).catch((e: Error) => `none (${e.message.split('\n')[0]})`)}`);
+    }
+    await Promise.all(windows.map((w) => w.close()));
+    windows = [];
+  });
+  const track = (window: DemoWindow): DemoWindow => {
+    windows.push(window);
+    return window;
+  };
+  return {
+    open: async (name, user) => track(await DemoWindow.open(browser!, name, user)),
+    tab: async (window, name) => track(await window.tab(name)),
+  };
+}
+
 /** Polls a condition until it holds, failing with what was awaited; returns the time it took. */
 export async function eventually(what: string, condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<number> {
   const start = Date.now();
@@ -49,7 +85,15 @@ export class DemoWindow {
 
   /** A window acting as {@code user} (the demo's `?user=`): two windows of one user are one person's two devices. */
   static async open(browser: Browser, name: string, user: string): Promise<DemoWindow> {
-    const context = await browser.newContext({ viewport: { width: 1180, height: 760 } });
+    return DemoWindow.load(await browser.newContext({ viewport: { width: 1180, height: 760 } }), name, user);
+  }
+
+  /** Another tab of this window's browser context: the same replica, Web Locks and BroadcastChannel. */
+  async tab(name: string): Promise<DemoWindow> {
+    return DemoWindow.load(this.context, name, await this.page.evaluate(() => localStorage.getItem('tidemark-demo-user') ?? ''));
+  }
+
+  private static async load(context: BrowserContext, name: string, user: string): Promise<DemoWindow> {
     const page = await context.newPage();
     page.on('pageerror', (e) => console.error(`[${name}] page error: ${e.message}`));
     page.on('console', (m) => { if (m.type() === 'error') console.error(`[${name}] console: ${m.text()}`); });
@@ -129,6 +173,42 @@ export class DemoWindow {
     await item.getByTestId('rename-input').fill(to);
     await item.getByRole('button', { name: 'Save' }).click();
     await (kind === 'user' ? this.user(to) : this.group(to)).waitFor();
+  }
+
+  document(title: string): Locator {
+    return this.page.locator(`[data-testid="document"][data-name="${title}"]`);
+  }
+
+  async createDocument(title: string): Promise<void> {
+    await this.page.fill('#new-document input[name="name"]', title);
+    await this.page.click('#new-document button[type="submit"]');
+    await this.document(title).waitFor();
+  }
+
+  /** Opens (or closes) a document: the client adds (or removes) the scope of its events. */
+  async toggleDocument(title: string, open: boolean): Promise<void> {
+    await this.document(title).getByRole('button', { name: `${open ? 'Open' : 'Close'} ${title}` }).click();
+    await eventually(`${this.name}: ${title} ${open ? 'open and its notes loaded' : 'closed'}`, async () =>
+      open ? (await this.document(title).getByTestId('document-events').getAttribute('data-ready')) === 'true'
+        : (await this.document(title).getAttribute('data-open')) === 'false');
+  }
+
+  async addNote(title: string, text: string): Promise<void> {
+    await this.document(title).getByRole('textbox', { name: `Note for ${title}` }).fill(text);
+    await this.document(title).getByRole('button', { name: 'Add note' }).click();
+    await this.document(title).locator(`[data-testid="event"][data-payload="${text}"]`).waitFor();
+  }
+
+  async notes(title: string): Promise<string[]> {
+    return this.document(title).getByTestId('event').evaluateAll((events) => events.map((e) => (e as HTMLElement).dataset.payload ?? ''));
+  }
+
+  /** The tab's renderer dies at once, without pagehide or any goodbye: a crashed or killed tab. */
+  async crash(): Promise<void> {
+    const crashed = new Promise<void>((resolve) => this.page.once('crash', () => resolve()));
+    const cdp = await this.context.newCDPSession(this.page);
+    void cdp.send('Page.crash').catch(() => undefined); // never answered: the renderer is gone
+    await crashed;
   }
 
   async deleteGroup(name: string): Promise<void> {

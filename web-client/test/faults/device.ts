@@ -6,15 +6,23 @@
  * syncs and the rejections its tabs report.
  */
 import { WebSocket } from 'ws';
-import { TidemarkClient, type ScopeDeclaration } from '../../src/index.js';
+import { TidemarkClient, type ScopeDeclaration, type ScopeHandle } from '../../src/index.js';
 import type { Rejection } from '../../src/replica/types.js';
 import type { FetchLike } from '../../src/transport/graphql-http.js';
 import type { Cluster } from './cluster.js';
 import { FaultProxy } from './fault-proxy.js';
+import { crash } from './crash.js';
 import type { Ledger } from './ledger.js';
 
-/** Every table, its where left to the user's row policy: what the user may see is what it syncs. */
-export const SCOPES: ScopeDeclaration[] = ['User', 'Group', 'UserGroup', 'UserDocument', 'UserDocumentEvent'].map((table) => ({ table }));
+/**
+ * Every table but the documents' events, its where left to the user's row policy: what the user may
+ * see is what it syncs. Events come with the documents the app opens: a scope per open document,
+ * added and removed at runtime (`client.scope`), as the demo does.
+ */
+export const SCOPES: ScopeDeclaration[] = ['User', 'Group', 'UserGroup', 'UserDocument'].map((table) => ({ table }));
+
+/** The scope of one open document's events. */
+export const docScope = (doc: string) => ({ table: 'UserDocumentEvent', where: { documentUid: { eq: doc } } });
 
 /** Opening a tab longer than this is a finding: the replica is out of the app's reach meanwhile. */
 export const SLOW_OPEN_MS = 5_000;
@@ -22,6 +30,8 @@ export const SLOW_OPEN_MS = 5_000;
 export interface Tab {
   name: string;
   client: TidemarkClient | null;
+  /** The documents this tab has open: the scope of each one's events, and how many times it was opened. */
+  docs: Map<string, { handle: ScopeHandle; uses: number }>;
 }
 
 export class Device {
@@ -41,7 +51,7 @@ export class Device {
     readonly ledger: Ledger,
     tabNames: string[],
   ) {
-    this.tabs = tabNames.map((n) => ({ name: n, client: null }));
+    this.tabs = tabNames.map((n) => ({ name: n, client: null, docs: new Map() }));
   }
 
   static async create(cluster: Cluster, ledger: Ledger, name: string, user: string, dbName: string, tabNames: string[]): Promise<Device> {
@@ -94,6 +104,8 @@ export class Device {
       minBackoffMs: 100,
       maxBackoffMs: 1000,
       leaseMs: 1500,
+      // A document's events leave the replica as soon as no open tab has it open: the oracle (I1) knows exactly what to expect.
+      releasedScopeTtlMs: 0,
     });
     tab.client = client;
     client.onRejected((rejections: Rejection[]) => this.ledger.told(this.name, tab.name, rejections));
@@ -103,7 +115,21 @@ export class Device {
   async close(tab: Tab): Promise<void> {
     const client = tab.client;
     tab.client = null;
+    tab.docs.clear(); // a page's scopes do not outlive it
     await client?.close();
+  }
+
+  /** The tab dies without a word: its timers, channel, link and database stop where they are (see crash.ts). */
+  crash(tab: Tab): void {
+    const client = tab.client;
+    tab.client = null;
+    tab.docs.clear();
+    if (client) crash(client);
+  }
+
+  /** The documents whose events the device's replica must hold: those its open tabs have open. */
+  get openDocs(): Set<string> {
+    return new Set(this.openTabs.flatMap((t) => [...t.docs.keys()]));
   }
 
   /** The network goes (with or without the `offline` signal); the proxy breaks every connection. */

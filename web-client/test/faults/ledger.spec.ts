@@ -67,4 +67,36 @@ describe('Ledger', () => {
     expect(findings.map((f) => f.invariant)).toEqual(['no conflict against its own change']);
     expect(findings[0]!.detail).toContain('sync first (sent by a, no answer (network)); the rejection came from sync second');
   });
+
+  it('accepts a write the app gave up by discarding a record of its row before it was sent, and only then', () => {
+    const l = ledger();
+    write(l, { name: 'Red' });
+    sync(l, { name: 'Red' }, { rejected: [{ uid: G, reason: 'CONFLICT_LOST' }] });
+    l.told('a', 'a', [{ table: 'Group', uid: G, reason: 'CONFLICT_LOST', serverRow: null }]);
+    const later = write(l, { name: 'Mine again' });
+    l.discarded('a', `Group:${G}`, later.at + 1);
+    expect(l.settle(new Set(['a']))).toEqual([]);
+    expect(l.decided).toMatchObject({ rejected: 1, discarded: 1 });
+
+    const notDiscarded = ledger();
+    write(notDiscarded, { name: 'Mine' });
+    expect(notDiscarded.settle(new Set(['a']))[0]?.invariant).toBe('I2 no lost writes');
+  });
+
+  it('follows a retried record as a new write: applied, or rejected again and reported', () => {
+    const l = ledger();
+    write(l, { name: 'Mine' });
+    sync(l, { name: 'Mine' }, { rejected: [{ uid: G, reason: 'CONFLICT_LOST' }] }, 's1');
+    l.told('a', 'a', [{ table: 'Group', uid: G, reason: 'CONFLICT_LOST', serverRow: null }]);
+    nextMillisecond(); // the app lists the record and retries it after the answer came back
+    write(l, { name: 'Mine' }); // the retry
+    sync(l, { name: 'Mine', baseVersion: 9 }, { applied: [G] }, 's2');
+    expect(l.settle(new Set(['a']))).toEqual([]);
+    expect(l.decided).toMatchObject({ applied: 1, rejected: 1 });
+  });
 });
+
+function nextMillisecond(): void {
+  const now = Date.now();
+  while (Date.now() === now) { /* a millisecond later */ }
+}

@@ -1,9 +1,11 @@
 /**
  * The fate of every local change (I2: applied, or reported to the app with its reason, never gone
- * silently). It records each write an app made through a tab, each sync request a device sent and
- * the server's answer to it (seen through the client's fetch), and each rejection a tab reported;
- * once the outboxes are empty it decides each write's fate, and checks that no tab was told of a
- * conflict against the device's own change (a replay the server did not recognise as one).
+ * silently). It records each write an app made through a tab (a retried rejection is a write too),
+ * each sync request a device sent and the server's answer to it (seen through the client's fetch),
+ * each rejection a tab reported, and each record the app discarded; once the outboxes are empty it
+ * decides each write's fate — applied, rejected and reported, folded into a later write, or
+ * discarded by the app (never sent, given up with a record of its row) — and checks that no tab was
+ * told of a conflict against the device's own change (a replay the server did not recognise as one).
  */
 
 export interface LocalWrite {
@@ -49,12 +51,14 @@ export class Ledger {
   private writes: LocalWrite[] = [];
   private readonly syncs: SentSync[] = [];
   private readonly reported: Told[] = [];
+  /** Rejection records the app discarded ("keep theirs"): with them, the row's changes not yet sent. */
+  private readonly discards: { device: string; key: string; at: number }[] = [];
   private checkedTold = 0;
   /** Whole syncs the server refused, by error code (diagnostics for the run's summary). */
   readonly refusedSyncs = new Map<string, number>();
   answeredCount = 0;
   lost = 0;
-  decided = { applied: 0, rejected: 0, coalesced: 0 };
+  decided = { applied: 0, rejected: 0, coalesced: 0, discarded: 0 };
 
   /** @param tables the table of each sync input field (`groups` → `Group`), from the sync schema */
   constructor(
@@ -108,6 +112,11 @@ export class Ledger {
       }
     }
     sync.answer = { at, applied, rejected, replayed: result.replayed === true };
+  }
+
+  /** The app of a device discarded a record of the row `key` at `at` (before any write after it). */
+  discarded(device: string, key: string, at: number): void {
+    this.discards.push({ device, key: key.replace(/:(.*)$/, (_m, uid: string) => `:${uid.toLowerCase()}`), at });
   }
 
   told(device: string, tab: string, rejections: { table: string; uid: string; reason: string; serverRow: Record<string, unknown> | null }[]): void {
@@ -165,6 +174,11 @@ export class Ledger {
         continue;
       }
       return `${untold}; syncs that carried the row: ${this.history(write.device, k)}`;
+    }
+    // Never answered: the app discarded a record of the row after this write, giving its pending change up with it.
+    if (unreported === undefined && this.discards.some((d) => d.device === write.device && d.key === k && d.at >= write.at)) {
+      this.decided.discarded++;
+      return null;
     }
     return `${unreported ?? 'it left the outbox, but no sync answer applied or rejected it'}; syncs that carried the row: ${this.history(write.device, k)}`;
   }

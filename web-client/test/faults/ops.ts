@@ -22,6 +22,11 @@ export type Op =
   | { k: 'delete'; tab: TabId; table: Table; pick: number }
   /** An app bug: a group saved with a uid that is not a UUID (the replica should refuse it, or the server reject it alone). */
   | { k: 'badUid'; tab: TabId; name: string }
+  // the app opens a document (adds a scope of its events) or closes one (removes the scope)
+  | { k: 'openDoc'; tab: TabId; doc: number }
+  | { k: 'closeDoc'; tab: TabId; pick: number }
+  /** The app deals with a rejection record its tab lists: shown (acknowledge), keep mine (retry), keep theirs (discard). */
+  | { k: 'rejection'; tab: TabId; action: 'acknowledge' | 'retry' | 'discard'; pick: number }
   // other apps: an admin's GraphQL, or SQL
   | { k: 'admin'; what: 'group' | 'join' | 'leave' | 'document' | 'event'; user: number; pick: number; name: string }
   | { k: 'admin'; what: 'rename' | 'sqlRename' | 'delete'; table: Table; pick: number; name: string }
@@ -31,6 +36,8 @@ export type Op =
   | { k: 'loseAnswer'; device: DeviceId }
   | { k: 'reload'; tab: TabId }
   | { k: 'closeLeader' }
+  /** A tab of device b dies without a word (a crash, a killed browser): no goodbye, its lease and scopes left to expire. */
+  | { k: 'crashTab'; pick: number }
   | { k: 'openTab' }
   | { k: 'expireToken'; device: DeviceId; seconds: number }
   | { k: 'refreshToken'; device: DeviceId }
@@ -55,6 +62,9 @@ export const OP: fc.Arbitrary<Op> = fc.oneof(
   { weight: 110, arbitrary: fc.record({ k: fc.constant('rename' as const), tab, table: fc.constantFrom<Exclude<Table, 'UserGroup'>>('User', 'Group', 'UserDocument', 'UserDocumentEvent'), pick, name }) },
   { weight: 70, arbitrary: fc.record({ k: fc.constant('delete' as const), tab, table: fc.constantFrom<Table>('User', 'Group', 'UserGroup', 'UserGroup', 'UserDocument', 'UserDocumentEvent'), pick }) },
   { weight: 3, arbitrary: fc.record({ k: fc.constant('badUid' as const), tab, name }) },
+  { weight: 40, arbitrary: fc.record({ k: fc.constant('openDoc' as const), tab, doc: pick }) },
+  { weight: 25, arbitrary: fc.record({ k: fc.constant('closeDoc' as const), tab, pick }) },
+  { weight: 30, arbitrary: fc.record({ k: fc.constant('rejection' as const), tab, action: fc.constantFrom('acknowledge', 'retry', 'retry', 'discard'), pick }) },
   { weight: 60, arbitrary: fc.record({ k: fc.constant('admin' as const), what: fc.constantFrom('group', 'join', 'join', 'leave', 'leave', 'document', 'event'), user, pick, name }) },
   { weight: 35, arbitrary: fc.record({ k: fc.constant('admin' as const), what: fc.constantFrom('rename', 'sqlRename', 'delete'), table: fc.constantFrom<Table>('User', 'Group', 'UserGroup', 'UserDocument', 'UserDocumentEvent'), pick, name }) },
   { weight: 40, arbitrary: fc.record({ k: fc.constant('netDown' as const), device, fault: fc.constantFrom('refuse', 'refuse', 'silent'), signal: fc.boolean() }) },
@@ -63,6 +73,7 @@ export const OP: fc.Arbitrary<Op> = fc.oneof(
   { weight: 30, arbitrary: fc.record({ k: fc.constant('reload' as const), tab }) },
   { weight: 8, arbitrary: fc.constant({ k: 'closeLeader' as const }) },
   { weight: 8, arbitrary: fc.constant({ k: 'openTab' as const }) },
+  { weight: 5, arbitrary: fc.record({ k: fc.constant('crashTab' as const), pick: fc.nat(1) }) },
   { weight: 10, arbitrary: fc.record({ k: fc.constant('expireToken' as const), device, seconds: fc.integer({ min: 1, max: 3 }) }) },
   { weight: 8, arbitrary: fc.record({ k: fc.constant('refreshToken' as const), device }) },
   { weight: 4, arbitrary: fc.record({ k: fc.constant('kill' as const), server: fc.nat(1) }) },
@@ -86,6 +97,7 @@ export function faultOf(op: Op): string | null {
     case 'badUid': return 'invalid uid saved (an app bug)';
     case 'reload': return 'reload';
     case 'closeLeader': return 'leader tab closed';
+    case 'crashTab': return 'tab crashed';
     case 'expireToken': return 'token expiry';
     case 'kill': return 'kill -9 instance';
     case 'pgStop': return `PostgreSQL ${op.mode === 'immediate' ? 'crash' : 'stop'}`;

@@ -2,9 +2,11 @@
  * Quiescence and the invariants checked there. Everything a fault took down comes back (as it
  * would for a user: the network, the servers, PostgreSQL, a fresh token, the closed tabs); then,
  * within a bounded time and without any nudge from the test, every replica must be online, its
- * outbox empty, and hold exactly the rows its user may see (I1, tombstones included), with no live
- * row under a tombstoned parent (I6, on the server too); every local write has its fate (I2), no
- * tab was told of a conflict against its own change, and every tab shows its leader's link state.
+ * outbox empty, every document its tabs have open ready, and hold exactly the rows its user may see
+ * (I1, tombstones included; documents' events only for the documents its open tabs have open, and
+ * rows kept for an open rejection record), with no live row under a tombstoned parent (I6, on the
+ * server too); every local write has its fate (I2), no tab was told of a conflict against its own
+ * change, and every tab shows its leader's link state.
  */
 import type { TidemarkClient } from '../../src/index.js';
 import type { Row } from '../../src/replica/types.js';
@@ -31,7 +33,7 @@ export async function quiesce(world: World, index: number): Promise<Finding[]> {
   const healed = Date.now();
   const deadline = healed + SETTLE_MS;
   for (const device of world.devices.values()) {
-    const problem = await settle(device, deadline);
+    const problem = await settle(device, deadline, world);
     if (problem) findings.push({ invariant: 'no wedge', detail: `at op #${index}, ${device.name}: ${problem}` });
     else settled.add(device.name);
   }
@@ -45,8 +47,8 @@ export async function quiesce(world: World, index: number): Promise<Finding[]> {
   return findings;
 }
 
-/** Null once the device has one leader tab, online, not syncing, nothing pending, synced at least once. */
-async function settle(device: Device, deadline: number): Promise<string | null> {
+/** Null once the device has one leader tab, online, not syncing, nothing pending, synced at least once, every open document's scope ready. */
+async function settle(device: Device, deadline: number, world: World): Promise<string | null> {
   let last = '';
   for (let first = true; first || Date.now() < deadline; first = false) { // devices wait side by side: look at least once
     const tabs = device.openTabs;
@@ -54,9 +56,10 @@ async function settle(device: Device, deadline: number): Promise<string | null> 
     const pending = await Promise.all(tabs.map((t) => t.client.replica.pendingCount()));
     const leader = leaders[0]?.client.state;
     if (leaders.length > 1) return `${leaders.length} tabs lead at once (${leaders.map((t) => t.name).join(', ')})`;
-    if (leader && leader.online && !leader.syncing && leader.lastSyncAt !== null && pending.every((n) => n === 0)) return null;
+    const unready = tabs.flatMap((t) => [...t.docs].filter(([, d]) => !world.apps.settledScopes.has(d.handle)).map(([doc]) => `${t.name}:${doc}`));
+    if (leader && leader.online && !leader.syncing && leader.lastSyncAt !== null && pending.every((n) => n === 0) && unready.length === 0) return null;
     last = leader
-      ? `leader ${leaders[0]!.name} ${JSON.stringify({ ...leader, pending: pending[0] })}`
+      ? `leader ${leaders[0]!.name} ${JSON.stringify({ ...leader, pending: pending[0] })}${unready.length ? `; documents open but not ready: ${unready.join(', ')}` : ''}`
       : `no leader among ${tabs.map((t) => `${t.name} ${JSON.stringify(t.client.state)}`).join(', ')}`;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -80,8 +83,12 @@ async function compare(world: World, device: Device, index: number): Promise<Fin
   const findings: Finding[] = [];
   const local = new Map<string, Map<string, Row>>();
   // The server's rows first: a row written meanwhile would otherwise look missing from the replica.
-  const server = await world.cluster.gql<Record<string, Row[]>>(`{ ${world.schema.tables
-    .map((t) => `${t.queryField}(includeDeleted: true) { ${world.schema.columns(t.name).join(' ')} }`).join(' ')} }`, {}, token);
+  // Events: those of the documents the device's open tabs have open.
+  const docs = [...device.openDocs];
+  const server = await world.cluster.gql<Record<string, Row[]>>(`query($docs: [String]) { ${world.schema.tables
+    .map((t) => `${t.queryField}(includeDeleted: true${t.name === 'UserDocumentEvent' ? ', where: {documentUid: {in: $docs}}' : ''}) { ${world.schema.columns(t.name).join(' ')} }`).join(' ')} }`, { docs }, token);
+  // Rows the replica keeps out of every scope because the app has not dealt with their rejection yet.
+  const kept = new Set((await client.rejections()).map((r) => `${r.table}:${r.uid}`));
   for (const table of world.schema.tables) {
     const columns = world.schema.columns(table.name);
     const mine = new Map((await client.list(table.name, { includeDeleted: true })).map((r) => [r.uid, r]));
@@ -95,11 +102,10 @@ async function compare(world: World, device: Device, index: number): Promise<Fin
     }
     for (const [uid, row] of mine) {
       const server = theirs.get(uid);
-      if (!server) diffs.push(`holds ${uid} v${row.version}${row.deletedAt ? ' (tombstone)' : ''} that the user cannot see on the server`);
-      else {
-        const differ = columns.filter((c) => !same(row[c], server[c]));
-        if (differ.length) diffs.push(`${uid}: ${differ.map((c) => `${c} ${JSON.stringify(row[c])} ≠ server ${JSON.stringify(server[c])}`).join(', ')}`);
-      }
+      if (!server && !kept.has(`${table.name}:${uid}`)) diffs.push(`holds ${uid} v${row.version}${row.deletedAt ? ' (tombstone)' : ''} that the user cannot see on the server (or in no open document)`);
+      if (!server) continue;
+      const differ = columns.filter((c) => !same(row[c], server[c]));
+      if (differ.length) diffs.push(`${uid}: ${differ.map((c) => `${c} ${JSON.stringify(row[c])} ≠ server ${JSON.stringify(server[c])}`).join(', ')}`);
     }
     if (diffs.length) {
       findings.push({ invariant: 'I1 convergence', detail: `at op #${index}, ${device.name} ${table.name}: ${diffs.slice(0, 5).join('; ')}${diffs.length > 5 ? ` (+${diffs.length - 5})` : ''}` });

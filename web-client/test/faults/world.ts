@@ -8,6 +8,7 @@ import type { Row } from '../../src/replica/types.js';
 import { LocalWriteError } from '../../src/replica/types.js';
 import type { Cluster } from './cluster.js';
 import { Device, SLOW_OPEN_MS, type Tab } from './device.js';
+import { AppOps } from './app-ops.js';
 import { Ledger, type Finding } from './ledger.js';
 import { OtherApp } from './other-app.js';
 import { faultOf, type DeviceId, type Op, type TabId, type Table } from './ops.js';
@@ -17,6 +18,7 @@ export class World {
   readonly devices = new Map<DeviceId, Device>();
   readonly users: string[] = [];
   readonly ledger: Ledger;
+  readonly apps: AppOps;
   readonly faults = new Map<string, number>();
   readonly counts = new Map<string, number>();
   /** Milliseconds spent per kind of operation, quiescence checks included (where a run's time goes). */
@@ -40,6 +42,7 @@ export class World {
     readonly tag: string,
   ) {
     this.ledger = new Ledger(schema.tableOfField, schema.dataColumns);
+    this.apps = new AppOps(this);
   }
 
   async setup(): Promise<Finding[]> {
@@ -80,11 +83,21 @@ export class World {
         return this.write(op, index);
       case 'admin':
         return this.otherApp(op);
+      case 'openDoc': return (await this.apps.openDoc(op)) ? [] : this.skip();
+      case 'closeDoc': return this.apps.closeDoc(op) ? [] : this.skip();
+      case 'rejection': return (await this.apps.rejection(op, index)) || this.skip();
       case 'netDown': this.devices.get(op.device)!.cut(op.fault, op.signal); return [];
       case 'netUp': this.devices.get(op.device)!.restore(); return [];
       case 'loseAnswer': this.devices.get(op.device)!.proxy.loseNextAnswer(); return [];
       case 'reload': return this.reload(op.tab, index);
       case 'closeLeader': return this.closeLeader();
+      case 'crashTab': {
+        const b = this.devices.get('b')!;
+        const open = b.openTabs;
+        if (open.length === 0) return this.skip();
+        b.crash(open[op.pick % open.length]!);
+        return [];
+      }
       case 'openTab': {
         const b = this.devices.get('b')!;
         const closed = b.tabs.find((t) => !t.client);
@@ -171,6 +184,8 @@ export class World {
       table = 'UserDocumentEvent';
       const doc = pickFrom((await live('UserDocument')).filter((d) => d.userUid === device.user), op.doc);
       if (!doc) return this.skip();
+      const tab = device.tabs.find((t) => t.name === op.tab)!;
+      if (!tab.docs.has(doc.uid)) this.apps.open(tab, doc.uid); // the app shows the document it adds an event to
       values = { documentUid: doc.uid, kind: op.kind, payload: `${this.tag}${op.kind}` };
     } else {
       table = op.table;

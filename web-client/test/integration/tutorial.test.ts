@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { watchEvents as watchLive, type EventChange } from '../tutorial/live-events.js';
-import { openEvents, watchEvents } from '../tutorial/events-replica.js';
+import { openDocument, openDocuments, watchEvents } from '../tutorial/events-replica.js';
 import { devToken, gql, SERVER, serverUser, until } from './support.js';
 
 const cleanup: (() => unknown)[] = [];
@@ -54,23 +54,30 @@ describe('the tutorial', () => {
     const token = await devToken({ user });
 
     // #region offline-writes
-    const ann = await openEvents(user, { url: SERVER, token, webSocketImpl: WebSocket, connectivity: network });
+    const ann = await openDocuments(user, { url: SERVER, token, webSocketImpl: WebSocket, connectivity: network });
+    const opened = openDocument(ann, plan);               // Ann opens Plan: its events are synced
+    await opened.ready;
     let shown: string[] = [];
-    watchEvents(ann, user, (events) => { shown = events.map((e) => e.kind as string); });
-    await until('first sync', () => ann.state.lastSyncAt !== null && shown.length === 2);
+    watchEvents(ann, plan, (events) => { shown = events.map((e) => e.kind as string); });
+    await until('shown', () => shown.length === 2);
     expect(shown).toEqual(['created', 'edited']);
 
     network.dispatchEvent(new Event('offline'));          // the train enters a tunnel
-    await ann.save('UserDocumentEvent', { documentUid: plan, kind: 'commented', payload: '{"text":"written on the train"}' });
+    const comment = ann.save('UserDocumentEvent', { documentUid: plan, kind: 'commented', payload: '{"text":"written on the train"}' });
     await ann.delete('UserDocumentEvent', created);       // a tombstone: deletedAt is set, the row stays
     await until('shown at once', () => shown.join() === 'edited,commented');
     expect(ann.state.pending).toBe(2);                    // both wait in the outbox
+    expect(await ann.syncStatus('UserDocumentEvent', (await comment).uid)).toBe('pending');
     expect(await serverKinds(user)).toEqual(['created', 'edited']);
 
     network.dispatchEvent(new Event('online'));           // out of the tunnel: subscribe, READY, sync
-    await until('outbox sent', () => ann.state.online && ann.state.pending === 0 && !ann.state.syncing);
+    expect((await comment.server)?.version).toBeGreaterThan(0); // applied: the row as the server has it
+    await ann.whenSynced();                               // every change made so far answered
     expect(await serverKinds(user)).toEqual(['edited', 'commented']);
     expect((await ann.get('UserDocumentEvent', created))?.deletedAt).not.toBeNull();
+
+    opened.remove();                                      // Ann closes Plan: its events leave the replica
+    await until('evicted', async () => (await ann.list('UserDocumentEvent', { includeDeleted: true })).length === 0);
     // #endregion
     cleanup.push(() => ann.close());
   });

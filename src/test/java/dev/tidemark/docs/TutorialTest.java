@@ -163,6 +163,15 @@ class TutorialTest {
 
     @Test
     @Order(8)
+    void shouldPageAScopesLiveRowsInUidOrder() {
+        JsonObject page = run("sync-page").getJsonObject("data").getJsonObject("sync").getJsonArray("userDocumentEvents")
+                .getJsonObject(0);
+        assertTrue(page.getBoolean("more"), "Plan has a third live event after the first page");
+        assertEquals(3, page.getInt("total"), "the first page counts the scope's live rows");
+    }
+
+    @Test
+    @Order(9)
     void shouldTombstoneTheMembershipsOfAGroupDeletedOfflineEverywhere() {
         run("setup-group");
         String memberships = subscribe("memberships-subscription");
@@ -176,7 +185,7 @@ class TutorialTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void shouldShowTheTypeScriptSnippetsExactlyAsTheFilesTheWebClientSuiteRuns() throws IOException {
         List<String> suite = integrationSuite();
         for (String key : List.of("live-events", "replica", "offline-writes")) {

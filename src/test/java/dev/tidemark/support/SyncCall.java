@@ -18,8 +18,8 @@ public final class SyncCall {
             mutation($input: SyncInput!) {
               sync(input: $input) {
                 syncId cursor replayed
-                users { id drops applied refreshedBuckets rejected { uid reason field message } upserts { uid name email createdAt updatedAt deletedAt version } }
-                groups { id drops applied refreshedBuckets rejected { uid reason field message } upserts { uid name createdAt updatedAt deletedAt version } }
+                users { id drops applied refreshedBuckets more nextAfter total rejected { uid reason field message } upserts { uid name email createdAt updatedAt deletedAt version } }
+                groups { id drops applied refreshedBuckets more nextAfter total rejected { uid reason field message } upserts { uid name createdAt updatedAt deletedAt version } }
                 userGroups { id drops applied refreshedBuckets rejected { uid reason field message } upserts { uid userUid groupUid createdAt updatedAt deletedAt version } }
                 userDocuments { id drops applied rejected { uid reason field message } upserts { uid userUid title createdAt updatedAt deletedAt version } }
                 userDocumentEvents { id drops applied rejected { uid reason field message } upserts { uid documentUid kind payload createdAt updatedAt deletedAt version } }
@@ -63,6 +63,18 @@ public final class SyncCall {
         scope.put("where", where);
         scope.put("heldDigest", heldDigest);
         scope.put("changes", changes);
+        ((List<Object>) input.get(table)).add(scope);
+        return this;
+    }
+
+    /** Adds a paged scope: a read of at most {@code pageSize} live rows after the uid {@code after} (null: the first page). */
+    @SuppressWarnings("unchecked")
+    public SyncCall pagedScope(String table, Map<String, Object> where, int pageSize, String after) {
+        Map<String, Object> scope = new LinkedHashMap<>();
+        scope.put("id", table + ((List<Object>) input.computeIfAbsent(table, t -> new ArrayList<>())).size());
+        scope.put("where", where);
+        scope.put("pageSize", pageSize);
+        scope.put("after", after);
         ((List<Object>) input.get(table)).add(scope);
         return this;
     }
@@ -134,6 +146,21 @@ public final class SyncCall {
         public String reason(String table, String uid) {
             return rejected(table).stream().filter(r -> uid.equals(r.get("uid"))).map(r -> (String) r.get("reason"))
                     .findFirst().orElse(null);
+        }
+
+        /** For a paged scope: whether live rows follow the page. */
+        public boolean more(String table) {
+            return json.getBoolean(base(table, 0) + "more");
+        }
+
+        /** For a paged scope: the uid the page ended at. */
+        public String nextAfter(String table) {
+            return json.getString(base(table, 0) + "nextAfter");
+        }
+
+        /** For the first page of a paged scope: the scope's live rows; null on later pages. */
+        public Integer total(String table) {
+            return json.get(base(table, 0) + "total");
         }
 
         public String cursor() {

@@ -69,6 +69,7 @@ public class SchemaDescriber {
         LimitsDescription limits = new LimitsDescription();
         limits.maxSyncRows = config.sync().maxRows();
         limits.maxSyncScopes = config.sync().maxScopes();
+        limits.maxSyncPageSize = config.sync().maxPageSize();
         limits.maxDigestBuckets = HeldDigest.MAX_BUCKETS;
         limits.maxInSize = config.where().maxInSize();
         limits.maxWhereDepth = config.where().maxDepth();

@@ -38,6 +38,9 @@ public class SchemaDescription {
         @Description("Most scopes in one sync (tidemark.sync.max-scopes).")
         public Integer maxSyncScopes;
         @NonNull
+        @Description("Largest pageSize of a paged scope in a sync (tidemark.sync.max-page-size).")
+        public Integer maxSyncPageSize;
+        @NonNull
         @Description("Most buckets of one scope's held digest.")
         public Integer maxDigestBuckets;
         @NonNull

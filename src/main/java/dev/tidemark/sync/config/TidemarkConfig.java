@@ -48,6 +48,10 @@ public interface TidemarkConfig {
         /** Most scopes in one sync. */
         @WithDefault("64")
         int maxScopes();
+
+        /** Most rows one page of a paged first sync may ask for (a scope's pageSize). */
+        @WithDefault("10000")
+        int maxPageSize();
     }
 
     /** Tombstone retention: tombstones (and sync replay records) older than the horizon are purged. */

@@ -21,4 +21,12 @@ public abstract class ScopeInput {
     @Description("The same rows as held, as bucket checksums: base64 of 4 bytes per bucket (docs/protocol.md, \"Held digest\"). "
             + "Send held or heldDigest, not both. The result's refreshedBuckets then says which buckets to replace.")
     public String heldDigest;
+
+    @Description("Asks for one page of the scope's live rows instead of a reconcile (a large scope's first sync): "
+            + "at most this many rows, in uid order, after the uid given in after. A paged scope sends no held rows, "
+            + "digest or changes; the result says whether more rows follow (more, nextAfter). See the README, \"Paged first sync\".")
+    public Integer pageSize;
+
+    @Description("With pageSize: the uid the previous page ended at (its nextAfter); null for the first page.")
+    public String after;
 }

@@ -38,7 +38,13 @@ public class ScopeReader {
     @Inject
     EntityManager em;
 
+    @Inject
+    ScopePageReader pages;
+
     public ScopeOutcome read(ScopeRequest scope, ChangeResults results) {
+        if (scope.page() != null) {
+            return pages.read(scope);
+        }
         return scope.digest() == null ? readHeld(scope, results) : readDigest(scope, results);
     }
 
@@ -66,7 +72,7 @@ public class ScopeReader {
             });
         }
         return new ScopeOutcome(scope.id(), load(scope.table(), send), unseen(known.keySet(), seen), results.applied(),
-                results.rejected(), null);
+                results.rejected(), null, null);
     }
 
     /**
@@ -115,7 +121,7 @@ public class ScopeReader {
             }
         }
         return new ScopeOutcome(scope.id(), load(scope.table(), send), unseen(changed, seen), results.applied(),
-                results.rejected(), refreshed);
+                results.rejected(), refreshed, null);
     }
 
     /** The uids the client sent that the scope no longer has: the client drops them. */

@@ -16,9 +16,10 @@ import dev.tidemark.sync.where.Condition;
  * @param held uid → version of the rows the client holds unchanged, listed one by one
  * @param digest the same as bucket checksums ({@link HeldDigest}), or null when {@code held} lists them
  * @param changes the client's offline changes in this scope
+ * @param page a page of the scope's live rows to read instead of a reconcile, or null
  * @param path input path for errors
  */
 public record ScopeRequest(String id, SyncTable table, Condition condition, Map<UUID, Long> held, HeldDigest digest,
-        List<ClientChange> changes,
+        List<ClientChange> changes, ScopePage page,
         String path) {
 }

@@ -30,6 +30,16 @@ public abstract class ScopeResult {
             + "client may store is in upserts; the client drops the other rows it holds in these buckets.")
     public List<@NonNull Integer> refreshedBuckets;
 
+    @NonNull
+    @Description("Only for a paged scope: true when live rows follow this page (ask again with after = nextAfter).")
+    public Boolean more;
+
+    @Description("Only for a paged scope: the uid this page ended at, to send as after for the next page.")
+    public String nextAfter;
+
+    @Description("Only for the first page of a paged scope (after null): the scope's live rows when it was read.")
+    public Integer total;
+
     /** Fills the fields of this base from the engine's outcome; the subclass fills {@code upserts}. */
     public void fill(ScopeOutcome outcome) {
         id = outcome.id();
@@ -37,5 +47,9 @@ public abstract class ScopeResult {
         applied = outcome.applied().stream().map(Object::toString).toList();
         rejected = outcome.rejected();
         refreshedBuckets = outcome.refreshedBuckets();
+        PageOutcome page = outcome.page();
+        more = page != null && page.more();
+        nextAfter = page == null || page.nextAfter() == null ? null : page.nextAfter().toString();
+        total = page == null ? null : page.total();
     }
 }

@@ -14,9 +14,11 @@ import jakarta.inject.Inject;
 
 import dev.tidemark.sync.auth.Caller;
 import dev.tidemark.sync.auth.Identity;
+import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.cursor.SyncCursor;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.error.InvalidInputException;
+import dev.tidemark.sync.error.LimitExceededException;
 import dev.tidemark.sync.policy.ScopeCompiler;
 import dev.tidemark.sync.schema.InputFields;
 import dev.tidemark.sync.schema.SyncRegistry;
@@ -44,6 +46,9 @@ public class SyncRequests {
 
     @Inject
     Caller caller;
+
+    @Inject
+    TidemarkConfig config;
 
     /** Starts a sync with the client's id and cutoff (null for a first sync), for the caller as it is now. */
     public SyncPlan plan(String syncId, String cutoff) {
@@ -109,8 +114,33 @@ public class SyncRequests {
                     (OffsetDateTime) InputFields.require(change, "deletedAt"),
                     change, rowPath));
         }
+        ScopePage page = page(input, held.isEmpty() && digest == null && changes.isEmpty(), path);
         Condition scope = scopes.compile(table, where, path + ".where", who);
-        return new ScopeRequest(input.id, table, scope, held, digest, changes, path);
+        return new ScopeRequest(input.id, table, scope, held, digest, changes, page, path);
+    }
+
+    /** The page a scope asks for, or null; a paged scope is a read only (no held rows, digest or changes). */
+    private ScopePage page(ScopeInput input, boolean readOnly, String path) {
+        if (input.pageSize == null) {
+            if (input.after != null) {
+                throw new InvalidInputException(path + ".after", "after goes with pageSize; send both to ask for the next page");
+            }
+            return null;
+        }
+        int max = config.sync().maxPageSize();
+        if (input.pageSize < 1) {
+            throw new InvalidInputException(path + ".pageSize", "pageSize must be 1 or more");
+        }
+        if (input.pageSize > max) {
+            throw new LimitExceededException(path + ".pageSize", "pageSize " + input.pageSize + " is over the limit of "
+                    + max + " (tidemark.sync.max-page-size); ask for smaller pages");
+        }
+        if (!readOnly) {
+            throw new InvalidInputException(path + ".pageSize", "a paged scope only reads: send its held rows and changes "
+                    + "in the scope's reconcile (without pageSize) once its last page has come");
+        }
+        UUID after = input.after == null ? null : Uuids.parse(input.after, path + ".after");
+        return new ScopePage(input.pageSize, after);
     }
 
     private static long parseVersion(String text, String path, int index) {

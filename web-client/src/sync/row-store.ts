@@ -1,0 +1,72 @@
+/**
+ * Storing what the server sent about one row, inside the caller's transaction: a sync answer's
+ * upsert or drop, a page's row, an event's. The server's row replaces the replica's unless the
+ * replica holds a newer version, or a local change of the row waits in the outbox (then the local
+ * values stay until the server answers that change). A row remembers the scopes that hold it;
+ * scope ids no longer active are dropped whenever the row is written, so a late answer cannot tie
+ * a row to a scope that was evicted.
+ */
+import { OUTBOX, outboxKey, type OutboxEntry, type StoredRow } from '../replica/replica-db.js';
+import type { Tx } from '../replica/replica.js';
+import type { Row } from '../replica/types.js';
+import type { TableSchema } from '../schema/sync-schema.js';
+
+/**
+ * Stores a server row for a scope (null: for no scope, the answer to a change sent in a scope the
+ * replica no longer has). `sent`: the outbox revisions the answered sync carried. Returns whether
+ * the row's values changed.
+ */
+export async function storeServerRow(tx: Tx, table: TableSchema, scopeId: string | null, raw: Row, sent: Map<string, number>, active: Set<string>): Promise<boolean> {
+  const row = normalize(raw);
+  const store = tx.objectStore(table.name);
+  const existing = (await store.get(row.uid)) as StoredRow | undefined;
+  const key = outboxKey(table.name, row.uid);
+  const entry = (await tx.objectStore(OUTBOX).get(key)) as OutboxEntry | undefined;
+  const scopes = union(existing?.__scopes, scopeId, active);
+  if (entry && sent.get(key) === entry.rev) {
+    await tx.objectStore(OUTBOX).delete(key); // answered: the server's row replaces the optimistic one
+  } else if (entry && existing) {
+    // Edited again while the sync was in flight: keep the local values, now based on the server's version.
+    if (sent.has(key)) await tx.objectStore(OUTBOX).put({ ...entry, baseVersion: row.version });
+    await store.put({ ...existing, version: sent.has(key) ? row.version : existing.version, __scopes: scopes });
+    return false;
+  } else if (existing && existing.version > row.version) {
+    if (scopes.length !== existing.__scopes.length) await store.put({ ...existing, __scopes: scopes });
+    return false;
+  }
+  await store.put({ ...row, __scopes: scopes });
+  return true;
+}
+
+/** The row leaves a scope (dropped by the server); it leaves the replica when no scope holds it and no local change waits. */
+export async function dropFromScope(tx: Tx, table: TableSchema, scopeId: string | null, uid: string, sent: Map<string, number>): Promise<boolean> {
+  const store = tx.objectStore(table.name);
+  const existing = (await store.get(uid)) as StoredRow | undefined;
+  if (!existing) return false;
+  const key = outboxKey(table.name, uid);
+  const entry = (await tx.objectStore(OUTBOX).get(key)) as OutboxEntry | undefined;
+  const scopes = existing.__scopes.filter((id) => id !== scopeId);
+  if (entry && sent.get(key) !== entry.rev) {
+    await store.put({ ...existing, __scopes: scopes }); // changed locally meanwhile: the next sync decides
+    return false;
+  }
+  if (entry) await tx.objectStore(OUTBOX).delete(key); // a refused change of a row that is gone
+  if (entry || scopes.length === 0) await store.delete(uid);
+  else await store.put({ ...existing, __scopes: scopes });
+  return true;
+}
+
+/** A server row as the replica keeps it; a version a JavaScript number cannot hold exactly is refused. */
+export function normalize(row: Row): Row {
+  const version = Number(row.version);
+  if (!Number.isSafeInteger(version) || version < 0) {
+    throw new RangeError(`The server sent ${String(row.uid)} at version ${String(row.version)}, outside 0..2^53-1`);
+  }
+  return { ...row, uid: row.uid.toLowerCase(), version, deletedAt: row.deletedAt ?? null } as Row;
+}
+
+/** The scopes holding a row: those it had that are still active, and `id`. */
+export function union(scopes: string[] | undefined, id: string | null, active: Set<string>): string[] {
+  const list = (scopes ?? []).filter((s) => active.has(s));
+  return id === null || list.includes(id) ? list : [...list, id];
+}
