@@ -9,6 +9,7 @@ import { LeaderLink } from './client/leader-link.js';
 import { INITIAL_STATE, type ClientState, type TidemarkOptions } from './client/options.js';
 import { loadSchema } from './client/schema-source.js';
 import { SchemaWatch } from './client/schema-watch.js';
+import { rerun, until } from './client/reruns.js';
 import { StateHub } from './client/state-hub.js';
 import { acknowledgeRejection, discardRejection, retryRejection } from './outbox/rejection-actions.js';
 import { answered, outboxItems, rowStatus, waitingChanges, type OutboxItem, type OutboxStatus } from './outbox/outbox-status.js';
@@ -61,10 +62,7 @@ export class TidemarkClient {
         this.reject(rejections);
         this.tabs.post({ type: 'rejected', rejections });
       },
-      settled: (settlements) => {
-        this.writes.settle(settlements);
-        this.tabs.post({ type: 'settled', settlements });
-      },
+      settled: (settlements) => this.settle(settlements),
       checkSchema: () => this.schemaWatch.check(),
     });
   }
@@ -121,29 +119,8 @@ export class TidemarkClient {
 
   /** Runs a read now and again after every change; calls back when its result differs. */
   live<T>(read: () => Promise<T>, onValue: (value: T) => void): () => void {
-    let last: string | undefined;
-    let running = false;
-    let again = false;
-    const run = async (): Promise<void> => {
-      if (running) { again = true; return; }
-      running = true;
-      try {
-        do {
-          again = false;
-          const value = await read();
-          const text = JSON.stringify(value);
-          if (text !== last && !this.closed) { last = text; onValue(value); }
-        } while (again);
-      } catch (e) {
-        this.states.set({ lastError: (e as Error).message });
-      } finally {
-        running = false;
-      }
-    };
-    void run();
-    const listener = (): void => void run();
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
+    return rerun((listener) => this.onReplicaChange(listener), read, onValue,
+      (e) => this.states.set({ lastError: e.message }), () => this.closed);
   }
 
   /** `live` of a list; a where the schema refuses throws a `WhereError` at once. */
@@ -167,26 +144,13 @@ export class TidemarkClient {
   /** Resolves once every local change made before the call was answered by the server and every scope of this tab is ready. */
   async whenSynced(): Promise<void> {
     const changes = await waitingChanges(this.replica);
-    await new Promise<void>((resolve) => {
-      let checking = false;
-      const check = async (): Promise<void> => {
-        if (checking || this.closed) return;
-        checking = true;
-        try {
-          if (this.scopes.claims.allSettled && (await answered(this.replica, changes))) {
-            stop();
-            resolve();
-          }
-        } finally {
-          checking = false;
-        }
-      };
-      const listener = (): void => void check();
-      this.changeListeners.add(listener);
+    const changesOrState = (listener: () => void): () => void => {
+      const stopChanges = this.onReplicaChange(listener);
       const stopState = this.states.onState(listener);
-      const stop = (): void => { this.changeListeners.delete(listener); stopState(); };
-      void check();
-    });
+      return () => { stopChanges(); stopState(); };
+    };
+    await until(changesOrState, async () => this.scopes.claims.allSettled && (await answered(this.replica, changes)),
+      () => this.closed);
   }
 
   // ---- the outbox and the rejections ----
@@ -253,8 +217,7 @@ export class TidemarkClient {
       const real = new Set([...changed].filter((t) => t !== OUTBOX));
       if (real.size > 0) listener(real);
     };
-    this.changeListeners.add(tables);
-    return () => this.changeListeners.delete(tables);
+    return this.onReplicaChange(tables);
   }
 
   /** The server's schema differs from the replica's: reopen the client (a reload) to migrate. Called at once if already known. */
@@ -307,6 +270,12 @@ export class TidemarkClient {
     }));
   }
 
+  /** Every change of the replica, the outbox's included (what reactive reads follow). */
+  private onReplicaChange(listener: (tables: Set<string>) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
   private changed(tables: Set<string>): void {
     for (const listener of [...this.changeListeners]) listener(tables);
     void this.refreshCounts();
@@ -336,7 +305,7 @@ export class TidemarkClient {
     });
   }
 
-  /** Outcomes decided in this tab (a discard): for its own writes and the other tabs'. */
+  /** Outcomes decided in this tab (its link's answers, a discard): for its own writes and the other tabs'. */
   private settle(settlements: Settlement[]): void {
     if (settlements.length === 0) return;
     this.writes.settle(settlements);

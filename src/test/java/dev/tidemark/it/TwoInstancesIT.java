@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.tidemark.sync.realtime.SubscriptionHub;
+import dev.tidemark.sync.realtime.protocol.Connections;
 import dev.tidemark.support.GraphQLWs;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -77,7 +77,7 @@ class TwoInstancesIT {
             assertEquals("UPSERT", created.getString("operation"));
             held = before + ":" + created.getJsonNumber("version").longValue(); // what the client's cache holds
             b.terminate();
-            assertEquals(SubscriptionHub.CLOSE_SERVICE_RESTART, ws.closeCode());
+            assertEquals(Connections.CLOSE_SERVICE_RESTART, ws.closeCode());
             whileDown = saveUser(a, prefix + " while B is down");
         }
         b = new AppInstance("B", postgres.getJdbcUrl("postgres", "postgres")).start();

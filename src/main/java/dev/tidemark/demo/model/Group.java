@@ -12,9 +12,9 @@ import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.Ignore;
 import org.eclipse.microprofile.graphql.NonNull;
 
+import dev.tidemark.sync.entity.CreatedBy;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.entity.Through;
-import dev.tidemark.sync.policy.CreatedBy;
 import dev.tidemark.sync.policy.RowPolicy;
 
 /**

@@ -7,9 +7,6 @@ import org.eclipse.microprofile.graphql.GraphQLApi;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Query;
 
-import dev.tidemark.sync.schema.SchemaDescriber;
-import dev.tidemark.sync.schema.SchemaDescription;
-
 /** The {@code syncSchema} query: the synced tables described for clients, generated from the entities. */
 @GraphQLApi
 public class SyncSchemaApi {

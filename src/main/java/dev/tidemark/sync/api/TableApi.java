@@ -4,7 +4,7 @@ import jakarta.inject.Inject;
 
 import dev.tidemark.sync.query.RelationLoader;
 import dev.tidemark.sync.query.SyncQueryService;
-import dev.tidemark.sync.realtime.SubscriptionHub;
+import dev.tidemark.sync.realtime.TableChanges;
 import dev.tidemark.sync.write.SyncWriteService;
 
 /**
@@ -24,5 +24,5 @@ public abstract class TableApi {
     protected RelationLoader relations;
 
     @Inject
-    protected SubscriptionHub hub;
+    protected TableChanges hub;
 }

@@ -14,7 +14,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.tidemark.sync.config.TidemarkConfig;
-import dev.tidemark.sync.where.WhereParser;
+import dev.tidemark.sync.schema.Uuids;
 import io.smallrye.jwt.build.Jwt;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -50,7 +50,7 @@ public class DevTokenEndpoint {
     private void issue(RoutingContext context) {
         String userParam = context.request().getParam("user");
         boolean admin = "true".equalsIgnoreCase(context.request().getParam("admin"));
-        if (userParam != null && !WhereParser.isUuid(userParam)) {
+        if (userParam != null && !Uuids.isUuid(userParam)) {
             refuse(context, "user must be a UUID (the user's uid); got '" + userParam + "'");
             return;
         }

@@ -14,7 +14,7 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
 
 import dev.tidemark.sync.auth.TokenRefusedException.Reason;
 import dev.tidemark.sync.config.TidemarkConfig;
-import dev.tidemark.sync.where.WhereParser;
+import dev.tidemark.sync.schema.Uuids;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 
@@ -49,7 +49,7 @@ public class TokenIdentities {
     public Identity of(JsonWebToken token) {
         boolean admin = token.getGroups() != null && token.getGroups().contains(config.auth().adminGroup());
         String subject = token.getSubject();
-        UUID user = WhereParser.isUuid(subject) ? UUID.fromString(subject) : null;
+        UUID user = Uuids.isUuid(subject) ? UUID.fromString(subject) : null;
         if (user == null && !admin) {
             throw refused(Reason.SUBJECT_NOT_A_USER, "its subject (sub) is not a UUID: '" + subject + "'");
         }

@@ -19,7 +19,7 @@ import jakarta.persistence.PreUpdate;
 public class TombstoneCascadeListener {
 
     @Inject
-    TombstoneCascader cascader;
+    CascadeRules cascader;
 
     @PrePersist
     @PreUpdate

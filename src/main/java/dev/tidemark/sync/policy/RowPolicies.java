@@ -1,7 +1,6 @@
 package dev.tidemark.sync.policy;
 
 import java.io.StringReader;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,9 +23,6 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 import dev.tidemark.sync.auth.Identity;
-import dev.tidemark.sync.entity.SyncedEntity;
-import dev.tidemark.sync.schema.Columns;
-import dev.tidemark.sync.schema.SyncColumn;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.where.Condition;
@@ -56,7 +52,6 @@ public class RowPolicies {
     WhereParser parser;
 
     private volatile Map<SyncTable, Condition[]> policies;
-    private volatile Map<SyncTable, SyncColumn> creators;
 
     void onStart(@Observes StartupEvent event) {
         policies(); // a policy that does not parse fails the start-up, not the first request
@@ -86,14 +81,6 @@ public class RowPolicies {
             return where;
         }
         return and(guard(where, who), read(table, who));
-    }
-
-    /** Sets the {@link CreatedBy} column of a new row to the creator's uid (null for an admin without one). */
-    public void stampCreator(SyncedEntity row, Identity who) {
-        SyncColumn column = creators().get(registry.tableOf(row));
-        if (column != null) {
-            Columns.write(row, column, who.user());
-        }
     }
 
     /** Every relation of the client's where also limited to the rows of its target the caller may see. */
@@ -154,26 +141,6 @@ public class RowPolicies {
             }
             return compare;
         }, (target, inner) -> inner);
-    }
-
-    /** The {@link CreatedBy} column of each table that has one (declared fields: Hibernate makes public fields private). */
-    private Map<SyncTable, SyncColumn> creators() {
-        Map<SyncTable, SyncColumn> result = creators;
-        if (result == null) {
-            Map<SyncTable, SyncColumn> found = new HashMap<>();
-            for (SyncTable table : registry.all()) {
-                for (Class<?> c = table.entityClass(); c != null; c = c.getSuperclass()) {
-                    for (Field field : c.getDeclaredFields()) {
-                        if (field.isAnnotationPresent(CreatedBy.class)) {
-                            found.put(table, table.column(field.getName()));
-                        }
-                    }
-                }
-            }
-            result = Map.copyOf(found);
-            creators = result;
-        }
-        return result;
     }
 
     private Map<SyncTable, Condition[]> policies() {

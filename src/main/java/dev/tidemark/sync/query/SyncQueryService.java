@@ -11,12 +11,11 @@ import dev.tidemark.sync.auth.Caller;
 import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.error.LimitExceededException;
-import dev.tidemark.sync.policy.RowPolicies;
+import dev.tidemark.sync.policy.ScopeCompiler;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.where.JpqlRenderer;
 import dev.tidemark.sync.where.JpqlScope;
-import dev.tidemark.sync.where.WhereParser;
 
 /** Lists the rows of a table that match a where-scope and the caller's row policy, in one parameterised query. */
 @ApplicationScoped
@@ -31,13 +30,10 @@ public class SyncQueryService {
     SyncRegistry registry;
 
     @Inject
-    WhereParser parser;
+    ScopeCompiler scopes;
 
     @Inject
     TidemarkConfig config;
-
-    @Inject
-    RowPolicies policies;
 
     @Inject
     Caller caller;
@@ -48,8 +44,7 @@ public class SyncQueryService {
      */
     public <T extends SyncedEntity> List<T> list(Class<T> type, Object where, boolean includeDeleted) {
         SyncTable table = registry.table(type);
-        JpqlScope scope = JpqlRenderer.render(policies.restrict(table, parser.parse(table, where, "where"),
-                caller.identity()));
+        JpqlScope scope = JpqlRenderer.render(scopes.compile(table, where, "where", caller.identity()));
         List<String> extra = new ArrayList<>();
         if (!includeDeleted) {
             extra.add(JpqlScope.ROOT + ".deletedAt is null");

@@ -33,7 +33,7 @@ public class ChangeEvent<T extends SyncedEntity> {
     public ChangeEvent() {
     }
 
-    ChangeEvent(ChangeOperation operation, T row, String uid, Long version, String cursor) {
+    private ChangeEvent(ChangeOperation operation, T row, String uid, Long version, String cursor) {
         this.operation = operation;
         this.row = row;
         this.uid = uid;
@@ -41,11 +41,18 @@ public class ChangeEvent<T extends SyncedEntity> {
         this.cursor = cursor;
     }
 
-    static <T extends SyncedEntity> ChangeEvent<T> of(ChangeOperation operation, T row, String cursor) {
+    /** An event carrying the whole row (UPSERT, DELETE). */
+    public static <T extends SyncedEntity> ChangeEvent<T> of(ChangeOperation operation, T row, String cursor) {
         return new ChangeEvent<>(operation, row, row.uid.toString(), row.version, cursor);
     }
 
-    static <T extends SyncedEntity> ChangeEvent<T> signal(ChangeOperation operation, String cursor) {
+    /** An event about no row: READY, RESYNC. */
+    public static <T extends SyncedEntity> ChangeEvent<T> signal(ChangeOperation operation, String cursor) {
         return new ChangeEvent<>(operation, null, null, null, cursor);
+    }
+
+    /** An event naming a row without carrying it (LEAVE_SCOPE: the row is outside the scope now). */
+    public static <T extends SyncedEntity> ChangeEvent<T> without(ChangeOperation operation, SyncedEntity row, String cursor) {
+        return new ChangeEvent<>(operation, null, row.uid.toString(), row.version, cursor);
     }
 }

@@ -14,15 +14,14 @@ import jakarta.persistence.LockModeType;
 
 import dev.tidemark.sync.auth.Identity;
 import dev.tidemark.sync.entity.SyncedEntity;
-import dev.tidemark.sync.policy.RowPolicies;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.time.ServerClock;
-import dev.tidemark.sync.where.Condition;
 import dev.tidemark.sync.where.ScopeMatcher;
 import dev.tidemark.sync.write.Refusal;
 import dev.tidemark.sync.write.RowWriter;
 import dev.tidemark.sync.write.SyncReason;
+import dev.tidemark.sync.write.WriteRules;
 
 /**
  * Applies a sync's offline changes, row by row, in the caller's transaction, and says what became
@@ -64,7 +63,7 @@ public class ChangeApplier {
     EntityManager em;
 
     @Inject
-    RowPolicies policies;
+    WriteRules rules;
 
     /**
      * Applies every change of every scope as {@code who}; returns, per scope in request order, what
@@ -144,15 +143,11 @@ public class ChangeApplier {
             return conflict; // refused, or both sides deleted it: nothing to write
         }
         if (change.deletes()) {
-            row.deletedAt = clock.deletedAt(change.deletedAt(), row.createdAt, now);
-            row.updatedAt = latest(row.deletedAt, row.updatedAt);
+            rules.tombstone(row, change.deletedAt(), now);
         } else {
             row.deletedAt = null;
-            assign(table, change, row, now);
-            Refusal refusal = checkWrite(table, row, change, who);
-            if (refusal == null) {
-                refusal = rows.checkParents(table, row, change.path());
-            }
+            rules.assign(table, change.values(), row, change.path(), now);
+            Refusal refusal = check(table, row, change, who);
             if (refusal != null) {
                 em.refresh(row); // forget the values just copied: this row is not written
                 return refusal;
@@ -192,51 +187,29 @@ public class ChangeApplier {
             return refuse(SyncReason.DELETED_ON_SERVER, change.path() + ".baseVersion", table.typeName() + " "
                     + change.uid() + " no longer exists on the server (deleted, then purged); it is dropped");
         }
-        SyncedEntity row = rows.newRow(table.entityClass(), change.uid());
-        policies.stampCreator(row, who);
-        row.createdAt = clock.clamp(change.values().createdAt, now);
-        assign(table, change, row, now);
+        SyncedEntity row = rules.create(table.entityClass(), change.uid(), change.values().createdAt, who, now);
+        rules.assign(table, change.values(), row, change.path(), now);
         if (change.deletes()) {
-            row.deletedAt = clock.deletedAt(change.deletedAt(), row.createdAt, now);
-            row.updatedAt = latest(row.deletedAt, row.updatedAt);
+            rules.tombstone(row, change.deletedAt(), now);
         }
         if (!matcher.matches(scope.condition(), row)) {
             return refuse(SyncReason.OUT_OF_SCOPE, change.path(), "the new " + table.typeName() + " " + change.uid()
                     + " does not match the where of the scope it was sent in; send it in a scope it belongs to");
         }
-        Refusal forbidden = checkWrite(table, row, change, who);
-        if (forbidden != null) {
-            return forbidden;
-        }
-        Refusal parents = row.isDeleted() ? rows.checkParentsExist(table, row, change.path())
-                : rows.checkParents(table, row, change.path());
-        if (parents != null) {
-            return parents;
+        Refusal refusal = check(table, row, change, who);
+        if (refusal != null) {
+            return refusal;
         }
         rows.stage(row, true);
         return null;
     }
 
-    /** Null when the caller's row policy lets it write the row's new values, else a FORBIDDEN refusal. */
-    private Refusal checkWrite(SyncTable table, SyncedEntity row, ClientChange change, Identity who) {
-        Condition allowed = policies.write(table, who);
-        if (allowed.equals(Condition.TRUE) || matcher.matches(allowed, row)) {
-            return null;
-        }
-        return refuse(SyncReason.FORBIDDEN, change.path(), "your row policy does not let you write this "
-                + table.typeName() + " (" + change.uid() + ") with these values; see the table's @RowPolicy");
-    }
-
-    private void assign(SyncTable table, ClientChange change, SyncedEntity row, OffsetDateTime now) {
-        rows.copyColumns(table, change.values(), row, change.path());
-        row.updatedAt = latest(clock.clamp(change.values().updatedAt, now), row.createdAt);
+    /** The write rules' verdict on the row's new values (write policy, then parents). */
+    private Refusal check(SyncTable table, SyncedEntity row, ClientChange change, Identity who) {
+        return rules.check(table, row, who, change.path(), table.typeName() + " (" + change.uid() + ")");
     }
 
     private static Refusal refuse(SyncReason reason, String field, String message) {
         return new Refusal(reason, field, message);
-    }
-
-    private static OffsetDateTime latest(OffsetDateTime a, OffsetDateTime b) {
-        return a.isBefore(b) ? b : a;
     }
 }

@@ -18,12 +18,12 @@ import dev.tidemark.sync.cursor.SyncCursor;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.error.InvalidInputException;
 import dev.tidemark.sync.error.LimitExceededException;
-import dev.tidemark.sync.policy.RowPolicies;
+import dev.tidemark.sync.policy.ScopeCompiler;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
+import dev.tidemark.sync.schema.Uuids;
 import dev.tidemark.sync.schema.Versions;
 import dev.tidemark.sync.where.Condition;
-import dev.tidemark.sync.where.WhereParser;
 
 /**
  * Turns a table's scope inputs ({@link ScopeInput}s: where, held rows, {@link ChangeInput}s) into
@@ -37,10 +37,7 @@ public class SyncRequests {
     SyncRegistry registry;
 
     @Inject
-    WhereParser parser;
-
-    @Inject
-    RowPolicies policies;
+    ScopeCompiler scopes;
 
     @Inject
     Caller caller;
@@ -76,7 +73,7 @@ public class SyncRequests {
             String row = heldInputs.get(i);
             int colon = row == null ? -1 : row.lastIndexOf(':');
             String uidText = colon < 0 ? null : row.substring(0, colon);
-            if (!WhereParser.isUuid(uidText)) {
+            if (!Uuids.isUuid(uidText)) {
                 throw new InvalidInputException(path + ".held[" + i + "]", "'" + row + "' is not \"<uid>:<version>\" "
                         + "with a canonical UUID (8-4-4-4-12 hexadecimal digits)");
             }
@@ -99,7 +96,7 @@ public class SyncRequests {
         for (int i = 0; changeInputs != null && i < changeInputs.size(); i++) {
             String rowPath = path + ".changes[" + i + "]";
             ChangeInput change = changeInputs.get(i);
-            UUID uid = WhereParser.parseUuid(change.values().uid, rowPath + ".uid");
+            UUID uid = Uuids.parse(change.values().uid, rowPath + ".uid");
             if (held.containsKey(uid) || !changed.add(uid)) {
                 throw twice(uid, rowPath + ".uid");
             }
@@ -110,7 +107,7 @@ public class SyncRequests {
             changes.add(new ClientChange(uid, baseVersion, change.deletedAt(), change.values(), rowPath));
         }
         ScopePage page = page(input, held.isEmpty() && digest == null && changes.isEmpty(), path);
-        Condition scope = policies.restrict(table, parser.parse(table, input.where(), path + ".where"), who);
+        Condition scope = scopes.compile(table, input.where(), path + ".where", who);
         return new ScopeRequest(input.id, table, scope, held, digest, changes, page, path);
     }
 
@@ -134,7 +131,7 @@ public class SyncRequests {
             throw new InvalidInputException(path + ".pageSize", "a paged scope only reads: send its held rows and changes "
                     + "in the scope's reconcile (without pageSize) once its last page has come");
         }
-        UUID after = input.after == null ? null : WhereParser.parseUuid(input.after, path + ".after");
+        UUID after = input.after == null ? null : Uuids.parse(input.after, path + ".after");
         return new ScopePage(input.pageSize, after);
     }
 

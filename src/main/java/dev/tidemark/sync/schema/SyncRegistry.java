@@ -26,9 +26,9 @@ import jakarta.persistence.metamodel.EntityType;
 import org.hibernate.Hibernate;
 
 import dev.tidemark.sync.entity.ConflictPolicy;
+import dev.tidemark.sync.entity.CreatedBy;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.entity.TombstoneCascade;
-import dev.tidemark.sync.policy.CreatedBy;
 import io.quarkus.runtime.StartupEvent;
 
 /**

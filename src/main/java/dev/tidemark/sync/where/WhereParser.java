@@ -1,5 +1,7 @@
 package dev.tidemark.sync.where;
 
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ import dev.tidemark.sync.schema.ParentRelation;
 import dev.tidemark.sync.schema.SyncColumn;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
+import dev.tidemark.sync.schema.Uuids;
 import dev.tidemark.sync.schema.Versions;
 
 /**
@@ -152,36 +155,36 @@ public class WhereParser {
             throw new InvalidInputException(path, "null is not a value here; use isNull to match missing values");
         }
         if (column.type() == UUID.class) {
-            return parseUuid(value.toString(), path);
+            return Uuids.parse(value.toString(), path);
         }
         if (column.field().equals("version")) {
             return Versions.require(((Number) value).longValue(), path);
         }
-        return value;
+        return asColumnType(column, value, path);
     }
 
-    /** Parses a canonical UUID string (8-4-4-4-12 hex digits), naming {@code path} when it is not one. */
-    public static UUID parseUuid(String text, String path) {
-        if (!isUuid(text)) {
-            throw new InvalidInputException(path, "'" + abbreviate(text) + "' is not a valid UUID "
-                    + "(expected 8-4-4-4-12 hexadecimal digits, e.g. 3f2504e0-4f89-11d3-9a0c-0305e82c3301)");
-        }
-        return UUID.fromString(text);
-    }
-
-    /** Whether the text is a canonical UUID: 8-4-4-4-12 hexadecimal digits (no regex: sync checks 100k of them). */
-    public static boolean isUuid(String text) {
-        if (text == null || text.length() != 36) {
-            return false;
-        }
-        for (int i = 0; i < 36; i++) {
-            char c = text.charAt(i);
-            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
-            if (dash ? c != '-' : Character.digit(c, 16) < 0) {
-                return false;
+    /**
+     * A value of a where given as a map (a subscription's argument as GraphQL coerced it, a row
+     * policy's JSON) in the column's Java type, as a typed where-input holds it: a date-time
+     * arrives as its ISO-8601 text, a whole number as whatever number type parsed it.
+     */
+    private static Object asColumnType(SyncColumn column, Object value, String path) {
+        Class<?> type = column.type();
+        if (type == OffsetDateTime.class && value instanceof String text) {
+            try {
+                return OffsetDateTime.parse(text);
+            } catch (DateTimeParseException e) {
+                throw new InvalidInputException(path, "'" + abbreviate(text) + "' is not a date-time with an offset "
+                        + "(expected ISO-8601, e.g. 2024-05-01T12:00:00Z)");
             }
         }
-        return true;
+        if ((type == Long.class || type == long.class) && value instanceof Number number && !(value instanceof Long)) {
+            return number.longValue();
+        }
+        if ((type == Integer.class || type == int.class) && value instanceof Number number && !(value instanceof Integer)) {
+            return number.intValue();
+        }
+        return value;
     }
 
     /** The conditions one where may still have; counting past zero refuses the where. */

@@ -19,22 +19,26 @@ import dev.tidemark.sync.error.RowDeletedException;
 import dev.tidemark.sync.policy.RowPolicies;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
+import dev.tidemark.sync.schema.Uuids;
 import dev.tidemark.sync.time.ServerClock;
 import dev.tidemark.sync.where.Condition;
 import dev.tidemark.sync.where.ScopeMatcher;
-import dev.tidemark.sync.where.WhereParser;
 
 /**
- * One online write, in one transaction: upsert by client uid, or tombstone. A refused write
- * throws a {@code SyncInputException} and writes nothing; a row the caller's row policy hides, or
- * new values it does not allow, are refused with FORBIDDEN. Tombstones cascade through the entity
- * listener, so the rows a delete hides are hidden in the same transaction.
+ * One online write, in one transaction: upsert by client uid, or tombstone, by the same
+ * {@link WriteRules} as a sync. A refused write throws a {@code SyncInputException} and writes
+ * nothing; a row the caller's row policy hides, or new values it does not allow, are refused with
+ * FORBIDDEN. Tombstones cascade through the entity listener, so the rows a delete hides are hidden
+ * in the same transaction.
  */
 @ApplicationScoped
 public class OnlineWriteTransaction {
 
     @Inject
     RowWriter rows;
+
+    @Inject
+    WriteRules rules;
 
     @Inject
     SyncRegistry registry;
@@ -60,7 +64,7 @@ public class OnlineWriteTransaction {
         // Resolved before any lock is waited for: the request's context ends if the client hangs up.
         Identity who = caller.identity();
         SyncTable table = registry.table(type);
-        UUID uid = WhereParser.parseUuid(input.uid, "input.uid");
+        UUID uid = Uuids.parse(input.uid, "input.uid");
         OffsetDateTime now = clock.now();
         // Parents first, like sync and the cascade (a delete locks the parent, then its children):
         // locking the row first and its parent after deadlocked with a concurrent delete of that parent.
@@ -68,9 +72,7 @@ public class OnlineWriteTransaction {
         T row = rows.lock(type, uid);
         boolean created = row == null;
         if (created) {
-            row = rows.newRow(type, uid);
-            policies.stampCreator(row, who);
-            row.createdAt = clock.clamp(input.createdAt, now);
+            row = rules.create(type, uid, input.createdAt, who, now);
         } else if (!readable(table, row, who)) {
             throw new ForbiddenException("input.uid", table.typeName() + " " + uid + " already exists and is not "
                     + "yours to change; a new row needs a new uid");
@@ -78,14 +80,8 @@ public class OnlineWriteTransaction {
             throw new RowDeletedException("input.uid", table.typeName() + " " + uid + " was deleted at " + row.deletedAt
                     + " and cannot be changed; create a new row with a new uid");
         }
-        rows.copyColumns(table, input, row, "input");
-        Condition writable = policies.write(table, who);
-        if (!writable.equals(Condition.TRUE) && !matcher.matches(writable, row)) {
-            throw new ForbiddenException("input", "your row policy does not let you write this " + table.typeName()
-                    + " with these values; see the table's @RowPolicy");
-        }
-        throwIfRefused(rows.checkParents(table, row, "input"));
-        row.updatedAt = latest(clock.clamp(input.updatedAt, now), row.createdAt);
+        rules.assign(table, input, row, "input", now);
+        throwIfRefused(rules.check(table, row, who, "input", table.typeName()));
         rows.write(row, created);
         return row;
     }
@@ -95,7 +91,7 @@ public class OnlineWriteTransaction {
     public <T extends SyncedEntity> T delete(Class<T> type, String uidText) {
         Identity who = caller.identity(); // before the lock, as in save
         SyncTable table = registry.table(type);
-        UUID uid = WhereParser.parseUuid(uidText, "uid");
+        UUID uid = Uuids.parse(uidText, "uid");
         T row = rows.lock(type, uid);
         if (row == null) {
             throw new NotFoundException("uid", "no " + table.typeName() + " has uid " + uid);
@@ -104,8 +100,7 @@ public class OnlineWriteTransaction {
             throw new ForbiddenException("uid", table.typeName() + " " + uid + " is not yours to delete");
         }
         if (!row.isDeleted()) {
-            row.deletedAt = clock.deletedAt(null, row.createdAt, clock.now());
-            row.updatedAt = latest(row.deletedAt, row.updatedAt);
+            rules.tombstone(row, null, clock.now());
             rows.write(row, false);
         }
         return row;
@@ -121,13 +116,12 @@ public class OnlineWriteTransaction {
         if (refusal == null) {
             return;
         }
+        if (refusal.reason() == SyncReason.FORBIDDEN) {
+            throw new ForbiddenException(refusal.field(), refusal.message());
+        }
         if (refusal.reason() == SyncReason.PARENT_NOT_FOUND) {
             throw new ParentNotFoundException(refusal.field(), refusal.message());
         }
         throw new ParentDeletedException(refusal.field(), refusal.message());
-    }
-
-    static OffsetDateTime latest(OffsetDateTime a, OffsetDateTime b) {
-        return a.isBefore(b) ? b : a;
     }
 }

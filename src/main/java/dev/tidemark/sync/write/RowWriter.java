@@ -18,7 +18,7 @@ import dev.tidemark.sync.schema.ParentRelation;
 import dev.tidemark.sync.schema.SyncColumn;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
-import dev.tidemark.sync.where.WhereParser;
+import dev.tidemark.sync.schema.Uuids;
 
 /**
  * The row-level steps every write path shares (online mutations and sync): lock, copy a
@@ -61,7 +61,7 @@ public class RowWriter {
             List<UUID> parents = new ArrayList<>();
             for (Object input : inputs) {
                 Object value = InputFields.optional(input, relation.foreignKey().field());
-                if (value != null && WhereParser.isUuid(value.toString())) {
+                if (value != null && Uuids.isUuid(value.toString())) {
                     parents.add(UUID.fromString(value.toString()));
                 }
             }
@@ -96,7 +96,7 @@ public class RowWriter {
                 throw new InvalidInputException(fieldPath, "is required for " + table.typeName());
             }
             if (value != null && column.type() == UUID.class) {
-                value = WhereParser.parseUuid(value.toString(), fieldPath);
+                value = Uuids.parse(value.toString(), fieldPath);
             }
             Columns.write(row, column, value);
         }

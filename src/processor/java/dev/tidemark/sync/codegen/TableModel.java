@@ -82,7 +82,7 @@ record TableModel(TypeElement entity, String packageName, String name, List<Colu
             VariableElement field = (VariableElement) member;
             String name = field.getSimpleName().toString();
             if (annotation(field, "jakarta.persistence.Column") != null) {
-                if (annotation(field, "dev.tidemark.sync.policy.CreatedBy") == null) {
+                if (annotation(field, "dev.tidemark.sync.entity.CreatedBy") == null) {
                     Object nullable = value(annotation(field, "jakarta.persistence.Column"), "nullable");
                     columns.add(new Column(name, typeName(field.asType()), nullable == null || (Boolean) nullable));
                 }

@@ -1,0 +1,82 @@
+package dev.tidemark.sync.realtime.changelog;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.persistence.EntityManager;
+
+import dev.tidemark.sync.where.RelationLookup;
+import dev.tidemark.sync.where.RowImage;
+import dev.tidemark.sync.entity.SyncedEntity;
+import dev.tidemark.sync.schema.ParentRelation;
+import dev.tidemark.sync.schema.SyncTable;
+
+/**
+ * The committed state of related rows, read once per batch in the batch's snapshot and cached:
+ * parents by uid, live children by parent. {@link #prefetchParents} reads many keys in one query,
+ * so scopes of every subscriber are matched from memory.
+ */
+public final class BatchLookup implements RelationLookup {
+
+    private static final RowImage MISSING = new RowImage(null, Map.of());
+
+    private final EntityManager em;
+    private final Map<String, Map<UUID, RowImage>> parents = new HashMap<>();
+    private final Map<String, List<RowImage>> children = new HashMap<>();
+    private final Map<String, SyncedEntity> entities = new HashMap<>();
+
+    BatchLookup(EntityManager em) {
+        this.em = em;
+    }
+
+    /** Records a row already read (the batch's changed rows) and returns its image. */
+    RowImage remember(SyncTable table, SyncedEntity row) {
+        RowImage image = RowImage.of(table, row);
+        parents.computeIfAbsent(table.tableName(), t -> new HashMap<>()).put(row.uid, image);
+        entities.put(table.tableName() + "#" + row.uid, row);
+        return image;
+    }
+
+    /** The entity of a row this lookup has read. */
+    public SyncedEntity entity(SyncTable table, UUID uid) {
+        return entities.get(table.tableName() + "#" + uid);
+    }
+
+    /** Reads, in one query, every row of {@code table} among {@code uids} that is not cached yet. */
+    public void prefetchParents(SyncTable table, Collection<UUID> uids) {
+        Map<UUID, RowImage> cache = parents.computeIfAbsent(table.tableName(), t -> new HashMap<>());
+        List<UUID> missing = uids.stream().filter(u -> u != null && !cache.containsKey(u)).distinct().toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        missing.forEach(u -> cache.put(u, MISSING));
+        for (SyncedEntity row : em.createQuery("select e from " + table.entityName() + " e where e.uid in :uids",
+                table.entityClass()).setParameter("uids", missing).getResultList()) {
+            remember(table, row);
+        }
+    }
+
+    @Override
+    public RowImage parent(SyncTable target, UUID uid) {
+        prefetchParents(target, List.of(uid));
+        RowImage image = parents.get(target.tableName()).get(uid);
+        return image == MISSING ? null : image;
+    }
+
+    @Override
+    public List<RowImage> liveChildren(SyncTable child, ParentRelation back, UUID parentUid) {
+        return children.computeIfAbsent(child.tableName() + "#" + back.field() + "#" + parentUid, k -> {
+            List<RowImage> rows = new ArrayList<>();
+            for (SyncedEntity row : em.createQuery("select e from " + child.entityName() + " e where e."
+                    + back.foreignKey().field() + " = :parent and e.deletedAt is null", child.entityClass())
+                    .setParameter("parent", parentUid).getResultList()) {
+                rows.add(remember(child, row));
+            }
+            return rows;
+        });
+    }
+}

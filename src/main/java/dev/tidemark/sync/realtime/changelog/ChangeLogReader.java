@@ -1,0 +1,141 @@
+package dev.tidemark.sync.realtime.changelog;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import dev.tidemark.sync.cursor.CursorSource;
+import dev.tidemark.sync.cursor.SyncCursor;
+
+/**
+ * Reads the change log without gaps (docs/design.md §5). Entries are selected by the writing
+ * transaction's id, never by "log id greater than the last one seen": the reader keeps a
+ * watermark {@code xmin} (every transaction below it has ended and was read) and the ids of the
+ * transactions at or above it that it has already read. Each read runs in a repeatable-read
+ * snapshot and returns every entry that snapshot sees and the reader has not; afterwards the
+ * watermark becomes the snapshot's xmin. A transaction that took its log id first but commits
+ * last is above the watermark until it commits, so it is read then.
+ *
+ * <p>Not thread-safe: one tailer thread owns it.
+ */
+@ApplicationScoped
+public class ChangeLogReader {
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    CursorSource cursors;
+
+    private long watermark = -1;
+    private final Set<Long> read = new HashSet<>();
+    private volatile SyncCursor cursor;
+
+    /** Starts at the current snapshot: changes committed before it are the business of sync, not of events. */
+    public void start() {
+        cursor = cursors.current();
+        watermark = cursor.xmin();
+    }
+
+    /** Position up to which every change was delivered (the READY event's cursor). */
+    public SyncCursor cursor() {
+        return cursor;
+    }
+
+    /**
+     * The result of one read: its entries, and the reader state to adopt once they are delivered.
+     *
+     * @param entries entries in log order
+     * @param transactions the transactions this read covers (their entries, or their bulk flag)
+     * @param bulk whether a transaction too large to load was skipped (subscribers must resync)
+     * @param more whether visible transactions were left for the next read (the batch was full)
+     * @param watermark the new xmin: the snapshot's, or the oldest transaction left unread
+     * @param cursor the cursor of the events of these entries
+     */
+    public record Read(List<ChangeLogEntry> entries, Set<Long> transactions, boolean bulk, boolean more, long watermark,
+            SyncCursor cursor) {
+    }
+
+    /**
+     * Entries visible now and not read before, in log order. Nothing moves until {@link #advance}
+     * is called after they were delivered, so a failed delivery is read again. Must run in a
+     * transaction that the caller opened, before any other statement.
+     */
+    @SuppressWarnings("unchecked")
+    public Read next(int maxBatch) {
+        em.createNativeQuery("set transaction isolation level repeatable read, read only").executeUpdate();
+        SyncCursor snapshot = cursors.current();
+        String seen = read.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
+        // Whole transactions, oldest first, until the batch is full; memory never holds more than
+        // maxBatch entries however much was written while nobody read.
+        List<Object[]> pending = em.createNativeQuery("select tx::text, count(*), min(id) from sync_change"
+                + " where tx >= cast(:watermark as xid8) and not (tx = any(cast(:seen as xid8[])))"
+                + " group by tx order by min(id)")
+                .setParameter("watermark", String.valueOf(watermark))
+                .setParameter("seen", seen)
+                .getResultList();
+        Set<Long> chosen = new HashSet<>();
+        List<Long> load = new ArrayList<>();
+        boolean bulk = false;
+        long loaded = 0;
+        Long firstLeft = null;
+        for (Object[] tx : pending) {
+            long id = Long.parseLong((String) tx[0]);
+            long count = ((Number) tx[1]).longValue();
+            if (count > maxBatch) {
+                bulk = true; // announced as RESYNC, never loaded
+                chosen.add(id);
+            } else if (loaded + count <= maxBatch) {
+                loaded += count;
+                chosen.add(id);
+                load.add(id);
+            } else if (firstLeft == null || id < firstLeft) {
+                firstLeft = id;
+            }
+        }
+        List<ChangeLogEntry> entries = new ArrayList<>((int) loaded);
+        if (!load.isEmpty()) {
+            List<Object[]> rows = em.createNativeQuery("select id, tx::text, table_name, row_uid, row_version, old_row::text, changed_at"
+                    + " from sync_change where tx = any(cast(:txs as xid8[])) order by id")
+                    .setParameter("txs", load.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}")))
+                    .getResultList();
+            for (Object[] row : rows) {
+                entries.add(new ChangeLogEntry(((Number) row[0]).longValue(), Long.parseLong((String) row[1]), (String) row[2],
+                        (UUID) row[3], ((Number) row[4]).longValue(), (String) row[5], instant(row[6])));
+            }
+        }
+        long xmin = Math.max(watermark, snapshot.xmin());
+        if (firstLeft != null) {
+            xmin = Math.min(xmin, firstLeft); // a transaction left unread keeps the watermark below it
+        }
+        return new Read(entries, chosen, bulk, firstLeft != null, xmin, new SyncCursor(xmin, snapshot.at()));
+    }
+
+    /** Marks a read as delivered: its transactions are not read again, and the watermark moves. */
+    public void advance(Read delivered) {
+        read.addAll(delivered.transactions());
+        read.removeIf(tx -> tx < delivered.watermark());
+        watermark = delivered.watermark();
+        cursor = delivered.cursor();
+    }
+
+    private static java.time.Instant instant(Object value) {
+        if (value instanceof java.time.Instant instant) {
+            return instant;
+        }
+        if (value instanceof java.time.OffsetDateTime time) {
+            return time.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp time) {
+            return time.toInstant();
+        }
+        return null;
+    }
+}

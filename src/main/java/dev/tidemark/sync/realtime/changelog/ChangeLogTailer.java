@@ -1,0 +1,267 @@
+package dev.tidemark.sync.realtime.changelog;
+
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
+import jakarta.persistence.EntityManager;
+
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+
+import dev.tidemark.sync.where.RowImage;
+import dev.tidemark.sync.config.TidemarkConfig;
+import dev.tidemark.sync.cursor.SyncCursor;
+import dev.tidemark.sync.entity.SyncedEntity;
+import dev.tidemark.sync.schema.SyncRegistry;
+import dev.tidemark.sync.schema.SyncTable;
+import dev.tidemark.sync.health.DatabaseWatch;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Each instance's single reader of the change log: waits for a {@code NOTIFY sync_change} (or the
+ * poll interval), reads the new entries with {@link ChangeLogReader}, loads the rows they name in
+ * the same snapshot, and hands the batch to its {@link ChangeListener} (the subscription hub).
+ * Also prunes entries older than the retention.
+ */
+@ApplicationScoped
+public class ChangeLogTailer {
+
+    private static final Logger LOG = Logger.getLogger(ChangeLogTailer.class);
+    private static final int CHUNK = 1000;
+    private static final long MIN_BACKOFF_MILLIS = 100;
+    private static final long MAX_BACKOFF_MILLIS = 1000;
+    private static final int VALID_WITHIN_SECONDS = 2;
+    /** One factory: {@code Json.createReader} looks the JSON provider up again on every call. */
+    private static final JsonReaderFactory JSON = Json.createReaderFactory(Map.of());
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    ChangeLogReader reader;
+
+    @Inject
+    SyncRegistry registry;
+
+    @Inject
+    ChangeListener hub;
+
+    @Inject
+    TidemarkConfig config;
+
+    @Inject
+    DatabaseWatch database;
+
+    private volatile boolean running;
+    /** Whether this instance's connection is LISTENing, and when the change log was last read through it. */
+    private volatile boolean listening;
+    private volatile Instant lastRead = Instant.EPOCH;
+    private Thread thread;
+    private Instant nextPrune = Instant.EPOCH;
+
+    void onStart(@Observes StartupEvent event) {
+        QuarkusTransaction.requiringNew().run(reader::start);
+        if (!config.realtime().enabled()) {
+            LOG.warn("tidemark.realtime.enabled=false: subscriptions on this instance receive no changes");
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "tidemark-change-tailer");
+        thread.setDaemon(true);
+        database.whenBack(() -> LockSupport.unpark(thread)); // reconnect now rather than after the backoff
+        thread.start();
+    }
+
+    void onStop(@Observes @Priority(1) ShutdownEvent event) {
+        running = false;
+        listening = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    /** Realtime disabled on this instance (nothing to listen to). */
+    boolean disabled() {
+        return !config.realtime().enabled();
+    }
+
+    boolean listening() {
+        return listening && running;
+    }
+
+    /** Position up to which every change was handed to the listener; null before the first read. */
+    public String cursor() {
+        SyncCursor cursor = reader.cursor();
+        return cursor == null ? null : cursor.encode();
+    }
+
+    Instant lastRead() {
+        return lastRead;
+    }
+
+    /** A tailer that has not read the log for this long is not ready (ten poll intervals, at least 30 s). */
+    java.time.Duration staleAfter() {
+        return java.time.Duration.ofMillis(Math.max(30_000, 10 * config.realtime().pollInterval().toMillis()));
+    }
+
+    /**
+     * LISTENs and reads until the connection fails, then reconnects: after 100 ms, doubling up to
+     * 1 s, or at once when the {@link DatabaseWatch} sees the database answer again (a connection is
+     * checked before use: after a restart the pool may still hold dead ones). The first failure of an
+     * outage is logged with its cause, the recovery with the outage's length.
+     */
+    private void run() {
+        long backoff = MIN_BACKOFF_MILLIS;
+        Instant lost = null;
+        while (running) {
+            try (Connection connection = dataSource.getConnection()) {
+                if (!connection.isValid(VALID_WITHIN_SECONDS)) {
+                    throw new java.sql.SQLException("the connection did not answer within " + VALID_WITHIN_SECONDS + " s");
+                }
+                connection.setAutoCommit(true);
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("listen sync_change");
+                }
+                listening = true;
+                PGConnection notifications = connection.unwrap(PGConnection.class);
+                int wait = (int) Math.max(10, config.realtime().pollInterval().toMillis());
+                boolean reconnected = lost != null;
+                while (running) {
+                    readBatch();
+                    lastRead = Instant.now();
+                    if (reconnected) {
+                        LOG.infof("Change-log listener reconnected and caught up, %d ms after it lost its connection",
+                                java.time.Duration.between(lost, lastRead).toMillis());
+                        reconnected = false;
+                        lost = null;
+                        backoff = MIN_BACKOFF_MILLIS;
+                    }
+                    prune(connection);
+                    notifications.getNotifications(wait);
+                }
+            } catch (Exception e) {
+                listening = false;
+                if (running) {
+                    if (lost == null) {
+                        lost = Instant.now();
+                        LOG.warn("Change-log listener lost its connection; reconnecting every second at most", e);
+                    } else {
+                        LOG.debugf("Change-log listener still without connection: %s", e.getMessage());
+                    }
+                    LockSupport.parkNanos(backoff * 1_000_000);
+                    backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+                }
+            }
+        }
+    }
+
+    /**
+     * One read: every entry now visible, delivered as one batch. If loading or delivering fails
+     * (e.g. a deadlock with a TRUNCATE), the reader does not advance and the batch is read again;
+     * subscribers may then get an event twice, which the version makes harmless.
+     */
+    void readBatch() {
+        ChangeLogReader.Read read;
+        do {
+            read = QuarkusTransaction.requiringNew().call(() -> {
+                ChangeLogReader.Read next = reader.next(config.realtime().maxBatch());
+                // With no subscription on this instance there is nobody to decide events for: the
+                // rows are not loaded. A subscription made meanwhile syncs after READY (I7).
+                if (!next.entries().isEmpty() && !hub.idle()) {
+                    hub.deliver(load(next));
+                }
+                if (next.bulk()) {
+                    hub.resyncAll(next.cursor().encode());
+                }
+                return next;
+            });
+            reader.advance(read);
+        } while (read.more());
+    }
+
+    private ChangeBatch load(ChangeLogReader.Read read) {
+        List<ChangeLogEntry> entries = read.entries();
+        ChangeBatch batch = new ChangeBatch(new BatchLookup(em), read.cursor().encode());
+        Map<String, Map<UUID, List<ChangeLogEntry>>> byTable = new LinkedHashMap<>();
+        for (ChangeLogEntry entry : entries) {
+            if (entry.changedAt() != null && (batch.oldest == null || entry.changedAt().isBefore(batch.oldest))) {
+                batch.oldest = entry.changedAt();
+            }
+            byTable.computeIfAbsent(entry.table(), t -> new LinkedHashMap<>())
+                    .computeIfAbsent(entry.uid(), u -> new ArrayList<>()).add(entry);
+        }
+        Map<String, SyncTable> tables = new HashMap<>();
+        registry.all().forEach(t -> tables.put(t.tableName(), t));
+        byTable.forEach((name, rows) -> {
+            SyncTable table = tables.get(name);
+            if (table != null) {
+                batch.changed.put(name, changedRows(batch, table, rows));
+            }
+        });
+        return batch;
+    }
+
+    private Map<UUID, ChangedRow> changedRows(ChangeBatch batch, SyncTable table, Map<UUID, List<ChangeLogEntry>> rows) {
+        Map<UUID, SyncedEntity> entities = new HashMap<>();
+        List<UUID> uids = new ArrayList<>(rows.keySet());
+        for (int i = 0; i < uids.size(); i += CHUNK) {
+            em.createQuery("select e from " + table.entityName() + " e where e.uid in :uids", table.entityClass())
+                    .setParameter("uids", uids.subList(i, Math.min(uids.size(), i + CHUNK)))
+                    .getResultList().forEach(e -> entities.put(e.uid, e));
+        }
+        Map<UUID, ChangedRow> changed = new LinkedHashMap<>();
+        rows.forEach((uid, log) -> {
+            SyncedEntity entity = entities.get(uid);
+            if (entity != null) {
+                String old = log.get(0).oldRow();
+                RowImage before = old == null ? null : RowImage.ofJson(table, parse(old));
+                changed.put(uid, new ChangedRow(before, batch.now.remember(table, entity), entity, log.get(log.size() - 1).id()));
+            }
+        });
+        return changed;
+    }
+
+    private void prune(Connection connection) throws java.sql.SQLException {
+        Instant now = Instant.now();
+        if (now.isBefore(nextPrune)) {
+            return;
+        }
+        long seconds = Math.max(1, config.realtime().retention().toSeconds());
+        nextPrune = now.plusSeconds(Math.min(60, seconds));
+        try (Statement statement = connection.createStatement()) {
+            int deleted = statement.executeUpdate("delete from sync_change where changed_at < now() - interval '"
+                    + seconds + " seconds'");
+            if (deleted > 0) {
+                LOG.debugf("Pruned %d change-log entries older than %d s", deleted, seconds);
+            }
+        }
+    }
+
+    private static jakarta.json.JsonObject parse(String json) {
+        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
+            return reader.readObject();
+        }
+    }
+}
