@@ -1,0 +1,57 @@
+/**
+ * Structural sharing between two results of one read: the parts of `next` deeply equal to the same
+ * parts of `prev` are replaced by `prev`'s objects, so a re-run that changed one row of 10,000
+ * hands back 9,999 rows (and every unchanged nested value) by the same reference, and React's
+ * `memo` skips their components. Plain objects and arrays are compared by content; anything else
+ * (a Date, a Map, a class instance) only by identity.
+ */
+
+/** `next` with every part equal to `prev`'s replaced by `prev`'s; `prev` itself when all is equal. */
+export function shareEqual<T>(prev: unknown, next: T): T {
+  if (Object.is(prev, next)) return prev as T;
+  if (Array.isArray(prev) && Array.isArray(next)) return shareArray(prev, next) as T;
+  if (isPlain(prev) && isPlain(next)) return shareObject(prev, next) as T;
+  return next;
+}
+
+function shareArray(prev: unknown[], next: unknown[]): unknown[] {
+  // Rows keep their identity when others are inserted or removed before them: match by uid first.
+  const byUid = uidIndex(prev);
+  let same = prev.length === next.length;
+  const out = next.map((item, i) => {
+    const uid = isPlain(item) && typeof item.uid === 'string' ? item.uid : undefined;
+    const before = uid !== undefined && byUid ? byUid.get(uid) : prev[i];
+    const shared = shareEqual(before, item);
+    if (shared !== prev[i]) same = false;
+    return shared;
+  });
+  return same ? prev : out;
+}
+
+function shareObject(prev: Record<string, unknown>, next: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(next);
+  let same = keys.length === Object.keys(prev).length;
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const shared = shareEqual(prev[key], next[key]);
+    if (!Object.is(shared, prev[key]) || !(key in prev)) same = false;
+    out[key] = shared;
+  }
+  return same ? prev : out;
+}
+
+/** The items of a list of rows by uid; undefined when the list is not one (an item without a string uid). */
+function uidIndex(list: unknown[]): Map<string, unknown> | undefined {
+  const index = new Map<string, unknown>();
+  for (const item of list) {
+    if (!isPlain(item) || typeof item.uid !== 'string') return undefined;
+    index.set(item.uid, item);
+  }
+  return index;
+}
+
+function isPlain(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
