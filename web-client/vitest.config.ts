@@ -1,10 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
-/** Unit tests: in-process fakes only (fake-indexeddb), beside their sources; and the fault test's own bookkeeping. */
+/**
+ * Unit tests: in-process fakes only (fake-indexeddb), beside their sources; the fault test's own
+ * bookkeeping; and the type-level tests (`*.test-d.ts`), which tsc checks: a line marked
+ * `@ts-expect-error` that compiles fails the run.
+ */
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/faults/*.spec.ts'],
     environment: 'node',
     testTimeout: 10_000,
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
   },
 });
