@@ -1,0 +1,118 @@
+// @vitest-environment happy-dom
+// @vitest-environment-options {"settings": {"fetch": {"disableSameOriginPolicy": true}}}
+/**
+ * The React bindings against the real server: the seed scenario (a group deleted offline on one
+ * device; its memberships disappear on the other) and a rejected change retried, as components
+ * of two clients (two devices: two replicas) render them. happy-dom's fetch would apply a
+ * browser's same-origin policy to the test's requests (its page is not the server's): turned off.
+ */
+import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Schema } from '../../demo/src/tidemark-types.js';
+import type { TidemarkClient } from '../../src/index.js';
+import { createTidemarkHooks, TidemarkProvider } from '../../src/react/index.js';
+import { dbName, gql, prefix, serverGroup, serverMembership, serverUser, settled, testClients, until, type TestClient } from './support.js';
+
+const { useLiveQuery, useScope, useSyncState, useRejections } = createTidemarkHooks<Schema>();
+const clients = testClients();
+
+afterEach(cleanup);
+
+/** A user's groups, through their live memberships: what the other device looks at. */
+function Memberships({ user }: { user: string }) {
+  const { data } = useLiveQuery(async (db) => {
+    const memberships = await db.list('UserGroup', { where: { userUid: { eq: user } } });
+    const groups = await Promise.all(memberships.map((m) => db.get('Group', m.groupUid)));
+    return groups.map((g) => g?.name ?? '?');
+  }, [user]);
+  const { online, pending } = useSyncState();
+  return <p>{online ? 'online' : 'offline'}, {pending} pending; groups: {data?.join(', ') ?? '…'}</p>;
+}
+
+function device(c: TestClient, testId: string, ui: React.ReactNode): void {
+  render(<div data-testid={testId}><TidemarkProvider client={c.client}>{ui}</TidemarkProvider></div>);
+}
+
+const on = (testId: string) => within(screen.getByTestId(testId));
+const typed = (c: TestClient): TidemarkClient<Schema> => c.client as unknown as TidemarkClient<Schema>;
+
+describe('React bindings against the server', () => {
+  it('should show a membership disappear on one device when the other deleted its group offline', async () => {
+    const p = prefix('react-seed');
+    const ann = await serverUser(`${p}Ann`);
+    const red = await serverGroup(`${p}Red`);
+    const blue = await serverGroup(`${p}Blue`);
+    await serverMembership(ann, red);
+    await serverMembership(ann, blue);
+    const phone = await clients.client(dbName('phone'), p);
+    const laptop = await clients.client(dbName('laptop'), p);
+    await Promise.all([settled(phone), settled(laptop)]);
+    device(phone, 'phone', <Memberships user={ann} />);
+    device(laptop, 'laptop', <Memberships user={ann} />);
+    await on('laptop').findByText(`online, 0 pending; groups: ${p}Red, ${p}Blue`);
+
+    act(() => phone.goOffline());
+    await on('phone').findByText(/^offline/);
+    await act(async () => { await typed(phone).delete('Group', red); });
+    await on('phone').findByText(`offline, 1 pending; groups: ${p}Blue`); // the local cascade: at once, offline
+    await on('laptop').findByText(`online, 0 pending; groups: ${p}Red, ${p}Blue`);
+
+    act(() => phone.goOnline());
+    await on('laptop').findByText(`online, 0 pending; groups: ${p}Blue`, {}, { timeout: 20_000 });
+    await on('phone').findByText(`online, 0 pending; groups: ${p}Blue`, {}, { timeout: 20_000 });
+  });
+
+  it('should hold a scope while a component is mounted, ready once its rows are in', async () => {
+    const p = prefix('react-scope');
+    const ann = await serverUser(`${p}Ann`);
+    const c = await clients.client(dbName('scope'), p);
+    await settled(c);
+    const documentUid = crypto.randomUUID();
+    await gql('mutation($uid: String!, $user: String!) { saveUserDocument(input: {uid: $uid, userUid: $user, title: "Notes"}) { uid } }', { uid: documentUid, user: ann });
+    await gql('mutation($uid: String!, $doc: String!) { saveUserDocumentEvent(input: {uid: $uid, documentUid: $doc, kind: "opened"}) { uid } }',
+      { uid: crypto.randomUUID(), doc: documentUid });
+    function Events() {
+      const scope = useScope('UserDocumentEvent', { documentUid: { eq: documentUid } });
+      const { data } = useLiveQuery((db) => db.list('UserDocumentEvent', { where: { documentUid: { eq: documentUid } } }), []);
+      return <p>{scope.ready ? 'ready' : 'waiting'}: {data?.map((e) => e.kind).join() ?? '…'} ({scope.progress?.ready ? 'synced' : 'not synced'})</p>;
+    }
+    device(c, 'one', <Events />);
+    await on('one').findByText('ready: opened (synced)', {}, { timeout: 20_000 });
+    cleanup();
+    await until('the scope released once its component is gone', () => typed(c).replica.scopesOf('UserDocumentEvent').length === 0);
+  });
+
+  it('should list a change the server refused, and retry it from a component', async () => {
+    const p = prefix('react-retry');
+    const red = await serverGroup(`${p}Red`);
+    const mine = await clients.client(dbName('mine'), p);
+    const theirs = await clients.client(dbName('theirs'), p);
+    await Promise.all([settled(mine), settled(theirs)]);
+    mine.goOffline();
+    await until('mine offline', () => !mine.client.state.online);
+    await typed(mine).save('Group', { uid: red, name: `${p}Mine` }); // earlier updatedAt
+    await new Promise((r) => setTimeout(r, 20)); // theirs is later on the clock: it wins the conflict (last writer wins)
+    await typed(theirs).save('Group', { uid: red, name: `${p}Theirs` });
+    await settled(theirs);
+    function Conflicts() {
+      const { rejections, retry } = useRejections();
+      const { data } = useLiveQuery((db) => db.get('Group', red), []);
+      return (
+        <div>
+          <p>name: {data?.name ?? '…'}</p>
+          {rejections.map((r) => <button key={r.id} onClick={() => void retry(r.id)}>keep {String(r.local.name)} ({r.reason})</button>)}
+        </div>
+      );
+    }
+    device(mine, 'mine', <Conflicts />);
+    act(() => mine.goOnline());
+    const keep = await on('mine').findByText(`keep ${p}Mine (CONFLICT_LOST)`, {}, { timeout: 20_000 });
+    await on('mine').findByText(`name: ${p}Theirs`);
+    act(() => keep.click());
+    await on('mine').findByText(`name: ${p}Mine`);
+    await settled(mine);
+    await settled(theirs);
+    expect(on('mine').queryByText(/^keep/)).toBeNull();
+    expect((await typed(theirs).get('Group', red))?.name).toBe(`${p}Mine`);
+  });
+});
