@@ -15,12 +15,16 @@ export function shareEqual<T>(prev: unknown, next: T): T {
 }
 
 function shareArray(prev: unknown[], next: unknown[]): unknown[] {
-  // Rows keep their identity when others are inserted or removed before them: match by uid first.
-  const byUid = uidIndex(prev);
+  let byUid: Map<string, unknown> | null | undefined; // built on the first row not at its old index
   let same = prev.length === next.length;
   const out = next.map((item, i) => {
     const uid = isPlain(item) && typeof item.uid === 'string' ? item.uid : undefined;
-    const before = uid !== undefined && byUid ? byUid.get(uid) : prev[i];
+    let before = prev[i];
+    if (uid !== undefined && !(isPlain(before) && before.uid === uid)) {
+      // Rows keep their identity when others are inserted or removed before them: matched by uid.
+      byUid ??= uidIndex(prev);
+      before = byUid ? byUid.get(uid) : before;
+    }
     const shared = shareEqual(before, item);
     if (shared !== prev[i]) same = false;
     return shared;
@@ -29,22 +33,31 @@ function shareArray(prev: unknown[], next: unknown[]): unknown[] {
 }
 
 function shareObject(prev: Record<string, unknown>, next: Record<string, unknown>): Record<string, unknown> {
-  const keys = Object.keys(next);
-  let same = keys.length === Object.keys(prev).length;
+  // Most rows are unchanged: check without allocating, copy only a changed one.
+  if (deepEqual(prev, next)) return prev;
   const out: Record<string, unknown> = {};
-  for (const key of keys) {
-    const shared = shareEqual(prev[key], next[key]);
-    if (!Object.is(shared, prev[key]) || !(key in prev)) same = false;
-    out[key] = shared;
-  }
-  return same ? prev : out;
+  for (const key of Object.keys(next)) out[key] = shareEqual(prev[key], next[key]);
+  return out;
 }
 
-/** The items of a list of rows by uid; undefined when the list is not one (an item without a string uid). */
-function uidIndex(list: unknown[]): Map<string, unknown> | undefined {
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
+  if (!isPlain(a) || !isPlain(b)) return false;
+  let size = 0;
+  for (const key in b) {
+    size++;
+    if (!(key in a) || !deepEqual(a[key], b[key])) return false;
+  }
+  for (const _ in a) size--;
+  return size === 0;
+}
+
+/** The items of a list of rows by uid; null when the list is not one (an item without a string uid). */
+function uidIndex(list: unknown[]): Map<string, unknown> | null {
   const index = new Map<string, unknown>();
   for (const item of list) {
-    if (!isPlain(item) || typeof item.uid !== 'string') return undefined;
+    if (!isPlain(item) || typeof item.uid !== 'string') return null;
     index.set(item.uid, item);
   }
   return index;
