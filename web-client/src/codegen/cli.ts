@@ -74,11 +74,13 @@ async function emit(text: string, args: Args, tables: number, io: CodegenIo): Pr
     return 0;
   }
   if (args.check) {
-    if ((await io.readFileIfExists(args.out)) === text) {
+    const committed = await io.readFileIfExists(args.out);
+    if (committed === text) {
       io.out(`${args.out} is up to date (${tables} tables)\n`);
       return 0;
     }
-    io.err(`tidemark-codegen: ${args.out} differs from the server's schema; run tidemark-codegen again without --check to update it\n`);
+    const what = committed === undefined ? 'does not exist' : 'differs from the server\'s schema';
+    io.err(`tidemark-codegen: ${args.out} ${what}; run tidemark-codegen again without --check to write it\n`);
     return 1;
   }
   await io.writeFile(args.out, text);

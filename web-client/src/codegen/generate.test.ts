@@ -103,9 +103,11 @@ describe('the tidemark-codegen command', () => {
     expect(await runCodegen(['--schema', 'a.json', '--out', 't.ts', '--check'], io({ 'a.json': answer, 't.ts': text }))).toBe(0);
     const stale = io({ 'a.json': answer, 't.ts': text.replace('name: string;', 'name: number;') });
     expect(await runCodegen(['--schema', 'a.json', '--out', 't.ts', '--check'], stale)).toBe(1);
-    expect(stale.stderr).toContain('t.ts differs from the server\'s schema; run tidemark-codegen again without --check to update it');
+    expect(stale.stderr).toContain('t.ts differs from the server\'s schema; run tidemark-codegen again without --check to write it');
     expect(stale.files['t.ts']).toContain('name: number;');
-    expect(await runCodegen(['--schema', 'a.json', '--out', 'missing.ts', '--check'], io({ 'a.json': answer }))).toBe(1);
+    const missing = io({ 'a.json': answer });
+    expect(await runCodegen(['--schema', 'a.json', '--out', 'missing.ts', '--check'], missing)).toBe(1);
+    expect(missing.stderr).toContain('missing.ts does not exist; run tidemark-codegen again without --check to write it');
   });
 
   it('should read the answer from a server', async () => {
