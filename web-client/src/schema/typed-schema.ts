@@ -28,67 +28,42 @@ export type ScopeOf<S> = { [T in TableName<S>]: { table: T; where?: WhereOf<S, T
 
 // ---- the server's filter inputs (their GraphQL names); null or absent operators are ignored ----
 
-/** Operators of a text column (`contains`, `startsWith` are case-sensitive, wildcards literal). */
-export interface StringFilter {
-  eq?: string | null;
-  ne?: string | null;
-  in?: string[] | null;
-  notIn?: string[] | null;
-  lt?: string | null;
-  lte?: string | null;
-  gt?: string | null;
-  gte?: string | null;
+interface Equality<V> {
+  eq?: V | null;
+  ne?: V | null;
+  in?: V[] | null;
+  notIn?: V[] | null;
+}
+
+interface Ordering<V> {
+  lt?: V | null;
+  lte?: V | null;
+  gt?: V | null;
+  gte?: V | null;
+}
+
+interface Nullness {
+  /** true: the column is null; false: it is not. */
   isNull?: boolean | null;
+}
+
+/** Operators of a text column (`contains`, `startsWith` are case-sensitive, wildcards literal). */
+export interface StringFilter extends Equality<string>, Ordering<string>, Nullness {
   contains?: string | null;
   startsWith?: string | null;
 }
 
 /** Operators of a uid column (canonical UUID strings). */
-export interface UuidFilter {
-  eq?: string | null;
-  ne?: string | null;
-  in?: string[] | null;
-  notIn?: string[] | null;
-  isNull?: boolean | null;
-}
+export interface UuidFilter extends Equality<string>, Nullness {}
 
 /** Operators of a date-time column (ISO-8601 strings with an offset). */
-export interface DateTimeFilter {
-  eq?: string | null;
-  ne?: string | null;
-  in?: string[] | null;
-  notIn?: string[] | null;
-  lt?: string | null;
-  lte?: string | null;
-  gt?: string | null;
-  gte?: string | null;
-  isNull?: boolean | null;
-}
+export interface DateTimeFilter extends Equality<string>, Ordering<string>, Nullness {}
 
 /** Operators of the server-assigned version (whole numbers). */
-export interface VersionFilter {
-  eq?: number | null;
-  ne?: number | null;
-  in?: number[] | null;
-  notIn?: number[] | null;
-  lt?: number | null;
-  lte?: number | null;
-  gt?: number | null;
-  gte?: number | null;
-}
+export interface VersionFilter extends Equality<number>, Ordering<number> {}
 
 /** Operators of a column of another type (BOOLEAN, INT, FLOAT), as the client's where checker takes them. */
-export interface ValueFilter<V> {
-  eq?: V | null;
-  ne?: V | null;
-  in?: V[] | null;
-  notIn?: V[] | null;
-  lt?: V | null;
-  lte?: V | null;
-  gt?: V | null;
-  gte?: V | null;
-  isNull?: boolean | null;
-}
+export interface ValueFilter<V> extends Equality<V>, Ordering<V>, Nullness {}
 
 /** A to-many relation's condition: some / no live related row matches. */
 export interface ListWhere<W> {
