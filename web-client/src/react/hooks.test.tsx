@@ -201,10 +201,14 @@ describe('useScope', () => {
       const scope = useScope('UserDocument', { userUid: { eq: owner } });
       return <p>{scope.error ? scope.error.message : `scope ${scope.id ?? 'none'}`}</p>;
     }
+    const handles = new Set<unknown>();
+    const scope = client.scope.bind(client);
+    client.scope = ((...args: Parameters<typeof scope>) => { const handle = scope(...args); handles.add(handle); return handle; }) as typeof client.scope;
     const view = renderWith(client, <Documents owner={user.uid} />);
     await screen.findByText(/^scope UserDocument/);
     await new Promise((r) => queueMicrotask(() => r(undefined)));
     expect(client.replica.scopesOf('UserDocument')).toHaveLength(1);
+    expect(handles.size).toBe(1); // StrictMode's remount took the same claim: the scope was never released in between
     await client.save('UserDocument', { userUid: user.uid, title: 'Notes' }); // writable: the scope is held
     view.unmount();
     await waitFor(() => expect(client.replica.scopesOf('UserDocument')).toHaveLength(0));

@@ -8,6 +8,7 @@
  * browser's same-origin policy to the test's requests (its page is not the server's): turned off.
  */
 import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import type { ReactNode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Schema } from '../../demo/src/tidemark-types.js';
 import type { TidemarkClient } from '../../src/index.js';
@@ -20,7 +21,7 @@ const clients = testClients();
 
 afterEach(cleanup);
 
-function device(c: TestClient, testId: string, ui: React.ReactNode): void {
+function device(c: TestClient, testId: string, ui: ReactNode): void {
   render(<div data-testid={testId}><TidemarkProvider client={c.client}>{ui}</TidemarkProvider></div>);
 }
 
