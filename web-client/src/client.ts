@@ -7,6 +7,7 @@
  * (`tidemark-codegen`): table names, rows, wheres and save inputs are then checked by the compiler.
  */
 import { LeaderLink } from './client/leader-link.js';
+import { LinkSwitch } from './client/link-switch.js';
 import { INITIAL_STATE, type ClientState, type TidemarkOptions } from './client/options.js';
 import { loadSchema } from './client/schema-source.js';
 import { SchemaWatch } from './client/schema-watch.js';
@@ -40,6 +41,7 @@ export class TidemarkClient<S = UntypedSchema> {
   private readonly scopes: ScopeCoordinator;
   private readonly link: LeaderLink;
   private readonly schemaWatch: SchemaWatch;
+  private readonly linkSwitch: LinkSwitch;
   private readonly rejectionListeners = new Set<(rejections: Rejection[]) => void>();
   /** Every change of the replica, the outbox's included (reactive reads); `onChange` listeners get tables only. */
   private readonly changeListeners = new Set<(tables: Set<string>) => void>();
@@ -67,6 +69,10 @@ export class TidemarkClient<S = UntypedSchema> {
       },
       settled: (settlements) => this.settle(settlements),
       checkSchema: () => this.schemaWatch.check(),
+    });
+    this.linkSwitch = new LinkSwitch(replica.db, tabs, (on) => {
+      this.link.setSwitch(on);
+      this.states.set({ switchedOff: !on });
     });
   }
 
@@ -233,6 +239,15 @@ export class TidemarkClient<S = UntypedSchema> {
     return this.schemaWatch.onChange(listener);
   }
 
+  /**
+   * The app's online/offline switch, for every tab of the replica and kept across reloads: false
+   * closes the socket at once and sends nothing more (writes wait in the outbox, `state.switchedOff`);
+   * true reconnects at once and syncs, the network permitting.
+   */
+  setOnline(online: boolean): Promise<void> {
+    return this.linkSwitch.set(online);
+  }
+
   /** Asks for a sync now (the leader runs it when its link is up): after a new token, say. */
   sync(): void {
     if (this.tabs.isLeader) this.link.sync();
@@ -262,11 +277,12 @@ export class TidemarkClient<S = UntypedSchema> {
     this.cleanups.push(this.link.listen());
     this.cleanups.push(this.states.onState((s) => this.scopes.claims.follow(s.progress, s.refusedScopes)));
     this.tabs.alive = () => this.scopes.alive();
+    this.cleanups.push(await this.linkSwitch.load()); // before leading: a link switched off never starts up
     await this.scopes.start();
     for (const scope of declared) this.scopes.add(scope);
     await this.tabs.start();
     await this.refreshCounts();
-    if (this.options.connect !== false && !this.options.schema) void this.schemaWatch.check().catch(() => undefined);
+    if (this.options.connect !== false && !this.options.schema && this.linkSwitch.isOn) void this.schemaWatch.check().catch(() => undefined);
   }
 
   private write(write: Promise<LocalWrite>, after?: () => Promise<void>): WriteResult {
