@@ -57,4 +57,19 @@ describe('the subscriptions of a session', () => {
     session.remove('b');
     expect(reports).toEqual([['a']]);
   });
+
+  it('should report nothing once stopped, even when the scope it still awaited is removed', () => {
+    // The link removes scopes from the session it had last; once that session ended, a first
+    // report from it would tell the engine a dead session is ready.
+    const fake = fakeClient();
+    const reports: string[][] = [];
+    const session = new SessionSubscriptions(fake.client, [sub('a'), sub('b')], {
+      ready: (ready) => reports.push(ready.map((s) => s.id)), event: () => undefined, error: () => undefined, end: () => undefined,
+    }, () => 10);
+    session.start();
+    fake.ready('a');
+    session.stop();
+    session.remove('b');
+    expect(reports).toEqual([]);
+  });
 });
