@@ -1,0 +1,68 @@
+/**
+ * The peers under test, each a Node child process of its own (so its memory and CPU are its own):
+ * PostGraphile with @graphile/pg-pubsub, and the graphql-ws floor.
+ */
+import { fork } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from './ports.js';
+
+export class Peer {
+  constructor(name, child, port) {
+    this.name = name;
+    this.child = child;
+    this.port = port;
+  }
+
+  /** Forks `peers/<file>` on a free port and waits until it listens. */
+  static async start(name, file, databaseUrl, logDir) {
+    const port = await freePort();
+    const logFile = join(logDir, `${file.replace(/\.js$/, '')}.log`);
+    const child = fork(new URL(`./peers/${file}`, import.meta.url), [], {
+      execArgv: ['--expose-gc'],
+      env: { ...process.env, PEER_DATABASE_URL: databaseUrl, PEER_PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    const log = createWriteStream(logFile);
+    child.stdout.pipe(log);
+    child.stderr.pipe(log);
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${name} not listening within 120 s; see ${logFile}`)), 120_000);
+      child.on('message', (m) => m?.type === 'listening' && (clearTimeout(timer), resolve()));
+      child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`${name} exited at start-up (code ${code}); see ${logFile}`))));
+    });
+    return new Peer(name, child, port);
+  }
+
+  get pid() {
+    return this.child.pid;
+  }
+
+  get httpUrl() {
+    return `http://127.0.0.1:${this.port}/graphql`;
+  }
+
+  get wsUrl() {
+    return `ws://127.0.0.1:${this.port}/graphql`;
+  }
+
+  /** Resident memory and heap used after two full collections in the child. */
+  memory() {
+    return new Promise((resolve) => {
+      const answer = (m) => {
+        if (m?.type !== 'memory') return;
+        this.child.off('message', answer);
+        resolve({ rss: m.rss, heap: m.heap });
+      };
+      this.child.on('message', answer);
+      this.child.send({ type: 'memory' });
+    });
+  }
+
+  async stop() {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.kill('SIGTERM');
+    await exited;
+  }
+}
