@@ -3,17 +3,11 @@
  * PostGraphile with @graphile/pg-pubsub, and the graphql-ws floor.
  */
 import { fork } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
+import { ServerProcess } from './server-process.js';
 
-export class Peer {
-  constructor(name, child, port) {
-    this.name = name;
-    this.child = child;
-    this.port = port;
-  }
-
+export class Peer extends ServerProcess {
   /** Forks `peers/<file>` on a free port and waits until it listens. */
   static async start(name, file, databaseUrl, logDir) {
     const port = await freePort();
@@ -23,27 +17,13 @@ export class Peer {
       env: { ...process.env, PEER_DATABASE_URL: databaseUrl, PEER_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
-    const log = createWriteStream(logFile);
-    child.stdout.pipe(log);
-    child.stderr.pipe(log);
+    const peer = new Peer(child, port, logFile);
     await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${name} not listening within 120 s; see ${logFile}`)), 120_000);
       child.on('message', (m) => m?.type === 'listening' && (clearTimeout(timer), resolve()));
       child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`${name} exited at start-up (code ${code}); see ${logFile}`))));
     });
-    return new Peer(name, child, port);
-  }
-
-  get pid() {
-    return this.child.pid;
-  }
-
-  get httpUrl() {
-    return `http://127.0.0.1:${this.port}/graphql`;
-  }
-
-  get wsUrl() {
-    return `ws://127.0.0.1:${this.port}/graphql`;
+    return peer;
   }
 
   /** Resident memory and heap used after two full collections in the child. */
@@ -57,12 +37,5 @@ export class Peer {
       this.child.on('message', answer);
       this.child.send({ type: 'memory' });
     });
-  }
-
-  async stop() {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.kill('SIGTERM');
-    await exited;
   }
 }

@@ -25,9 +25,9 @@ export function table({ lists, queries, realtime, shapes }) {
       rows.push([`${shape.title}: ${label}`, format(pg, r.postgraphile), format(tm, r.tidemark), format(floor, r.floor),
         times(ratio(tm, pg)), times(ratio(tm, floor))]);
     };
-    line('commit → client p50', (x) => x.p50, ms);
-    line('commit → client p99', (x) => x.p99, ms);
-    line('deliveries/s (delivered of expected)', (x) => x.perSecond, (v, x) => `${Math.round(v).toLocaleString('en')}/s (${x.delivered.toLocaleString('en')} of ${x.expected.toLocaleString('en')}${x.duplicates ? `, ${x.duplicates} twice` : ''})`);
+    line('commit → client p50', (x) => x.p50, latency);
+    line('commit → client p99', (x) => x.p99, latency);
+    line('deliveries/s (of the measured writes: delivered of expected)', (x) => x.perSecond, deliveries);
     line('memory per idle subscriber (RSS delta / count)', (x) => x.memory.rss, bytes);
     line('heap per idle subscriber (after GC)', (x) => x.memory.heap, bytes);
     line('server CPU during the writes (cores)', (x) => x.cpu.server, (v, x) => `${v.toFixed(2)} (PostgreSQL ${x.cpu.postgres.toFixed(2)})`);
@@ -39,6 +39,18 @@ export function table({ lists, queries, realtime, shapes }) {
 function ms(value) {
   if (!Number.isFinite(value)) return DASH;
   return value < 10 ? `${value.toFixed(2)} ms` : value < 1000 ? `${value.toFixed(1)} ms` : `${(value / 1000).toFixed(2)} s`;
+}
+
+/** A latency; one past the end of the run is a delivery that never came (within the drain time after the last write). */
+function latency(value, result) {
+  return value === Infinity ? `> ${result.drainSeconds} s (not delivered)` : ms(value);
+}
+
+function deliveries(value, x) {
+  const notes = [`${x.delivered.toLocaleString('en')} of ${x.expected.toLocaleString('en')}`];
+  if (x.duplicates) notes.push(`${x.duplicates} twice`);
+  if (x.dropped) notes.push(`${x.dropped} connections dropped`);
+  return `${Math.round(value).toLocaleString('en')}/s (${notes.join(', ')})`;
 }
 
 function bytes(value) {

@@ -6,20 +6,20 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort, waitUntilReady } from './ports.js';
 import { rssBytes } from './proc.js';
+import { ServerProcess } from './server-process.js';
 
 const ISSUER = 'peer-bench-idp';
 
-export class Tidemark {
-  constructor(child, port, managementPort, keys) {
-    this.child = child;
-    this.port = port;
+export class Tidemark extends ServerProcess {
+  constructor(child, port, logFile, managementPort, keys, jar) {
+    super(child, port, logFile);
     this.managementPort = managementPort;
     this.keys = keys;
-    this.jar = undefined;
+    this.jar = jar;
   }
 
   static async start({ repository, jdbcUrl, logDir }) {
@@ -30,6 +30,21 @@ export class Tidemark {
       publicKeyEncoding: { type: 'spki', format: 'pem' },
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
     });
+    const logFile = join(logDir, 'tidemark.log');
+    for (let attempt = 1; ; attempt++) {
+      const server = await Tidemark.launch(jar, keys, jdbcUrl, logFile);
+      try {
+        await waitUntilReady(`http://127.0.0.1:${server.managementPort}/q/health/ready`, server.child, 'Tidemark', logFile);
+        return server;
+      } catch (e) {
+        await server.stop();
+        // A free port can be taken by another process of the machine before the server binds it.
+        if (attempt === 3 || !server.output.includes('Address already in use')) throw e;
+      }
+    }
+  }
+
+  static async launch(jar, keys, jdbcUrl, logFile) {
     const [port, managementPort] = [await freePort(), await freePort()];
     const options = (process.env.TIDEMARK_JAVA_OPTS ?? '-Xmx512m').split(/\s+/).filter(Boolean);
     const child = spawn(java('java'), [...options, '-jar', jar], {
@@ -52,25 +67,7 @@ export class Tidemark {
         TIDEMARK_LIMITS_REQUEST_BURST: '100000',
       },
     });
-    const log = createWriteStream(join(logDir, 'tidemark.log'));
-    child.stdout.pipe(log);
-    child.stderr.pipe(log);
-    const server = new Tidemark(child, port, managementPort, keys);
-    server.jar = jar;
-    await waitUntilReady(`http://127.0.0.1:${managementPort}/q/health/ready`, child, 'Tidemark', join(logDir, 'tidemark.log'));
-    return server;
-  }
-
-  get pid() {
-    return this.child.pid;
-  }
-
-  get httpUrl() {
-    return `http://127.0.0.1:${this.port}/graphql`;
-  }
-
-  get wsUrl() {
-    return `ws://127.0.0.1:${this.port}/graphql`;
+    return new Tidemark(child, port, logFile, managementPort, keys, jar);
   }
 
   /** A token for `user` (a uid), in the admin group when `admin`, valid for a day. */
@@ -98,13 +95,6 @@ export class Tidemark {
       // no jcmd (a JRE) or no metrics: RSS only
     }
     return { rss: rssBytes(this.pid), heap };
-  }
-
-  async stop() {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.kill('SIGTERM');
-    await exited;
   }
 }
 
