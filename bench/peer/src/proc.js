@@ -13,13 +13,14 @@ export function rssBytes(pid) {
   }
 }
 
-/** User + system CPU seconds the process has used so far; 0 when it is gone. */
-export function cpuSeconds(pid) {
+/** User + system CPU seconds the process has used so far (with `children`, also those of its ended and waited-for children); 0 when it is gone. */
+export function cpuSeconds(pid, children = false) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces; the fields after its closing parenthesis are fixed.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    const own = fields[11] + fields[12]; // utime, stime
+    return (children ? own + fields[13] + fields[14] : own) / TICKS_PER_SECOND; // + cutime, cstime
   } catch {
     return 0;
   }
@@ -41,7 +42,11 @@ export function childrenOf(pid) {
   return children;
 }
 
-/** CPU seconds of a process and all its children together (PostgreSQL: the postmaster and its backends). */
+/**
+ * CPU seconds of a process and all its children together (PostgreSQL: the postmaster and its
+ * backends): the running children's own, plus the postmaster's and those of the backends that
+ * ended (a pool closing idle connections), which the postmaster has waited for.
+ */
 export function treeCpuSeconds(pid) {
-  return childrenOf(pid).reduce((sum, child) => sum + cpuSeconds(child), cpuSeconds(pid));
+  return childrenOf(pid).reduce((sum, child) => sum + cpuSeconds(child), cpuSeconds(pid, true));
 }
