@@ -28,10 +28,12 @@ export class Peer extends ServerProcess {
 
   /** Resident memory and heap used after two full collections in the child. */
   memory() {
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the peer did not report its memory within 60 s')), 60_000);
       const answer = (m) => {
         if (m?.type !== 'memory') return;
         this.child.off('message', answer);
+        clearTimeout(timer);
         resolve({ rss: m.rss, heap: m.heap });
       };
       this.child.on('message', answer);

@@ -12,7 +12,7 @@ import { cpuSeconds, treeCpuSeconds } from './proc.js';
 
 let phases = 0;
 
-/** `server`: {name, wsUrl, pid, memory(), subscription}; `shape`: {subscribers, writesPerSecond, scopeOfSubscriber, scopeOfWrite}. */
+/** `server`: {name, wsUrl, pid, memory(), subscription}; `shape`: one of {@link shapes}. */
 export async function measureRealtime(server, shape, { writer, postmasterPid, size, log }) {
   const phase = `${++phases}`;
   const count = shape.subscribers;
