@@ -13,7 +13,6 @@ import pg from 'pg';
 import { Cluster } from './postgres.js';
 import { Tidemark } from './tidemark.js';
 import { Peer } from './peers.js';
-import { freePort } from './ports.js';
 import { createNotifyTrigger, loadData, Writer } from './data.js';
 import { listQueries, measureLists } from './queries.js';
 import { floorSubscription, postgraphileSubscription, tidemarkSubscription } from './subscribers.js';
@@ -41,7 +40,7 @@ async function main() {
   };
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => stopAll().finally(() => process.exit(1)));
   try {
-    const cluster = Cluster.create(await freePort());
+    const cluster = await Cluster.create();
     cleanup.push(async () => cluster.drop());
     const sql = await connect(cluster, cleanup);
     log('starting Tidemark (its Flyway migrations create the schema)');

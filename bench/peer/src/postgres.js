@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { freePort } from './ports.js';
 
 const PREFIX = 'peerbench-';
 
@@ -15,24 +16,29 @@ export class Cluster {
     this.port = port;
   }
 
-  /** Creates and starts the cluster `peerbench-<pid>`, after dropping those a killed run left behind. */
-  static create(port) {
+  /**
+   * Creates and starts the cluster `peerbench-<pid>` on a free port, after dropping those a killed
+   * run left behind; tries again on another port when another process took the free one first.
+   */
+  static async create() {
     if (!existsSync('/usr/bin/pg_createcluster')) {
       throw new Error('No pg_createcluster: install the PostgreSQL server (apt-get install postgresql; .ci/run does) and run as root');
     }
     const version = newestVersion();
     dropAbandoned(version);
-    const cluster = new Cluster(version, PREFIX + process.pid, port);
-    try {
-      run('pg_createcluster', [version, cluster.name, '--port', String(port), '--start',
-        // fsync off: the servers share the database, and latency is measured from the writer's commit.
-        '-o', 'max_connections=200', '-o', 'fsync=off',
-        '--', '--auth-host=trust', '--auth-local=trust']);
-    } catch (e) {
-      if (existsSync(`/etc/postgresql/${version}/${cluster.name}`)) cluster.drop();
-      throw e;
+    for (let attempt = 1; ; attempt++) {
+      const cluster = new Cluster(version, PREFIX + process.pid, await freePort());
+      try {
+        run('pg_createcluster', [version, cluster.name, '--port', String(cluster.port), '--start',
+          // fsync off: the servers share the database, and latency is measured from the writer's commit.
+          '-o', 'max_connections=200', '-o', 'fsync=off',
+          '--', '--auth-host=trust', '--auth-local=trust']);
+        return cluster;
+      } catch (e) {
+        if (existsSync(`/etc/postgresql/${version}/${cluster.name}`)) cluster.drop();
+        if (attempt === 3 || !e.message.includes('Address already in use')) throw e;
+      }
     }
-    return cluster;
   }
 
   get connection() {
