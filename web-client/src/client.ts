@@ -6,11 +6,12 @@
  * the rejection records are durable and queryable.
  */
 import { LeaderLink } from './client/leader-link.js';
-import { INITIAL_STATE, type ClientState, type TidemarkOptions } from './client/options.js';
+import type { ClientState, TidemarkOptions } from './client/options.js';
 import { loadSchema } from './client/schema-source.js';
 import { SchemaWatch } from './client/schema-watch.js';
 import { rerun, until } from './client/reruns.js';
 import { StateHub } from './client/state-hub.js';
+import { TabRelay } from './client/tab-relay.js';
 import { acknowledgeRejection, discardRejection, retryRejection } from './outbox/rejection-actions.js';
 import { answered, outboxItems, rowStatus, waitingChanges, type OutboxItem, type OutboxStatus } from './outbox/outbox-status.js';
 import { WriteTracker, type WriteResult } from './outbox/write-tracker.js';
@@ -25,8 +26,7 @@ import type { ScopeHandle } from './scopes/scope-claims.js';
 import { ScopeCoordinator } from './scopes/scope-coordinator.js';
 import { scopeOf } from './scopes/scope-key.js';
 import { countRejections, listRejections } from './sync/rejections.js';
-import type { Settlement } from './sync/settlements.js';
-import { livenessFor, TabCoordinator, type TabMessage } from './tabs/tab-coordinator.js';
+import { livenessFor, TabCoordinator } from './tabs/tab-coordinator.js';
 import { GraphQLHttp } from './transport/graphql-http.js';
 
 export type { ClientState, ScopeDeclaration, ScopeProgress, TidemarkOptions } from './client/options.js';
@@ -37,11 +37,11 @@ export class TidemarkClient {
   private readonly scopes: ScopeCoordinator;
   private readonly link: LeaderLink;
   private readonly schemaWatch: SchemaWatch;
+  private readonly relay: TabRelay;
   private readonly rejectionListeners = new Set<(rejections: Rejection[]) => void>();
   /** Every change of the replica, the outbox's included (reactive reads); `onChange` listeners get tables only. */
   private readonly changeListeners = new Set<(tables: Set<string>) => void>();
   private readonly cleanups: (() => void)[] = [];
-  private leadership = 0;
   private closed = false;
 
   private constructor(
@@ -58,12 +58,13 @@ export class TidemarkClient {
       (scopes) => this.link.setScopes(scopes), options.releasedScopeTtlMs ?? 24 * 3600_000);
     this.link = new LeaderLink(replica, http, options, {
       state: (patch) => this.states.set(patch),
-      rejected: (rejections) => {
-        this.reject(rejections);
-        this.tabs.post({ type: 'rejected', rejections });
-      },
-      settled: (settlements) => this.settle(settlements),
+      rejected: (rejections) => this.relay.rejected(rejections),
+      settled: (settlements) => this.relay.settle(settlements),
       checkSchema: () => this.schemaWatch.check(),
+    });
+    this.relay = new TabRelay(tabs, this.link, this.states, this.scopes, this.writes, {
+      changed: (tables) => this.changed(tables), rejected: (rejections) => this.reject(rejections),
+      refreshCounts: () => this.refreshCounts(), closed: () => this.closed,
     });
   }
 
@@ -84,7 +85,7 @@ export class TidemarkClient {
     const holder: { client?: TidemarkClient } = {};
     const opened = await openReplicaDb(dbName, schema, () => holder.client?.blocked());
     const replica = new Replica(opened.db, index, declared);
-    const tabs = new TabCoordinator(dbName, (leader) => holder.client?.lead(leader), { leaseMs: options.leaseMs });
+    const tabs = new TabCoordinator(dbName, (leader) => holder.client?.relay.lead(leader), { leaseMs: options.leaseMs });
     const client = new TidemarkClient(replica, opened.migration, http, tabs, options, dbName);
     holder.client = client;
     await client.start(declared);
@@ -184,20 +185,20 @@ export class TidemarkClient {
   /** Forgets a rejection the app has shown; the outcome stands. False when no record has this id. */
   async acknowledge(id: string): Promise<boolean> {
     const found = await acknowledgeRejection(this.replica, id);
-    await this.recorded();
+    await this.relay.recorded();
     return found;
   }
 
   /** "Keep mine": writes the refused values again on top of the server's row, a new change (applied, or refused again). */
   retry(id: string): WriteResult {
-    return this.write(retryRejection(this.replica, id), () => this.recorded());
+    return this.write(retryRejection(this.replica, id), () => this.relay.recorded());
   }
 
   /** "Keep theirs": gives up the refused values and any later change of the row not yet sent; false when no record has this id. */
   async discard(id: string): Promise<boolean> {
     const done = await discardRejection(this.replica, id);
-    if (done) this.settle(done.settlements);
-    await this.recorded();
+    if (done) this.relay.settle(done.settlements);
+    await this.relay.recorded();
     return done !== undefined;
   }
 
@@ -227,15 +228,14 @@ export class TidemarkClient {
 
   /** Asks for a sync now (the leader runs it when its link is up): after a new token, say. */
   sync(): void {
-    if (this.tabs.isLeader) this.link.sync();
-    else this.tabs.post({ type: 'sync' });
+    this.relay.toLeader('sync');
   }
 
   /** Releases this tab's scopes, closes the socket, hands the leadership over, closes the database. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.leadership++;
+    this.relay.close();
     this.link.stop();
     for (const cleanup of this.cleanups) cleanup();
     await this.scopes.close();
@@ -246,11 +246,7 @@ export class TidemarkClient {
   // ---- internals ----
 
   private async start(declared: ReturnType<typeof scopeOf>[]): Promise<void> {
-    this.replica.onChange((tables) => {
-      this.tabs.post({ type: 'changed', tables: [...tables] });
-      this.changed(tables);
-    });
-    this.cleanups.push(this.tabs.onMessage((message) => this.receive(message)));
+    this.cleanups.push(this.relay.listen(this.replica));
     this.cleanups.push(this.link.listen());
     this.cleanups.push(this.states.onState((s) => this.scopes.claims.follow(s.progress, s.refusedScopes)));
     this.tabs.alive = () => this.scopes.alive();
@@ -265,7 +261,7 @@ export class TidemarkClient {
     return this.writes.track(write.then(async (w) => {
       await after?.();
       await this.refreshCounts();
-      this.wrote();
+      this.relay.toLeader('outbox');
       return w;
     }));
   }
@@ -279,48 +275,6 @@ export class TidemarkClient {
   private changed(tables: Set<string>): void {
     for (const listener of [...this.changeListeners]) listener(tables);
     void this.refreshCounts();
-  }
-
-  private receive(message: TabMessage): void {
-    if (message.type === 'changed') this.changed(new Set(message.tables));
-    else if (message.type === 'rejected') this.reject(message.rejections as Rejection[]);
-    else if (message.type === 'settled') this.writes.settle(message.settlements as Settlement[]);
-    else if (message.type === 'state') this.states.fromLeader(message.state as Partial<ClientState>);
-    else if (message.type === 'hello') this.states.announce();
-    else if ((message.type === 'outbox' || message.type === 'sync') && this.tabs.isLeader) this.link.sync();
-    else this.scopes.receive(message);
-  }
-
-  private lead(leader: boolean): void {
-    const generation = ++this.leadership;
-    this.states.set({ leader });
-    this.link.stop();
-    if (leader) {
-      // This tab now owns the link: until its own engine says otherwise, it is down.
-      const { online, syncing, lastError, lastErrorCode, unauthenticated, refusedScopes, progress } = INITIAL_STATE;
-      this.states.set({ online, syncing, lastError, lastErrorCode, unauthenticated, refusedScopes, progress });
-    }
-    void this.scopes.lead(leader).then(() => {
-      if (generation === this.leadership && leader && !this.closed && this.tabs.isLeader) this.link.start();
-    });
-  }
-
-  /** Outcomes decided in this tab (its link's answers, a discard): for its own writes and the other tabs'. */
-  private settle(settlements: Settlement[]): void {
-    if (settlements.length === 0) return;
-    this.writes.settle(settlements);
-    this.tabs.post({ type: 'settled', settlements });
-  }
-
-  private wrote(): void {
-    if (this.tabs.isLeader) this.link.sync();
-    else this.tabs.post({ type: 'outbox' });
-  }
-
-  /** A rejection record ended (acknowledged, retried, discarded): counts and other tabs follow. */
-  private async recorded(): Promise<void> {
-    await this.refreshCounts();
-    this.tabs.post({ type: 'rejected', rejections: [] });
   }
 
   private reject(rejections: Rejection[]): void {

@@ -46,15 +46,30 @@ describe('the subscriptions of a session', () => {
   });
 
   it('should make its first report when the scope it still awaited is removed', () => {
-    const fake = fakeClient();
-    const reports: string[][] = [];
-    const session = new SessionSubscriptions(fake.client, [sub('a'), sub('b')], {
-      ready: (ready) => reports.push(ready.map((s) => s.id)), event: () => undefined, error: () => undefined, end: () => undefined,
-    }, () => 10);
-    session.start();
-    fake.ready('a');
+    const { session, reports } = awaitingB();
     expect(reports).toEqual([]); // b's READY still awaited
     session.remove('b');
     expect(reports).toEqual([['a']]);
   });
+
+  it('should report nothing once stopped, even when the scope it still awaited is removed', () => {
+    // The link removes scopes from the session it had last; once that session ended, a first
+    // report from it would tell the engine a dead session is ready.
+    const { session, reports } = awaitingB();
+    session.stop();
+    session.remove('b');
+    expect(reports).toEqual([]);
+  });
 });
+
+/** A session of scopes a and b, started, with a's READY in and b's awaited; its reports, as lists of ready scopes. */
+function awaitingB() {
+  const fake = fakeClient();
+  const reports: string[][] = [];
+  const session = new SessionSubscriptions(fake.client, [sub('a'), sub('b')], {
+    ready: (ready) => reports.push(ready.map((s) => s.id)), event: () => undefined, error: () => undefined, end: () => undefined,
+  }, () => 10);
+  session.start();
+  fake.ready('a');
+  return { session, reports };
+}

@@ -63,6 +63,7 @@ export class SessionSubscriptions {
     if (this.subscriptions.length === 0) this.report([]);
   }
 
+  /** Ends the session's subscriptions: nothing is reported after, not even the first report a later `remove()` would complete. */
   stop(): void {
     this.ended = true;
     for (const retry of this.retries.values()) clearTimeout(retry.timer);
@@ -134,6 +135,7 @@ export class SessionSubscriptions {
   }
 
   private report(fresh: Scope[]): void {
+    if (this.ended) return; // the link may still remove scopes from its ended session: it is not ready
     const subs = [...this.live.values()].map((l) => l.sub);
     if (!this.reported && this.ready.size + this.refused.size < subs.length) return; // READYs still awaited
     const first = !this.reported;

@@ -5,13 +5,18 @@
  * come and go while it runs: an added scope is subscribed and, once READY, synced alone (paged if
  * large, see `sync-cycle.ts`); a removed one is unsubscribed and its waiting events dropped. A
  * failed sync is retried as its failure allows (see `sync-rounds.ts`): at once, with backoff, on
- * a new link or a new token; a refusal the server would repeat is never retried as it is.
+ * a new link or a new token; a refusal the server would repeat is never retried as it is. What
+ * each event does in each state is one table (`engine-table.ts`), which `EngineMachine` runs; this
+ * class holds the engine's data (scopes, waiting events, the wanted sync, progress) and carries out
+ * the table's effects on the link, the replica and the app's state.
  */
 import type { ScopeProgress } from '../client/options.js';
 import type { Replica } from '../replica/replica.js';
 import type { ChangeEvent, Rejection, Scope } from '../replica/types.js';
 import type { GraphQLHttp } from '../transport/graphql-http.js';
 import { subscriptionDocument } from './documents.js';
+import { EngineMachine } from './engine-machine.js';
+import type { Effects, Event } from './engine-states.js';
 import { LiveConnection, type LiveOptions, type LiveSubscription, type RefusedScope } from './live-connection.js';
 import { ScopePaging } from './paging.js';
 import type { Settlement } from './settlements.js';
@@ -50,14 +55,12 @@ const AUTH_CLOSE = new Set([4401, 4403]);
 export class SyncEngine {
   private readonly link: LiveConnection;
   private readonly cycle: SyncCycle;
-  private scopes: Scope[];
-  private readySession: number | null = null;
+  private readonly machine: EngineMachine;
   private readyScopes: Scope[] = [];
-  private syncing = false;
   /** Scopes asked to sync and not yet synced: all of them, or those added since. */
   private wanted: 'all' | Set<string> | null = null;
-  private stopped = false;
-  private queued: { session: number; scope: Scope; event: ChangeEvent }[] = [];
+  /** Live events waiting to be applied, in the order they came. */
+  private queue: { scope: Scope; event: ChangeEvent }[] = [];
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retries = 0;
   private readonly progress = new Map<string, ScopeProgress>();
@@ -83,44 +86,26 @@ export class SyncEngine {
       later: () => this.retryLater(),
       ready: (ids) => { for (const id of ids) this.report(id, { ready: true }); },
     });
-    this.scopes = [...replica.scopes];
-    for (const scope of this.scopes) this.track(scope);
-    this.link = new LiveConnection(options, this.scopes.map((s) => this.subscription(s)), {
-      onReady: (session, ready, refused, fresh) => {
-        const first = this.readySession !== session;
-        this.readySession = session;
-        this.readyScopes = ready;
-        this.hooks.state({ online: true, refusedScopes: refused, unauthenticated: false });
-        if (first) void this.hooks.checkSchema();
-        if (fresh === 'all') void this.sync();
-        else if (fresh.length > 0) void this.sync(fresh); // a scope added while the session lives: it alone
-      },
-      onEvent: (session, scope, event) => {
-        if (event.operation === 'RESYNC') void this.sync();
-        else {
-          this.queued.push({ session, scope, event });
-          void this.drain();
-        }
-      },
-      onDown: (_session, reason, closeCode) => {
-        this.readySession = null;
-        this.queued = []; // the next session's sync heals what they would have told
-        const refusedToken = closeCode !== null && AUTH_CLOSE.has(closeCode);
-        this.hooks.state({ online: false, ...(refusedToken ? { unauthenticated: true, lastErrorCode: 'UNAUTHENTICATED', lastError: `The server refused the token (${reason})` } : {}) });
-      },
-      onError: (error) => this.hooks.state({ lastError: error.message }),
+    for (const scope of replica.scopes) this.track(scope);
+    this.machine = new EngineMachine(this.effects(), {
+      waiting: () => ({ events: this.queue.length, sync: this.wanted !== null }),
+      startApply: () => this.applyNext(),
+      startCycle: () => this.runCycle(),
+    });
+    this.link = new LiveConnection(options, replica.scopes.map((s) => this.subscription(s)), {
+      onReady: (_session, ready, refused, fresh) => this.dispatch(fresh === 'all' ? { type: 'sessionReady', ready, refused } : { type: 'scopesReady', ready, refused, fresh }),
+      onEvent: (_session, scope, event) => this.dispatch(event.operation === 'RESYNC' ? { type: 'syncWanted' } : { type: 'change', scope, event }),
+      onDown: (_session, reason, closeCode) => this.dispatch({ type: 'sessionDown', reason, closeCode }),
+      onError: (error) => this.dispatch({ type: 'linkError', error }),
     }, networkOnline);
   }
 
   start(): void {
-    this.publish();
-    this.link.start();
+    this.dispatch({ type: 'start' });
   }
 
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.retryTimer);
-    this.link.stop();
+    this.dispatch({ type: 'stop' });
   }
 
   setOnline(online: boolean): void {
@@ -129,54 +114,99 @@ export class SyncEngine {
 
   /** The scopes to subscribe and sync from now on (the union of the tabs' scopes). */
   setScopes(scopes: Scope[]): void {
+    this.dispatch({ type: 'scopesChanged', scopes });
+  }
+
+  /** Asks for a sync of every ready scope, or only of these; the table says when it runs (now, after the running work, or at the next session's READY). */
+  sync(only?: Scope[]): void {
+    this.dispatch({ type: 'syncWanted', only });
+  }
+
+  /** Hands the event to the table; an impossible one is a bug of the client: shown as lastError, and thrown. */
+  private dispatch(event: Event): void {
+    try {
+      this.machine.dispatch(event);
+    } catch (e) {
+      this.hooks.state({ lastError: (e as Error).message, lastErrorCode: 'CLIENT_ERROR' });
+      throw e;
+    }
+  }
+
+  /** What the table's cells do. */
+  private effects(): Effects {
+    return {
+      startLink: () => {
+        this.publish();
+        this.link.start();
+      },
+      stopLink: () => {
+        clearTimeout(this.retryTimer);
+        this.link.stop();
+      },
+      setScopes: (scopes) => this.updateScopes(scopes),
+      want: (only) => {
+        this.wanted = !only || this.wanted === 'all' ? 'all' : new Set([...(this.wanted ?? []), ...only.map((s) => s.id)]);
+      },
+      linkReady: (ready, refused) => {
+        this.readyScopes = ready;
+        this.hooks.state({ online: true, refusedScopes: refused, unauthenticated: false });
+      },
+      checkSchema: () => void this.hooks.checkSchema(),
+      linkDown: (reason, closeCode) => {
+        this.queue = [];
+        this.wanted = null;
+        const refusedToken = closeCode !== null && AUTH_CLOSE.has(closeCode);
+        this.hooks.state({ online: false, ...(refusedToken ? { unauthenticated: true, lastErrorCode: 'UNAUTHENTICATED', lastError: `The server refused the token (${reason})` } : {}) });
+      },
+      enqueue: (scope, event) => this.queue.push({ scope, event }),
+      restartLink: () => this.link.restart('sync failed'),
+      reportError: (error) => this.hooks.state({ lastError: error.message }),
+    };
+  }
+
+  private updateScopes(scopes: Scope[]): void {
     const ids = new Set(scopes.map((s) => s.id));
-    this.scopes = [...scopes];
     for (const id of [...this.progress.keys()]) if (!ids.has(id)) this.progress.delete(id);
     for (const scope of scopes) this.track(scope);
     this.readyScopes = this.readyScopes.filter((s) => ids.has(s.id));
-    this.queued = this.queued.filter((q) => ids.has(q.scope.id));
+    this.queue = this.queue.filter((q) => ids.has(q.scope.id));
     this.link.setSubscriptions(scopes.map((s) => this.subscription(s)));
     this.publish();
   }
 
-  /** Syncs now if the session is ready (else its READY will): every ready scope, or only these; a sync running now is followed by one more. */
-  async sync(only?: Scope[]): Promise<void> {
-    if (this.stopped || this.readySession === null) return;
-    if (!only || this.wanted === 'all') this.wanted = 'all';
-    else this.wanted = new Set([...(this.wanted ?? []), ...only.map((s) => s.id)]);
-    return this.run();
-  }
-
-  private async run(): Promise<void> {
-    if (this.syncing || this.stopped || this.readySession === null || this.wanted === null) return;
+  /** A cycle of the wanted scopes; it goes on while the table keeps the engine `syncing` (not once its session ended or the engine stopped). */
+  private runCycle(): void {
     const wanted = this.wanted;
+    if (wanted === null) throw new Error('A sync cycle was started with no sync wanted'); // the table enters `syncing` only with one
     this.wanted = null;
-    this.syncing = true;
     clearTimeout(this.retryTimer);
     this.hooks.state({ syncing: true });
-    const session = this.readySession;
-    try {
-      const scopes = wanted === 'all' ? this.readyScopes : this.readyScopes.filter((s) => wanted.has(s.id));
-      await this.cycle.run(scopes, () => !this.stopped && session === this.readySession);
-    } catch (e) {
-      this.hooks.state({ lastError: (e as Error).message, lastErrorCode: 'CLIENT_ERROR' });
-    } finally {
-      this.syncing = false;
-      this.hooks.state({ syncing: false });
-      await this.drain();
-      void this.run();
-    }
+    const scopes = wanted === 'all' ? this.readyScopes : this.readyScopes.filter((s) => wanted.has(s.id));
+    void this.cycle.run(scopes, () => this.machine.state === 'syncing')
+      .catch((e: Error) => this.hooks.state({ lastError: e.message, lastErrorCode: 'CLIENT_ERROR' }))
+      .finally(() => {
+        this.hooks.state({ syncing: false });
+        this.dispatch({ type: 'cycleEnded' });
+      });
+  }
+
+  /** Applies the first waiting event (each only if newer than the row held: see `applyEvent`). */
+  private applyNext(): void {
+    const next = this.queue.shift();
+    if (!next) throw new Error('An event apply was started with no event waiting'); // the table enters `applying` only with one
+    void applyEvent(this.replica, next.scope, next.event)
+      .catch((e: Error) => this.hooks.state({ lastError: e.message }))
+      .finally(() => this.dispatch({ type: 'applied' }));
   }
 
   /** Reports a failed request; true when the next one may go at once. */
   private failed(outcome: Extract<RoundOutcome, { kind: 'failed' }>): boolean {
-    const session = this.readySession;
     this.hooks.state({ lastError: outcome.error.message, lastErrorCode: outcome.code, ...(outcome.retry === 'token' ? { unauthenticated: true } : {}) });
     switch (outcome.retry) {
       case 'now':
         return true;
       case 'link':
-        if (session !== null) this.link.restart('sync failed');
+        this.dispatch({ type: 'linkFailed' });
         return false;
       case 'backoff':
       case 'token':
@@ -192,19 +222,7 @@ export class SyncEngine {
     clearTimeout(this.retryTimer);
     const ceiling = Math.min(this.options.maxBackoffMs, this.options.minBackoffMs * 2 ** this.retries++);
     const delay = ceiling / 2 + (this.options.random ?? Math.random)() * (ceiling / 2);
-    this.retryTimer = setTimeout(() => void this.sync(), delay);
-  }
-
-  private async drain(): Promise<void> {
-    while (!this.syncing && this.queued.length > 0) {
-      const { session, scope, event } = this.queued.shift()!;
-      if (session !== this.readySession || !this.scopes.some((s) => s.id === scope.id)) continue;
-      try {
-        await applyEvent(this.replica, scope, event);
-      } catch (e) {
-        this.hooks.state({ lastError: (e as Error).message });
-      }
-    }
+    this.retryTimer = setTimeout(() => this.sync(), delay);
   }
 
   private subscription(scope: Scope): LiveSubscription {

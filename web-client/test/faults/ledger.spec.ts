@@ -57,6 +57,24 @@ describe('Ledger', () => {
     expect(folded.decided).toMatchObject({ applied: 1, coalesced: 1 });
   });
 
+  it('accepts a delete that sent nothing only when the server holds the row deleted (another device deleted it first)', () => {
+    // The seed-20261201 finding: another device's tombstone reached the replica between the app's
+    // list and its delete, so the delete had nothing to send; the row's create was the only change sent.
+    const first = ledger();
+    write(first, { name: 'Red' });
+    sync(first, { name: 'Red' }, { applied: [G] });
+    write(first, {}, 'delete');
+    expect(first.deletedRows(new Set(['a']))).toEqual([{ table: 'Group', uid: G }]);
+    expect(first.settle(new Set(['a']), new Set([`Group:${G}`]))).toEqual([]);
+    expect(first.decided).toMatchObject({ applied: 1, alreadyDeleted: 1 });
+
+    const lost = ledger();
+    write(lost, { name: 'Red' });
+    sync(lost, { name: 'Red' }, { applied: [G] });
+    write(lost, {}, 'delete');
+    expect(lost.settle(new Set(['a']))[0]?.detail).toContain('it left the outbox, but no sync answer applied or rejected it');
+  });
+
   it('reports a rejection whose server row is the change the device sent itself', () => {
     const l = ledger();
     write(l, { name: 'Red' });

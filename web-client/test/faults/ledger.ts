@@ -45,7 +45,7 @@ export interface Finding {
   detail: string;
 }
 
-const key = (table: string, uid: string): string => `${table}:${uid.toLowerCase()}`;
+export const key = (table: string, uid: string): string => `${table}:${uid.toLowerCase()}`;
 
 export class Ledger {
   private writes: LocalWrite[] = [];
@@ -58,7 +58,7 @@ export class Ledger {
   readonly refusedSyncs = new Map<string, number>();
   answeredCount = 0;
   lost = 0;
-  decided = { applied: 0, rejected: 0, coalesced: 0, discarded: 0 };
+  decided = { applied: 0, rejected: 0, coalesced: 0, discarded: 0, alreadyDeleted: 0 };
 
   /** @param tables the table of each sync input field (`groups` → `Group`), from the sync schema */
   constructor(
@@ -124,8 +124,18 @@ export class Ledger {
     for (const r of rejections) this.reported.push({ device, tab, at, key: key(r.table, r.uid), reason: r.reason, serverRow: r.serverRow });
   }
 
-  /** Decides the fate of every write of the given devices (their outboxes are empty); returns what went wrong. */
-  settle(devices: Set<string>): Finding[] {
+  /** The rows (`table`, `uid`) deleted by writes of these devices still to be decided: the caller asks the server which are tombstones. */
+  deletedRows(devices: Set<string>): { table: string; uid: string }[] {
+    return this.writes.filter((w) => w.kind === 'delete' && devices.has(w.device)).map((w) => ({ table: w.table, uid: w.uid.toLowerCase() }));
+  }
+
+  /**
+   * Decides the fate of every write of the given devices (their outboxes are empty); returns what
+   * went wrong. `tombstones`: keys (`Table:uid`) of rows the server holds deleted, for deletes that
+   * found the row already tombstoned in the replica (by another device's delete that reached it
+   * first): those send nothing, and their effect holds when the server's row is deleted.
+   */
+  settle(devices: Set<string>, tombstones: Set<string> = new Set()): Finding[] {
     const findings: Finding[] = [...this.ownConflicts()];
     const open: LocalWrite[] = [];
     for (const write of this.writes) {
@@ -133,7 +143,7 @@ export class Ledger {
         open.push(write);
         continue;
       }
-      const problem = this.fate(write);
+      const problem = this.fate(write, tombstones);
       if (problem) findings.push({ invariant: 'I2 no lost writes', detail: `${describe(write)}: ${problem}` });
     }
     this.writes = open;
@@ -141,7 +151,7 @@ export class Ledger {
   }
 
   /** Null when the write was applied, reported, or folded into a later write of the same row. */
-  private fate(write: LocalWrite): string | null {
+  private fate(write: LocalWrite, tombstones: Set<string>): string | null {
     const k = key(write.table, write.uid);
     const later = this.writes.slice(this.writes.indexOf(write) + 1).filter((w) => w.device === write.device && key(w.table, w.uid) === k);
     const candidates = this.syncs.filter((s) => s.device === write.device && s.at >= write.at && s.changes.has(k) && s.answer);
@@ -178,6 +188,12 @@ export class Ledger {
     // Never answered: the app discarded a record of the row after this write, giving its pending change up with it.
     if (unreported === undefined && this.discards.some((d) => d.device === write.device && d.key === k && d.at >= write.at)) {
       this.decided.discarded++;
+      return null;
+    }
+    // Never sent: a delete of a row someone else's tombstone had reached first (the replica sends
+    // nothing for it). A delete lost from the outbox would leave the server's row alive.
+    if (unreported === undefined && write.kind === 'delete' && tombstones.has(k) && !candidates.some((s) => this.carries(write, s.changes.get(k)!))) {
+      this.decided.alreadyDeleted++;
       return null;
     }
     return `${unreported ?? 'it left the outbox, but no sync answer applied or rejected it'}; syncs that carried the row: ${this.history(write.device, k)}`;

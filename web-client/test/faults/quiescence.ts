@@ -11,7 +11,7 @@
 import type { TidemarkClient } from '../../src/index.js';
 import type { Row } from '../../src/replica/types.js';
 import type { Device } from './device.js';
-import { same, type Finding } from './ledger.js';
+import { key, same, type Finding } from './ledger.js';
 import type { World } from './world.js';
 
 /** How long the replicas may take to settle after the faults are gone; longer is a wedge. */
@@ -42,7 +42,7 @@ export async function quiesce(world: World, index: number): Promise<Finding[]> {
   findings.push(...(await converged(world, [...world.devices.values()].filter((d) => settled.has(d.name)), index)));
   world.convergeMs += Date.now() - settledAt;
   findings.push(...(await serverOrphans(world, index)));
-  findings.push(...world.ledger.settle(settled).map((f) => ({ ...f, detail: `at op #${index}: ${f.detail}` })));
+  findings.push(...world.ledger.settle(settled, await serverTombstones(world, settled)).map((f) => ({ ...f, detail: `at op #${index}: ${f.detail}` })));
   for (const device of world.devices.values()) if (settled.has(device.name)) findings.push(...(await tabStates(device, index)));
   return findings;
 }
@@ -126,6 +126,18 @@ function localOrphans(world: World, device: Device, local: Map<string, Map<strin
     }
   }
   return orphans.length ? [{ invariant: 'I6 no orphans (client)', detail: `at op #${index}, ${device.name}: ${orphans.slice(0, 5).join('; ')}` }] : [];
+}
+
+/** Which rows the settled devices' deletes named are tombstones on the server (as `Table:uid`). */
+async function serverTombstones(world: World, devices: Set<string>): Promise<Set<string>> {
+  const byTable = new Map<string, string[]>();
+  for (const { table, uid } of world.ledger.deletedRows(devices)) byTable.set(table, [...(byTable.get(table) ?? []), uid]);
+  const found = new Set<string>();
+  for (const [table, uids] of byTable) {
+    const rows = await world.cluster.sql<{ uid: string }>(`select uid::text from ${world.schema.table(table).table} where uid = any($1::uuid[]) and deleted_at is not null`, [uids]);
+    for (const r of rows) found.add(key(table, r.uid));
+  }
+  return found;
 }
 
 async function serverOrphans(world: World, index: number): Promise<Finding[]> {

@@ -18,7 +18,7 @@ import io.agroal.api.AgroalDataSource;
 @ApplicationScoped
 public class Db {
 
-    public static final String TABLES = "user_document_event, user_document, user_group, app_group, app_user";
+    public static final String TABLES = "user_note, user_document_event, user_document, user_group, app_group, app_user";
 
     @Inject
     AgroalDataSource dataSource;

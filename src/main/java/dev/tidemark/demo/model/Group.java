@@ -12,8 +12,9 @@ import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.Ignore;
 import org.eclipse.microprofile.graphql.NonNull;
 
-import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.entity.CreatedBy;
+import dev.tidemark.sync.entity.SyncedEntity;
+import dev.tidemark.sync.entity.Through;
 import dev.tidemark.sync.policy.RowPolicy;
 
 /**
@@ -26,6 +27,7 @@ import dev.tidemark.sync.policy.RowPolicy;
             {"createdBy": {"eq": "$user"}},
             {"memberships": {"some": {"userUid": {"eq": "$user"}}}}
         ]}""")
+@Through(name = "members", via = "memberships", to = "user", description = "The live users who are live members of the group.")
 @Entity(name = "AppGroup")
 @Table(name = "app_group")
 @Description("A group of users.")
@@ -42,5 +44,6 @@ public class Group extends SyncedEntity {
 
     @OneToMany(mappedBy = "group")
     @Ignore
+    @Description("The group's live memberships.")
     public List<UserGroup> memberships;
 }

@@ -12,8 +12,9 @@ import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.Ignore;
 import org.eclipse.microprofile.graphql.NonNull;
 
-import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.entity.CreatedBy;
+import dev.tidemark.sync.entity.SyncedEntity;
+import dev.tidemark.sync.entity.Through;
 import dev.tidemark.sync.policy.RowPolicy;
 
 /**
@@ -28,6 +29,7 @@ import dev.tidemark.sync.policy.RowPolicy;
             {"createdBy": {"eq": "$user"}},
             {"memberships": {"some": {"group": {"memberships": {"some": {"userUid": {"eq": "$user"}}}}}}}
         ]}""")
+@Through(name = "groups", via = "memberships", to = "group", description = "The live groups the user is a live member of.")
 @Entity(name = "AppUser")
 @Table(name = "app_user")
 @Description("A user of the demo app.")
@@ -47,9 +49,11 @@ public class User extends SyncedEntity {
 
     @OneToMany(mappedBy = "user")
     @Ignore
+    @Description("The user's live memberships.")
     public List<UserGroup> memberships;
 
     @OneToMany(mappedBy = "user")
     @Ignore
+    @Description("The user's live documents.")
     public List<UserDocument> documents;
 }

@@ -41,9 +41,11 @@ public class UserDocument extends SyncedEntity {
     @ManyToOne(fetch = FetchType.LAZY)
     @JoinColumn(name = "user_uid", insertable = false, updatable = false)
     @Ignore
+    @Description("The owner (even if deleted).")
     public User user;
 
     @OneToMany(mappedBy = "document")
     @Ignore
+    @Description("The document's live events, oldest first.")
     public List<UserDocumentEvent> events;
 }

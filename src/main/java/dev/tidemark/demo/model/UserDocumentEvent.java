@@ -45,5 +45,6 @@ public class UserDocumentEvent extends SyncedEntity {
     @JoinColumn(name = "document_uid", insertable = false, updatable = false)
     @TombstoneCascade
     @Ignore
+    @Description("The event's document (even if deleted).")
     public UserDocument document;
 }

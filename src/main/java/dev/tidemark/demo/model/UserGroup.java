@@ -58,11 +58,13 @@ public class UserGroup extends SyncedEntity {
     @JoinColumn(name = "user_uid", insertable = false, updatable = false)
     @TombstoneCascade
     @Ignore
+    @Description("The member (even if deleted).")
     public User user;
 
     @ManyToOne(fetch = FetchType.LAZY)
     @JoinColumn(name = "group_uid", insertable = false, updatable = false)
     @TombstoneCascade
     @Ignore
+    @Description("The group (even if deleted).")
     public Group group;
 }

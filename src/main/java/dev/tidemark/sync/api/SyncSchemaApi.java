@@ -7,7 +7,6 @@ import org.eclipse.microprofile.graphql.GraphQLApi;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Query;
 
-
 /** The {@code syncSchema} query: the synced tables described for clients, generated from the entities. */
 @GraphQLApi
 public class SyncSchemaApi {

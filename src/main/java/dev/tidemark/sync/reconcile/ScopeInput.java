@@ -4,10 +4,13 @@ import java.util.List;
 
 import org.eclipse.microprofile.graphql.Description;
 
+import dev.tidemark.sync.where.SyncedWhere;
+
 /**
  * Base of a table's sync scope input: a where (declared by the subclass, typed for the table),
  * the rows the client holds unchanged, and its offline changes (declared by the subclass as a
  * list of the table's change input: the save input plus {@code baseVersion} and {@code deletedAt}).
+ * The generated subclass hands both to the engine through {@link #where()} and {@link #changes()}.
  */
 public abstract class ScopeInput {
 
@@ -29,4 +32,10 @@ public abstract class ScopeInput {
 
     @Description("With pageSize: the uid the previous page ended at (its nextAfter); null for the first page.")
     public String after;
+
+    /** The scope's where; null for every row. */
+    public abstract SyncedWhere where();
+
+    /** The client's offline changes; null for none. */
+    public abstract List<? extends ChangeInput> changes();
 }

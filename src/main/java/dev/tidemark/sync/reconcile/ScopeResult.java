@@ -5,9 +5,11 @@ import java.util.List;
 import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.NonNull;
 
+import dev.tidemark.sync.entity.SyncedEntity;
+
 /**
  * Base of a table's sync scope result: what the client must do to hold exactly the server's rows
- * of the scope. The subclass declares {@code upserts}, typed for the table.
+ * of the scope. The subclass declares {@code upserts}, typed for the table, and fills it in {@link #storeUpserts}.
  */
 public abstract class ScopeResult {
 
@@ -40,8 +42,9 @@ public abstract class ScopeResult {
     @Description("Only for the first page of a paged scope (after null): the scope's live rows when it was read.")
     public Integer total;
 
-    /** Fills the fields of this base from the engine's outcome; the subclass fills {@code upserts}. */
+    /** Fills the result from the engine's outcome. */
     public void fill(ScopeOutcome outcome) {
+        storeUpserts(outcome.upserts());
         id = outcome.id();
         drops = outcome.drops().stream().map(Object::toString).toList();
         applied = outcome.applied().stream().map(Object::toString).toList();
@@ -52,4 +55,7 @@ public abstract class ScopeResult {
         nextAfter = page == null || page.nextAfter() == null ? null : page.nextAfter().toString();
         total = page == null ? null : page.total();
     }
+
+    /** Stores the rows to upsert in the subclass's field typed for its table (every row is of that table). */
+    protected abstract void storeUpserts(List<? extends SyncedEntity> rows);
 }

@@ -7,12 +7,10 @@ import java.util.function.Supplier;
 import dev.tidemark.sync.auth.Identity;
 import dev.tidemark.sync.cursor.SyncCursor;
 import dev.tidemark.sync.entity.SyncedEntity;
-import dev.tidemark.sync.schema.InputFields;
 
 /**
  * Assembles one {@link SyncRequest} from an app's per-table scope lists, and splits the outcome
- * back into the app's per-table result types (subclasses of {@link ScopeResult} with a public
- * {@code upserts} field typed for their table).
+ * back into the app's per-table result types (subclasses of {@link ScopeResult}, generated per table).
  */
 public final class SyncPlan {
 
@@ -51,7 +49,6 @@ public final class SyncPlan {
                 ScopeOutcome scope = outcome.scopes().get(i);
                 R result = factory.get();
                 result.fill(scope);
-                InputFields.set(result, "upserts", scope.upserts());
                 results.add(result);
             }
         }

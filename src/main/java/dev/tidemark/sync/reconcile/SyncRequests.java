@@ -1,6 +1,5 @@
 package dev.tidemark.sync.reconcile;
 
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,20 +19,16 @@ import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.error.InvalidInputException;
 import dev.tidemark.sync.error.LimitExceededException;
 import dev.tidemark.sync.policy.ScopeCompiler;
-import dev.tidemark.sync.schema.InputFields;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.schema.Uuids;
 import dev.tidemark.sync.schema.Versions;
 import dev.tidemark.sync.where.Condition;
-import dev.tidemark.sync.write.SyncedInput;
 
 /**
- * Turns a table's scope inputs ({@link ScopeInput} subclasses with {@code where} and
- * {@code changes}) into validated {@link ScopeRequest}s, each where limited to the caller's row
- * policy. A malformed row (invalid uid, a uid
- * twice in one scope, a change without its base version field) refuses the whole sync before
- * anything is written.
+ * Turns a table's scope inputs ({@link ScopeInput}s: where, held rows, {@link ChangeInput}s) into
+ * validated {@link ScopeRequest}s, each where limited to the caller's row policy. A malformed row
+ * (invalid uid, a uid twice in one scope) refuses the whole sync before anything is written.
  */
 @ApplicationScoped
 public class SyncRequests {
@@ -71,7 +66,6 @@ public class SyncRequests {
         if (input == null) {
             throw new InvalidInputException(path, "null is not a scope; remove it from the list");
         }
-        Object where = InputFields.require(input, "where");
         // 100k held rows are common: no per-row allocation beyond the two substrings, paths built only for errors.
         List<String> heldInputs = input.held == null ? List.of() : input.held;
         Map<UUID, Long> held = new LinkedHashMap<>(heldInputs.size() * 4 / 3 + 1);
@@ -98,24 +92,22 @@ public class SyncRequests {
         }
         List<ClientChange> changes = new ArrayList<>();
         Set<UUID> changed = new HashSet<>();
-        List<?> changeInputs = (List<?>) InputFields.require(input, "changes");
+        List<? extends ChangeInput> changeInputs = input.changes();
         for (int i = 0; changeInputs != null && i < changeInputs.size(); i++) {
             String rowPath = path + ".changes[" + i + "]";
-            SyncedInput change = (SyncedInput) changeInputs.get(i);
-            UUID uid = Uuids.parse(change.uid, rowPath + ".uid");
+            ChangeInput change = changeInputs.get(i);
+            UUID uid = Uuids.parse(change.values().uid, rowPath + ".uid");
             if (held.containsKey(uid) || !changed.add(uid)) {
                 throw twice(uid, rowPath + ".uid");
             }
-            Long baseVersion = (Long) InputFields.require(change, "baseVersion");
+            Long baseVersion = change.baseVersion();
             if (baseVersion != null) {
                 Versions.require(baseVersion, rowPath + ".baseVersion");
             }
-            changes.add(new ClientChange(uid, baseVersion,
-                    (OffsetDateTime) InputFields.require(change, "deletedAt"),
-                    change, rowPath));
+            changes.add(new ClientChange(uid, baseVersion, change.deletedAt(), change.values(), rowPath));
         }
         ScopePage page = page(input, held.isEmpty() && digest == null && changes.isEmpty(), path);
-        Condition scope = scopes.compile(table, where, path + ".where", who);
+        Condition scope = scopes.compile(table, input.where(), path + ".where", who);
         return new ScopeRequest(input.id, table, scope, held, digest, changes, page, path);
     }
 

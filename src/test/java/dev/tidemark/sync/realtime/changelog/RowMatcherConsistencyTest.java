@@ -15,10 +15,10 @@ import jakarta.persistence.EntityManager;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tidemark.demo.api.UserApi.UserWhere;
-import dev.tidemark.demo.api.UserGroupApi.UserGroupListWhere;
-import dev.tidemark.demo.api.UserGroupApi.UserGroupWhere;
 import dev.tidemark.demo.model.User;
+import dev.tidemark.demo.model.UserApi.UserWhere;
+import dev.tidemark.demo.model.UserGroupApi.UserGroupListWhere;
+import dev.tidemark.demo.model.UserGroupApi.UserGroupWhere;
 import dev.tidemark.support.Db;
 import dev.tidemark.support.Demo;
 import dev.tidemark.sync.auth.Caller;

@@ -1,0 +1,72 @@
+package dev.tidemark.migration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+
+import dev.tidemark.support.Db;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * A database migrated before engine and app migrations were split still starts: the migrations it
+ * applied keep their versions, names and contents (Flyway refuses to start on a changed checksum),
+ * and the engine's new migration applies on top of them.
+ */
+@QuarkusTest
+class MigrationHistoryTest {
+
+    /** Flyway's checksums of the migrations as main applied them (one location, db/migration), before the split. */
+    static final Map<String, Integer> BEFORE_SPLIT = Map.of(
+            "V1__sync_engine.sql", 2007198579,
+            "V2__demo_schema.sql", -1128667983,
+            "V3__sync_requests.sql", 1317651628,
+            "V20__change_log.sql", 779789983,
+            "V21__created_by.sql", -1177245243);
+
+    @Inject
+    Db db;
+
+    @Test
+    void shouldKeepTheChecksumsOfMigrationsAppliedBeforeTheSplit() {
+        Map<String, Integer> applied = db.rows("select regexp_replace(script, '^.*/', '') as file, checksum "
+                + "from flyway_schema_history where version::int <= 21")
+                .stream().collect(Collectors.toMap(r -> (String) r.get("file"), r -> (Integer) r.get("checksum")));
+        assertEquals(BEFORE_SPLIT, applied);
+    }
+
+    @Test
+    void shouldMigrateADatabaseMigratedBeforeTheSplit() throws java.sql.SQLException {
+        String database = "before_split_" + System.nanoTime();
+        db.update("create database " + database);
+        try {
+            String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class)
+                    .replaceFirst("/postgres\\b", "/" + database);
+            String user = ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.username", String.class).orElse("postgres");
+            String password = ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.password", String.class).orElse("");
+            // the state main left: V1-V21, whose files are unchanged (checked above)
+            Flyway.configure().dataSource(url, user, password).locations("classpath:db/sync", "classpath:db/app").target("21")
+                    .load().migrate();
+            try (var connection = java.sql.DriverManager.getConnection(url, user, password)) {
+                // as main recorded them: one location, db/migration
+                connection.createStatement().executeUpdate("update flyway_schema_history "
+                        + "set script = regexp_replace(script, '^.*/', 'db/migration/') where version is not null");
+            }
+            // the app starting after the split: validates the applied migrations, then applies the engine's new one
+            var result = Flyway.configure().dataSource(url, user, password).locations("classpath:db/sync", "classpath:db/app")
+                    .load().migrate();
+            assertEquals(List.of("22"), result.migrations.stream().map(m -> m.version).toList());
+            assertTrue(result.success);
+        } finally {
+            db.update("drop database " + database + " with (force)");
+        }
+    }
+}
