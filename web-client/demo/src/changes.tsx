@@ -6,6 +6,7 @@
  */
 import type { OutboxItem, RejectionRecord } from '@tidemark/web-client';
 import { useMemo, type ReactNode } from 'react';
+import { Card } from './forms.js';
 import { useLiveQuery, usePending, useRejections } from './hooks.js';
 import { describeRow, describeValues, type Table } from './names.js';
 import { useWrite } from './notices.js';
@@ -22,8 +23,7 @@ export function ChangesCard(): ReactNode {
   const { rejections } = useRejections();
   const waiting = items.filter((i) => i.status !== 'rejected');
   return (
-    <section className="card changes" aria-labelledby="changes-title">
-      <h2 id="changes-title">Changes</h2>
+    <Card id="changes" title="Changes" className="changes">
       <div className="changes-grid">
         <div data-testid="pending-panel" data-count={waiting.length}>
           <h3>Waiting to sync <span className="count">{waiting.length}</span></h3>
@@ -38,7 +38,7 @@ export function ChangesCard(): ReactNode {
           )}
         </div>
       </div>
-    </section>
+    </Card>
   );
 }
 

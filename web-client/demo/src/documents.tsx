@@ -7,7 +7,7 @@
  */
 import type { ScopeProgress, TidemarkClient } from '@tidemark/web-client';
 import { useState, type ReactNode } from 'react';
-import { AddForm } from './forms.js';
+import { AddForm, Card } from './forms.js';
 import { useClient, useLiveQuery, useScope } from './hooks.js';
 import { Badge } from './people.js';
 import { useUnsynced } from './changes.js';
@@ -26,8 +26,7 @@ export function DocumentsCard({ user }: { user: string }): ReactNode {
     return next;
   });
   return (
-    <section className="card" aria-labelledby="documents-title">
-      <h2 id="documents-title">Documents</h2>
+    <Card id="documents" title="Documents">
       <AddForm id="new-document" submit="Add document" fields={[{ name: 'name', label: "New document's title", placeholder: 'Title', required: true }]}
         onAdd={(v) => write(async () => {
           await ensureOwner(client, user);
@@ -53,7 +52,7 @@ export function DocumentsCard({ user }: { user: string }): ReactNode {
           );
         })}
       </ul>
-    </section>
+    </Card>
   );
 }
 

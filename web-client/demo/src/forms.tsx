@@ -1,4 +1,4 @@
-/** Small form pieces of the demo's cards: a one-line "add" form and a rename box. */
+/** Small pieces of the demo's cards: the card itself, a one-line "add" form and a rename box. */
 import { useState, type ReactNode } from 'react';
 
 export interface Field {
@@ -40,5 +40,15 @@ export function RenameForm({ name, onSave, onCancel }: { name: string; onSave(na
       <button type="submit">Save</button>
       <button type="button" className="secondary" onClick={onCancel}>Cancel</button>
     </form>
+  );
+}
+
+/** A titled card of the page (a landmark named by its title). */
+export function Card({ id, title, className, children }: { id: string; title: string; className?: string; children: ReactNode }): ReactNode {
+  return (
+    <section className={className ? `card ${className}` : 'card'} aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      {children}
+    </section>
   );
 }

@@ -4,7 +4,7 @@
  * cascade here, the server's tombstones on every other device once this one syncs).
  */
 import { useState, type ReactNode } from 'react';
-import { AddForm, RenameForm } from './forms.js';
+import { AddForm, Card, RenameForm } from './forms.js';
 import { useClient, useLiveQuery } from './hooks.js';
 import { useUnsynced } from './changes.js';
 import { useWrite } from './notices.js';
@@ -30,8 +30,7 @@ export function UsersCard(): ReactNode {
   const people = usePeople();
   const [editing, setEditing] = useState<string | null>(null);
   return (
-    <section className="card" aria-labelledby="users-title">
-      <h2 id="users-title">Users</h2>
+    <Card id="users" title="Users">
       <AddForm id="new-user" submit="Add user" onAdd={(v) => write(() => client.save('User', { name: v.name!, email: v.email || null }))} fields={[
         { name: 'name', label: "New user's name", placeholder: 'Name', required: true },
         { name: 'email', label: "New user's email", placeholder: 'Email (optional)', type: 'email' },
@@ -41,7 +40,7 @@ export function UsersCard(): ReactNode {
           <Person key={user.uid} user={user} people={people} editing={editing === user.uid} setEditing={setEditing} />
         ))}
       </ul>
-    </section>
+    </Card>
   );
 }
 
@@ -81,8 +80,7 @@ export function GroupsCard(): ReactNode {
   const people = usePeople();
   const [editing, setEditing] = useState<string | null>(null);
   return (
-    <section className="card" aria-labelledby="groups-title">
-      <h2 id="groups-title">Groups</h2>
+    <Card id="groups" title="Groups">
       <AddForm id="new-group" submit="Add group" onAdd={(v) => write(() => client.save('Group', { name: v.name! }))}
         fields={[{ name: 'name', label: "New group's name", placeholder: 'Name', required: true }]} />
       <ul className="items" data-testid="groups">
@@ -103,7 +101,7 @@ export function GroupsCard(): ReactNode {
           );
         })}
       </ul>
-    </section>
+    </Card>
   );
 }
 

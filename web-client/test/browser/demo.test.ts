@@ -5,7 +5,8 @@
  * reload without network.
  */
 import { describe, expect, it } from 'vitest';
-import { eventually, graphql, prefix, serverSockets, windowSuite, type DemoWindow } from './windows.js';
+import { graphql, serverSockets } from './server-checks.js';
+import { eventually, prefix, windowSuite, type DemoWindow } from './windows.js';
 
 const windows = windowSuite();
 

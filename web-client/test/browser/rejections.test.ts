@@ -4,7 +4,8 @@
  * and dealt with from the panel: dismissed, discarded ("keep theirs") or retried ("keep mine").
  */
 import { describe, expect, it } from 'vitest';
-import { eventually, graphql, prefix, windowSuite, type DemoWindow } from './windows.js';
+import { graphql } from './server-checks.js';
+import { eventually, prefix, windowSuite, type DemoWindow } from './windows.js';
 
 const windows = windowSuite();
 
@@ -57,6 +58,7 @@ describe('the rejections panel', () => {
     expect(lost[0]!.text).toContain(`server's value “${winner}”`);
     expect(await w2.rejections()).toEqual([]);
     expect([await w1.notices(), await w2.notices()]).toEqual([[], []]);
+    await w1.screenshot('a lost conflict in the rejections panel');
     await w1.page.reload(); // the client keeps the refusal until the app deals with it
     await eventually('window 1 still tells of its lost edit after a reload', async () =>
       (await w1.rejections()).filter((n) => n.reason === 'CONFLICT_LOST' && n.text.includes(mine)).length === 1);
@@ -74,7 +76,7 @@ describe('the rejections panel', () => {
     const [w1, w2] = [await windows.open('window-1', user, 'phone'), await windows.open('window-2', user)];
     const p = prefix('retry');
     const { mine, winner } = await conflictingRenames(w1, w2, p);
-    await w1.screenshot('a lost conflict in the rejections panel');
+    await w1.screenshot('a lost conflict in the rejections panel on a phone');
     await w1.rejection('CONFLICT_LOST').getByRole('button', { name: 'Retry (keep mine)' }).click();
     await eventually('window 1 shows its own value again', () => w1.user(mine).count().then((n) => n === 1));
     await eventually('the rejection is dealt with', async () => (await w1.rejections()).length === 0);
@@ -116,6 +118,7 @@ describe('the rejections panel', () => {
     expect(refused[0]!.text).toContain('was deleted elsewhere');
     // Keeping its own values cannot win here (the group is gone): only "keep theirs" and dismiss are offered.
     expect(await w1.rejection('PARENT_DELETED').getByRole('button', { name: 'Retry (keep mine)' }).count()).toBe(0);
+    await w1.screenshot('a refused membership in the rejections panel');
     await w1.rejection('PARENT_DELETED').getByRole('button', { name: 'Discard (keep theirs)' }).click();
     await eventually('the rejection discarded', async () => (await w1.rejections()).length === 0);
     expect(await w1.groupsOf(cy)).toEqual([]);
