@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -31,15 +32,34 @@ final class PostgresCluster implements AutoCloseable {
         this.port = port;
     }
 
-    /** Creates and starts a cluster named {@code prefix-<pid>} on a free port. */
+    /**
+     * Creates and starts a cluster named {@code prefix-<pid>} on a free port. The port is free when
+     * chosen, but another process (a parallel test JVM, a benchmark) may bind it before the cluster
+     * starts; then the half-made cluster is dropped and another port is tried.
+     */
     static PostgresCluster create(String prefix) {
+        return create(prefix, AppInstance::freePort);
+    }
+
+    /** As {@link #create(String)}, taking each port to try from {@code ports}. */
+    static PostgresCluster create(String prefix, IntSupplier ports) {
         assertTrue(Files.isExecutable(Path.of("/usr/bin/pg_createcluster")),
                 "this test needs Debian's PostgreSQL server (apt package postgresql: .ci/run installs it) and runs as root");
-        PostgresCluster cluster = new PostgresCluster(newestVersion(), prefix + "-" + ProcessHandle.current().pid(),
-                AppInstance.freePort());
-        cluster.run("pg_createcluster", cluster.version, cluster.name, "--port", String.valueOf(cluster.port), "--start",
-                "--", "--auth-host=trust", "--auth-local=trust");
-        return cluster;
+        String version = newestVersion();
+        String name = prefix + "-" + ProcessHandle.current().pid();
+        for (int attempt = 1;; attempt++) {
+            PostgresCluster cluster = new PostgresCluster(version, name, ports.getAsInt());
+            try {
+                cluster.run("pg_createcluster", cluster.version, cluster.name, "--port", String.valueOf(cluster.port), "--start",
+                        "--", "--auth-host=trust", "--auth-local=trust");
+                return cluster;
+            } catch (IllegalStateException e) {
+                cluster.dropQuietly();
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     String jdbcUrl() {
@@ -99,6 +119,15 @@ final class PostgresCluster implements AutoCloseable {
             // not running: nothing to resume
         }
         run("pg_dropcluster", version, name, "--stop");
+    }
+
+    /** Drops what a failed create left registered (nothing, when it failed before registering). */
+    private void dropQuietly() {
+        try {
+            run("pg_dropcluster", version, name, "--stop");
+        } catch (IllegalStateException e) {
+            // never registered: nothing to drop
+        }
     }
 
     private void run(String... command) {

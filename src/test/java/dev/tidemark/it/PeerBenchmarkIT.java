@@ -1,0 +1,34 @@
+package dev.tidemark.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The side-by-side benchmark against PostGraphile ({@code bench/peer}, {@code npm run bench}) once at
+ * its tiny size, on this build's packaged server, so that it cannot break unnoticed. It asserts only
+ * that the harness ran and printed its table: its smoke numbers measure nothing (the full run is the
+ * command in docs/benchmarks.md).
+ */
+@Tag("benchmark")
+class PeerBenchmarkIT {
+
+    @Test
+    void shouldRunTheSideBySideBenchmarkAndPrintItsTable() throws IOException, InterruptedException {
+        Map<String, String> environment = Map.of(
+                "BENCH_SIZE", "smoke",
+                "TIDEMARK_JAR", Path.of(System.getProperty("tidemark.app.jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath().toString(),
+                "JAVA_HOME", System.getProperty("java.home"));
+        NpmScript.Outcome outcome = NpmScript.run(new File("bench/peer"), "bench", environment, 10);
+        assertEquals(0, outcome.exit(), "the peer benchmark failed; its output is above in the build log");
+        assertTrue(outcome.output().contains("| measure | PostGraphile | Tidemark | floor (graphql-ws) |"),
+                "the peer benchmark ended without printing its table; its output is above");
+    }
+}
