@@ -24,6 +24,7 @@ describe('a client typed by the generated Schema', () => {
     void typed.list('User', { where: { name: { eq: 'Ann' }, memberships: { some: { group: { name: { startsWith: 'R' } } } } } });
     void typed.list('UserGroup', { where: { or: [{ userUid: { in: ['a'] } }, { not: { group: { version: { gt: 3 } } } }] } });
     void typed.scope('UserDocumentEvent', { document: { userUid: { eq: 'u' } } });
+    void typed.scope('Group', { createdBy: { eq: 'u' } }); // the server's column, filterable like any other
     expectTypeOf<Parameters<typeof typed.scope<'User'>>[1]>().toEqualTypeOf<UserWhere | null | undefined>();
   });
 
@@ -40,8 +41,8 @@ describe('a client typed by the generated Schema', () => {
     void typed.list('Group', { where: { version: { gt: '3' } } });
     // @ts-expect-error to-many relations take some/none
     void typed.list('Group', { where: { memberships: { user: { name: { eq: 'Ann' } } } } });
-    // @ts-expect-error createdBy is not in the server's where-input
-    void typed.scope('User', { createdBy: { eq: 'u' } });
+    // @ts-expect-error a creator is a uid: no startsWith
+    void typed.scope('User', { createdBy: { startsWith: 'u' } });
     // @ts-expect-error no table 'Usr'
     typed.watchList('Usr', {}, () => undefined);
     // @ts-expect-error a where of another table
@@ -59,6 +60,8 @@ describe('a client typed by the generated Schema', () => {
     void typed.save('User', { name: 42 });
     // @ts-expect-error the version is the server's
     void typed.save('Group', { name: 'Red', version: 3 });
+    // @ts-expect-error so is the creator (@CreatedBy)
+    void typed.save('Group', { name: 'Red', createdBy: 'u' });
   });
 
   it('should type the scopes declared at open', () => {

@@ -17,6 +17,7 @@ export type Group = {
 export interface GroupWhere {
   uid?: UuidFilter | null;
   createdAt?: DateTimeFilter | null;
+  createdBy?: UuidFilter | null;
   deletedAt?: DateTimeFilter | null;
   name?: StringFilter | null;
   updatedAt?: DateTimeFilter | null;
@@ -53,6 +54,7 @@ export type User = {
 export interface UserWhere {
   uid?: UuidFilter | null;
   createdAt?: DateTimeFilter | null;
+  createdBy?: UuidFilter | null;
   deletedAt?: DateTimeFilter | null;
   email?: StringFilter | null;
   name?: StringFilter | null;

@@ -29,6 +29,12 @@ function io(files: Record<string, string> = {}): CodegenIo & { files: Record<str
   return state;
 }
 
+/** The demo answer from a server whose UserWhere lacks a column syncSchema lists. */
+const withoutUserCreatedBy = changed((a) => {
+  const where = a.__schema.types.find((t) => t.name === 'UserWhere')!;
+  where.inputFields = where.inputFields!.filter((f) => f.name !== 'createdBy');
+});
+
 describe('the types generated for the demo server', () => {
   it('should be the committed demo/src/tidemark-types.ts (regenerate: vitest -u; the integration suite checks it against the running server)', async () => {
     await expect(generateTypes(demo).text).toMatchFileSnapshot('../../demo/src/tidemark-types.ts');
@@ -44,12 +50,16 @@ describe('the types generated for the demo server', () => {
     expect(text).toContain("import type { DateTimeFilter, ListWhere, StringFilter, UuidFilter, VersionFilter } from '@tidemark/web-client';");
   });
 
-  it('should leave out, with a warning, a column the server\'s where-input lacks', () => {
+  it('should find the server and syncSchema agreeing on every where field (SyncSchemaTest checks the server)', () => {
     const { text, warnings } = generateTypes(demo);
-    expect(warnings).toEqual([
-      "Group.createdBy: the server's GroupWhere has no 'createdBy'; left out of GroupWhere",
-      "User.createdBy: the server's UserWhere has no 'createdBy'; left out of UserWhere",
-    ]);
+    expect(warnings).toEqual([]);
+    expect(text).toMatch(/interface UserWhere \{[^}]*  createdBy\?: UuidFilter \| null;/);
+    expect(text).not.toMatch(/interface UserInput \{[^}]*createdBy/);
+  });
+
+  it('should leave out, with a warning, a column the server\'s where-input lacks', () => {
+    const { text, warnings } = generateTypes(withoutUserCreatedBy);
+    expect(warnings).toEqual(["User.createdBy: the server's UserWhere has no 'createdBy'; left out of UserWhere"]);
     expect(text).not.toMatch(/interface UserWhere \{[^}]*createdBy/);
   });
 
@@ -91,11 +101,13 @@ describe('the tidemark-codegen command', () => {
   const answer = JSON.stringify({ data: demo });
 
   it('should write the types from a schema file, and print the warnings', async () => {
-    const fs = io({ 'answer.json': answer });
+    const fs = io({ 'answer.json': answer, 'partial.json': JSON.stringify({ data: withoutUserCreatedBy }) });
     expect(await runCodegen(['--schema', 'answer.json', '--out', 'types.ts'], fs)).toBe(0);
     expect(fs.files['types.ts']).toBe(generateTypes(demo).text);
     expect(fs.stdout).toBe('wrote the types of 5 tables to types.ts\n');
-    expect(fs.stderr).toContain("tidemark-codegen: warning: User.createdBy: the server's UserWhere has no 'createdBy'");
+    expect(fs.stderr).toBe('');
+    expect(await runCodegen(['--schema', 'partial.json', '--out', 'partial.ts'], fs)).toBe(0);
+    expect(fs.stderr).toBe("tidemark-codegen: warning: User.createdBy: the server's UserWhere has no 'createdBy'; left out of UserWhere\n");
   });
 
   it('should check a file: 0 when up to date, 1 when it differs or is missing, writing nothing', async () => {

@@ -3,11 +3,13 @@
  * the server's tables or inputs that was not regenerated fails here. To regenerate, run this file
  * with `-u` against a server (`TIDEMARK_URL=... npx vitest run --config vitest.integration.config.ts
  * test/integration/codegen.test.ts -u`): it rewrites both the types and the saved answer the unit
- * tests generate from.
+ * tests generate from, and so the schema the unit tests open their replicas with (`demo-schema.ts`).
  */
 import { describe, expect, it } from 'vitest';
 import { runCodegen, type CodegenIo } from '../../src/codegen/cli.js';
 import { CODEGEN_QUERY, type CodegenAnswer } from '../../src/codegen/server-contract.js';
+import { SYNC_SCHEMA_QUERY, type SyncSchema } from '../../src/schema/sync-schema.js';
+import { demoSchema } from '../../src/test-support/demo-schema.js';
 import { GraphQLHttp } from '../../src/transport/graphql-http.js';
 import { SERVER } from './support.js';
 
@@ -24,10 +26,16 @@ function capture(): CodegenIo & { stdout: string; stderr: string } {
 }
 
 describe('tidemark-codegen against the running server', () => {
-  it('should write the committed demo types, without a token', async () => {
+  it('should write the committed demo types, without a token, the server\'s inputs agreeing with syncSchema', async () => {
     const io = capture();
     expect(await runCodegen(['--url', SERVER], io)).toBe(0);
+    expect(io.stderr).toBe(''); // no where field that only one side knows
     await expect(io.stdout).toMatchFileSnapshot('../../demo/src/tidemark-types.ts');
+  });
+
+  it('should be the schema the unit tests open their replicas with', async () => {
+    const { syncSchema } = await new GraphQLHttp(`${SERVER}/graphql`).request<{ syncSchema: SyncSchema }>(SYNC_SCHEMA_QUERY, {}, { anonymous: true });
+    expect(demoSchema).toEqual({ ...syncSchema, limits: undefined });
   });
 
   it('should get the answer the unit tests generate from', async () => {
