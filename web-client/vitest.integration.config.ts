@@ -7,9 +7,14 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   // The tutorial's snippets import the package by its name, as an app does; here it is the sources.
-  resolve: { alias: { '@tidemark/web-client': fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
+  resolve: {
+    alias: {
+      '@tidemark/web-client/react': fileURLToPath(new URL('./src/react/index.ts', import.meta.url)),
+      '@tidemark/web-client': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+    },
+  },
   test: {
-    include: ['test/integration/**/*.test.ts'],
+    include: ['test/integration/**/*.test.ts', 'test/integration/**/*.test.tsx'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -3,25 +3,28 @@
  * at once, kept in sync with the server by its leader tab: on every (re)connection it subscribes
  * every scope, waits for each READY, then syncs (I7); between syncs it applies live events. Scopes
  * come and go at runtime (`scope()`); every write has a local and a server outcome; the outbox and
- * the rejection records are durable and queryable.
+ * the rejection records are durable and queryable. Generic over the app's generated `Schema`
+ * (`tidemark-codegen`): table names, rows, wheres and save inputs are then checked by the compiler.
  */
 import { LeaderLink } from './client/leader-link.js';
 import type { ClientState, TidemarkOptions } from './client/options.js';
 import { loadSchema } from './client/schema-source.js';
 import { SchemaWatch } from './client/schema-watch.js';
-import { rerun, until } from './client/reruns.js';
+import type { LiveReader } from './client/live-reader.js';
+import { LiveReads } from './client/live-reads.js';
 import { StateHub } from './client/state-hub.js';
 import { TabRelay } from './client/tab-relay.js';
 import { acknowledgeRejection, discardRejection, retryRejection } from './outbox/rejection-actions.js';
 import { answered, outboxItems, rowStatus, waitingChanges, type OutboxItem, type OutboxStatus } from './outbox/outbox-status.js';
 import { WriteTracker, type WriteResult } from './outbox/write-tracker.js';
 import { deleteRow, saveRow, type LocalWrite } from './replica/local-writes.js';
-import { openReplicaDb, OUTBOX, type MigrationReport } from './replica/replica-db.js';
+import { openReplicaDb, type MigrationReport } from './replica/replica-db.js';
 import { Replica, type ListOptions } from './replica/replica.js';
 import type { Rejection, RejectionRecord, Row } from './replica/types.js';
 import { checkWhere } from './replica/where-check.js';
 import type { Where } from './replica/where.js';
 import { SchemaIndex } from './schema/sync-schema.js';
+import type { RowOf, SaveValues, TableName, UntypedSchema, WhereOf } from './schema/typed-schema.js';
 import type { ScopeHandle } from './scopes/scope-claims.js';
 import { ScopeCoordinator } from './scopes/scope-coordinator.js';
 import { scopeOf } from './scopes/scope-key.js';
@@ -31,16 +34,15 @@ import { GraphQLHttp } from './transport/graphql-http.js';
 
 export type { ClientState, ScopeDeclaration, ScopeProgress, TidemarkOptions } from './client/options.js';
 
-export class TidemarkClient {
+export class TidemarkClient<S = UntypedSchema> {
   private readonly states: StateHub;
   private readonly writes = new WriteTracker();
   private readonly scopes: ScopeCoordinator;
   private readonly link: LeaderLink;
   private readonly schemaWatch: SchemaWatch;
   private readonly relay: TabRelay;
+  private readonly reads: LiveReads;
   private readonly rejectionListeners = new Set<(rejections: Rejection[]) => void>();
-  /** Every change of the replica, the outbox's included (reactive reads); `onChange` listeners get tables only. */
-  private readonly changeListeners = new Set<(tables: Set<string>) => void>();
   private readonly cleanups: (() => void)[] = [];
   private closed = false;
 
@@ -53,6 +55,7 @@ export class TidemarkClient {
     dbName: string,
   ) {
     this.states = new StateHub(tabs);
+    this.reads = new LiveReads(replica, () => this.closed);
     this.schemaWatch = new SchemaWatch(replica, http, dbName, () => this.closed);
     this.scopes = new ScopeCoordinator(replica, tabs, livenessFor(tabs, dbName, options.leaseMs ?? 3000, undefined),
       (scopes) => this.link.setScopes(scopes), options.releasedScopeTtlMs ?? 24 * 3600_000);
@@ -73,20 +76,20 @@ export class TidemarkClient {
    * whatever the network and the token; the leader tab then connects and syncs in the background.
    * A declared scope whose where the schema refuses rejects the opening (`WhereError`).
    */
-  static async open(options: TidemarkOptions): Promise<TidemarkClient> {
+  static async open<S = UntypedSchema>(options: TidemarkOptions<NoInfer<S>>): Promise<TidemarkClient<S>> {
     const dbName = options.dbName ?? 'tidemark';
     const http = new GraphQLHttp(`${options.url}/graphql`, options.fetch, options.requestTimeoutMs ?? 30_000, options.token);
     const schema = options.schema ?? (await loadSchema(http, dbName));
     const index = new SchemaIndex(schema);
-    const declared = (options.scopes ?? []).map((d, i) => {
+    const declared = (options.scopes ?? []).map((d: { table: string; where?: unknown; id?: string }, i) => {
       checkWhere(index, d.table, d.where, `scopes[${i}].where`);
-      return scopeOf(d.table, d.where, d.id);
+      return scopeOf(d.table, d.where as Where | null | undefined, d.id);
     });
-    const holder: { client?: TidemarkClient } = {};
+    const holder: { client?: TidemarkClient<S> } = {};
     const opened = await openReplicaDb(dbName, schema, () => holder.client?.blocked());
     const replica = new Replica(opened.db, index, declared);
     const tabs = new TabCoordinator(dbName, (leader) => holder.client?.relay.lead(leader), { leaseMs: options.leaseMs });
-    const client = new TidemarkClient(replica, opened.migration, http, tabs, options, dbName);
+    const client = new TidemarkClient<S>(replica, opened.migration, http, tabs, options as TidemarkOptions, dbName);
     holder.client = client;
     await client.start(declared);
     return client;
@@ -100,75 +103,75 @@ export class TidemarkClient {
    * handle (counted: as many `remove()` calls release it). A where the schema refuses throws a
    * `WhereError` at once, naming the field. Scopes of all tabs of the replica are one union.
    */
-  scope(table: string, where?: Where | null, options: { id?: string } = {}): ScopeHandle {
+  scope<T extends TableName<S>>(table: T, where?: WhereOf<S, T> | null, options: { id?: string } = {}): ScopeHandle {
     checkWhere(this.replica.schema, table, where);
-    const handle = this.scopes.add(scopeOf(table, where, options.id));
+    const handle = this.scopes.add(scopeOf(table, where as Where | null | undefined, options.id));
     this.scopes.claims.follow(this.state.progress, this.state.refusedScopes); // held by another tab already: ready now
     return handle;
   }
 
   // ---- reads ----
 
-  get(table: string, uid: string): Promise<Row | undefined> {
-    return this.replica.get(table, uid);
+  get<T extends TableName<S>>(table: T, uid: string): Promise<RowOf<S, T> | undefined> {
+    return this.replica.get(table, uid) as Promise<RowOf<S, T> | undefined>;
   }
 
   /** Rows matching a where; a where the schema refuses rejects with a `WhereError`. */
-  list(table: string, options?: ListOptions): Promise<Row[]> {
-    return this.replica.list(table, options);
+  list<T extends TableName<S>>(table: T, options?: ListOptions<WhereOf<S, T>>): Promise<RowOf<S, T>[]> {
+    return this.replica.list(table, options as ListOptions) as Promise<RowOf<S, T>[]>;
   }
 
-  /** Runs a read now and again after every change; calls back when its result differs. */
-  live<T>(read: () => Promise<T>, onValue: (value: T) => void): () => void {
-    return rerun((listener) => this.onReplicaChange(listener), read, onValue,
-      (e) => this.states.set({ lastError: e.message }), () => this.closed);
+  /**
+   * Runs a read now and again after each change to a table it read through `db` (its argument);
+   * calls back when its result differs, unchanged rows by the same objects as before. A read that
+   * reads nothing through `db` runs again after every change. Errors go to `onError` (by default
+   * the state's `lastError`) and the read runs again after the next change.
+   */
+  live<V>(read: (db: LiveReader<S>) => Promise<V>, onValue: (value: V) => void, onError?: (error: Error) => void): () => void {
+    return this.reads.live(read as unknown as (db: LiveReader) => Promise<V>, onValue,
+      onError ?? ((e) => this.states.set({ lastError: e.message })));
   }
 
   /** `live` of a list; a where the schema refuses throws a `WhereError` at once. */
-  watchList(table: string, options: ListOptions, onRows: (rows: Row[]) => void): () => void {
+  watchList<T extends TableName<S>>(table: T, options: ListOptions<WhereOf<S, T>>, onRows: (rows: RowOf<S, T>[]) => void): () => void {
     checkWhere(this.replica.schema, table, options.where);
-    return this.live(() => this.list(table, options), onRows);
+    return this.live((db) => db.list(table, options), onRows);
   }
 
   // ---- writes ----
 
   /** Upserts a row at once; `await` it for the row, or use `.local` and `.server` (see `WriteResult`). */
-  save(table: string, values: Record<string, unknown>): WriteResult {
-    return this.write(saveRow(this.replica, table, values));
+  save<T extends TableName<S>>(table: T, values: SaveValues<S, T>): WriteResult<RowOf<S, T>> {
+    return this.write(saveRow(this.replica, table, values as Record<string, unknown>)) as WriteResult<RowOf<S, T>>;
   }
 
   /** Tombstones a row and what its delete cascades to, at once; same result as `save`. */
-  delete(table: string, uid: string): WriteResult {
-    return this.write(deleteRow(this.replica, table, uid));
+  delete<T extends TableName<S>>(table: T, uid: string): WriteResult<RowOf<S, T>> {
+    return this.write(deleteRow(this.replica, table, uid)) as WriteResult<RowOf<S, T>>;
   }
 
   /** Resolves once every local change made before the call was answered by the server and every scope of this tab is ready. */
   async whenSynced(): Promise<void> {
     const changes = await waitingChanges(this.replica);
-    const changesOrState = (listener: () => void): () => void => {
-      const stopChanges = this.onReplicaChange(listener);
-      const stopState = this.states.onState(listener);
-      return () => { stopChanges(); stopState(); };
-    };
-    await until(changesOrState, async () => this.scopes.claims.allSettled && (await answered(this.replica, changes)),
-      () => this.closed);
+    await this.reads.until(async () => this.scopes.claims.allSettled && (await answered(this.replica, changes)),
+      (listener) => this.states.onState(listener));
   }
 
   // ---- the outbox and the rejections ----
 
   /** Every row with a change the server has not answered (`pending`, `sent`) or a refusal not dealt with (`rejected`). */
-  outbox(): Promise<OutboxItem[]> {
-    return outboxItems(this.replica);
+  outbox(): Promise<OutboxItem<TableName<S>>[]> {
+    return outboxItems(this.replica) as Promise<OutboxItem<TableName<S>>[]>;
   }
 
   /** One row's status: `synced`, `pending`, `sent` or `rejected`. */
-  syncStatus(table: string, uid: string): Promise<OutboxStatus | 'synced'> {
+  syncStatus(table: TableName<S>, uid: string): Promise<OutboxStatus | 'synced'> {
     return rowStatus(this.replica, table, uid);
   }
 
   /** `live` of the outbox. */
-  watchOutbox(onItems: (items: OutboxItem[]) => void): () => void {
-    return this.live(() => this.outbox(), onItems);
+  watchOutbox(onItems: (items: OutboxItem<TableName<S>>[]) => void): () => void {
+    return this.live((db) => db.outbox(), onItems);
   }
 
   /** Local changes the server refused or overrode (conflicts lost, parents deleted...), as they come back. */
@@ -213,12 +216,8 @@ export class TidemarkClient {
   }
 
   /** Tables changed in the replica (by this tab, another tab, a sync or an event). */
-  onChange(listener: (tables: Set<string>) => void): () => void {
-    const tables = (changed: Set<string>): void => {
-      const real = new Set([...changed].filter((t) => t !== OUTBOX));
-      if (real.size > 0) listener(real);
-    };
-    return this.onReplicaChange(tables);
+  onChange(listener: (tables: Set<TableName<S>>) => void): () => void {
+    return this.reads.onTables(listener as (tables: Set<string>) => void);
   }
 
   /** The server's schema differs from the replica's: reopen the client (a reload) to migrate. Called at once if already known. */
@@ -266,14 +265,8 @@ export class TidemarkClient {
     }));
   }
 
-  /** Every change of the replica, the outbox's included (what reactive reads follow). */
-  private onReplicaChange(listener: (tables: Set<string>) => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
-  }
-
   private changed(tables: Set<string>): void {
-    for (const listener of [...this.changeListeners]) listener(tables);
+    this.reads.changed(tables);
     void this.refreshCounts();
   }
 

@@ -12,3 +12,8 @@ export { SYNC_SCHEMA_QUERY, type SyncSchema, type SyncLimits, type TableSchema, 
 export type { RefusedScope } from './sync/session-subscriptions.js';
 export { GraphQLRequestError, NetworkError, type FetchLike, type TokenSource } from './transport/graphql-http.js';
 export { newUid } from './util/uid.js';
+export type { LiveReader } from './client/live-reader.js';
+export type {
+  DateTimeFilter, InputOf, ListWhere, RowOf, SaveValues, ScopeOf, StringFilter, TableName,
+  UntypedSchema, UuidFilter, ValueFilter, VersionFilter, WhereOf,
+} from './schema/typed-schema.js';

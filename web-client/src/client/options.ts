@@ -1,17 +1,13 @@
 /** The options of `TidemarkClient.open` and the state it reports. */
-import type { Where } from '../replica/where.js';
 import type { SyncSchema } from '../schema/sync-schema.js';
+import type { ScopeOf, UntypedSchema } from '../schema/typed-schema.js';
 import type { RefusedScope } from '../sync/live-connection.js';
 import type { FetchLike, TokenSource } from '../transport/graphql-http.js';
 
-export interface ScopeDeclaration {
-  table: string;
-  where?: Where | null;
-  /** Stable name; defaults to the table and the where. */
-  id?: string;
-}
+/** A scope held for the life of a client: a table, a where of it (typed by the client's schema), an optional stable name (defaults to the table and the where). */
+export type ScopeDeclaration<S = UntypedSchema> = ScopeOf<S>;
 
-export interface TidemarkOptions {
+export interface TidemarkOptions<S = UntypedSchema> {
   /** The server's base URL (http://host:port); GraphQL is at /graphql, over HTTP and WebSocket. */
   url: string;
   /**
@@ -24,7 +20,7 @@ export interface TidemarkOptions {
   /** WebSocket URL when it differs from url's /graphql (a proxy, say). */
   wsUrl?: string;
   /** Scopes held for the life of this client (more can be added and removed with `client.scope()`). */
-  scopes?: ScopeDeclaration[];
+  scopes?: ScopeDeclaration<S>[];
   /** IndexedDB database name; tabs that use the same name share one replica. */
   dbName?: string;
   /** The sync schema; by default the one stored with the replica (checked against the server's in the background), else fetched. */

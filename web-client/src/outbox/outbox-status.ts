@@ -13,8 +13,8 @@ import type { RejectionRecord } from '../replica/types.js';
 
 export type OutboxStatus = 'pending' | 'sent' | 'rejected';
 
-export interface OutboxItem {
-  table: string;
+export interface OutboxItem<T extends string = string> {
+  table: T;
   uid: string;
   status: OutboxStatus;
   /** What the local change does (a tombstone is a delete); null for a rejected row with no change waiting. */

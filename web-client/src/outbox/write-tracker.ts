@@ -27,14 +27,14 @@ export class RejectedWriteError extends Error {
  * What `save()`, `delete()` and `retry()` return: a promise of the row as written locally (what
  * they always returned, so `await client.save(...)` works as before), with both outcomes apart.
  */
-export type WriteResult = Promise<Row> & {
+export type WriteResult<R = Row> = Promise<R> & {
   /** The row as the replica holds it now; rejects with a LocalWriteError when the replica refused the write (nothing written). */
-  readonly local: Promise<Row>;
+  readonly local: Promise<R>;
   /**
    * The row as the server applied it (null if applying it took the row out of every scope of this
    * client); rejects with a RejectedWriteError (the server refused or overrode it), or the local error.
    */
-  readonly server: Promise<Row | null>;
+  readonly server: Promise<R | null>;
 };
 
 interface Waiting {

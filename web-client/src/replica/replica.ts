@@ -14,8 +14,8 @@ import { WhereEvaluator, type RowLookup, type Where } from './where.js';
 /** A transaction over every store (typed read-write; a read-only one only reads). */
 export type Tx = IDBPTransaction<unknown, string[], 'readwrite'>;
 
-export interface ListOptions {
-  where?: Where | null;
+export interface ListOptions<W = Where> {
+  where?: W | null;
   /** Include tombstones (deletedAt set); false by default, as on the server. */
   includeDeleted?: boolean;
 }

@@ -102,7 +102,7 @@ final class TableApiSource {
 
                     @Input("XInput")
                     public static class XInput extends SyncedInput {""".replace("NOUNS", plural).replace("X", x));
-        for (TableModel.Column c : t.columns()) {
+        for (TableModel.Column c : t.columns().stream().filter(TableModel.Column::writable).toList()) {
             if (!c.nullable()) {
                 line("        @NonNull");
             }

@@ -25,8 +25,13 @@ record TableModel(TypeElement entity, String packageName, String name, List<Colu
 
     static final String SYNCED_ENTITY = "dev.tidemark.sync.entity.SyncedEntity";
 
-    /** A client-writable column ({@code @CreatedBy} and the base class's sync columns are not). */
-    record Column(String field, String javaType, boolean nullable) {
+    /**
+     * A column the entity declares (the base class's sync columns are {@code SyncedWhere}'s and
+     * {@code SyncedInput}'s). Every column is in the where-input, as syncSchema lists it and the
+     * client's replica filters on it; only a writable one is in the save input ({@code @CreatedBy}
+     * is the server's).
+     */
+    record Column(String field, String javaType, boolean nullable, boolean writable) {
     }
 
     /** A many-to-one field. */
@@ -82,10 +87,9 @@ record TableModel(TypeElement entity, String packageName, String name, List<Colu
             VariableElement field = (VariableElement) member;
             String name = field.getSimpleName().toString();
             if (annotation(field, "jakarta.persistence.Column") != null) {
-                if (annotation(field, "dev.tidemark.sync.entity.CreatedBy") == null) {
-                    Object nullable = value(annotation(field, "jakarta.persistence.Column"), "nullable");
-                    columns.add(new Column(name, typeName(field.asType()), nullable == null || (Boolean) nullable));
-                }
+                Object nullable = value(annotation(field, "jakarta.persistence.Column"), "nullable");
+                columns.add(new Column(name, typeName(field.asType()), nullable == null || (Boolean) nullable,
+                        annotation(field, "dev.tidemark.sync.entity.CreatedBy") == null));
             } else if (annotation(field, "jakarta.persistence.ManyToOne") != null) {
                 parents.add(new Parent(name, (TypeElement) ((DeclaredType) field.asType()).asElement(),
                         annotation(field, "dev.tidemark.sync.entity.TombstoneCascade") != null, description(field)));

@@ -6,9 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import dev.tidemark.support.Demo;
+import dev.tidemark.support.GraphQL;
+import dev.tidemark.support.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
@@ -66,6 +72,41 @@ class SyncSchemaTest {
         assertTrue(names.indexOf("UserDocument") < names.indexOf("UserDocumentEvent"));
         assertTrue(response.getString("data.syncSchema.version").matches("[0-9a-f]{24}"));
         assertEquals(response.getString("data.syncSchema.version"), ok(SCHEMA).getString("data.syncSchema.version"));
+    }
+
+    /**
+     * A client checks its wheres against syncSchema (the web client's where check, its generated
+     * types): every column and relation listed there must be a field of the table's where-input,
+     * and the input must have no other (the server would take a where the client refuses).
+     */
+    @Test
+    void shouldTakeInEachWhereInputEveryColumnAndRelationItLists() {
+        List<Map<String, Object>> tables = ok(SCHEMA).getList("data.syncSchema.tables");
+        for (Map<String, Object> table : tables) {
+            String whereType = ok("{ __type(name: \"Query\") { fields { name args { name type { name } } } } }")
+                    .getString("data.__type.fields.find { it.name == '" + table.get("queryField") + "' }"
+                            + ".args.find { it.name == 'where' }.type.name");
+            Set<String> listed = new TreeSet<>(Set.of("and", "or", "not"));
+            for (String relations : List.of("columns", "parents", "children")) {
+                for (Map<String, Object> item : cast(table.get(relations))) {
+                    listed.add((String) item.get(relations.equals("columns") ? "name" : "field"));
+                }
+            }
+            List<String> inputFields = ok("query($t: String!) { __type(name: $t) { inputFields { name } } }", "t", whereType)
+                    .getList("data.__type.inputFields.name");
+            assertEquals(listed, new TreeSet<>(inputFields), table.get("name") + ": syncSchema and " + whereType);
+        }
+    }
+
+    @Test
+    void shouldFindTheRowsAUserCreatedByCreatedBy() {
+        String alice = Demo.user("Alice " + UUID.randomUUID(), null);
+        String hers = Demo.uid();
+        GraphQL.okAs(Tokens.user(UUID.fromString(alice)), "mutation($u: String!) { saveGroup(input: {uid: $u, name: \"Hers\"}) { uid } }",
+                "u", hers);
+        Demo.group("An admin's");
+        assertEquals(List.of(hers), ok("query($me: String!) { groups(where: {createdBy: {eq: $me}}) { uid } }", "me", alice)
+                .getList("data.groups.uid"));
     }
 
     @Test
