@@ -13,9 +13,9 @@ import { loadSchema } from './client/schema-source.js';
 import { SchemaWatch } from './client/schema-watch.js';
 import type { LiveReader } from './client/live-reader.js';
 import { LiveReads } from './client/live-reads.js';
+import { RejectionDesk } from './client/rejection-desk.js';
 import { StateHub } from './client/state-hub.js';
 import { TabRelay } from './client/tab-relay.js';
-import { acknowledgeRejection, discardRejection, retryRejection } from './outbox/rejection-actions.js';
 import { answered, outboxItems, rowStatus, waitingChanges, type OutboxItem, type OutboxStatus } from './outbox/outbox-status.js';
 import { WriteTracker, type WriteResult } from './outbox/write-tracker.js';
 import { deleteRow, saveRow, type LocalWrite } from './replica/local-writes.js';
@@ -29,7 +29,7 @@ import type { RowOf, SaveValues, TableName, UntypedSchema, WhereOf } from './sch
 import type { ScopeHandle } from './scopes/scope-claims.js';
 import { ScopeCoordinator } from './scopes/scope-coordinator.js';
 import { scopeOf } from './scopes/scope-key.js';
-import { countRejections, listRejections } from './sync/rejections.js';
+import { countRejections } from './sync/rejections.js';
 import { livenessFor, TabCoordinator } from './tabs/tab-coordinator.js';
 import { GraphQLHttp } from './transport/graphql-http.js';
 
@@ -44,7 +44,7 @@ export class TidemarkClient<S = UntypedSchema> {
   private readonly linkSwitch: LinkSwitch;
   private readonly relay: TabRelay;
   private readonly reads: LiveReads;
-  private readonly rejectionListeners = new Set<(rejections: Rejection[]) => void>();
+  private readonly desk: RejectionDesk;
   private readonly cleanups: (() => void)[] = [];
   private closed = false;
 
@@ -58,6 +58,7 @@ export class TidemarkClient<S = UntypedSchema> {
   ) {
     this.states = new StateHub(tabs);
     this.reads = new LiveReads(replica, () => this.closed);
+    this.desk = new RejectionDesk(replica, () => this.relay, (write, after) => this.write(write, after));
     this.schemaWatch = new SchemaWatch(replica, http, dbName, () => this.closed);
     this.scopes = new ScopeCoordinator(replica, tabs, livenessFor(tabs, dbName, options.leaseMs ?? 3000, undefined),
       (scopes) => this.link.setScopes(scopes), options.releasedScopeTtlMs ?? 24 * 3600_000);
@@ -182,33 +183,27 @@ export class TidemarkClient<S = UntypedSchema> {
 
   /** Local changes the server refused or overrode (conflicts lost, parents deleted...), as they come back. */
   onRejected(listener: (rejections: Rejection[]) => void): () => void {
-    this.rejectionListeners.add(listener);
-    return () => this.rejectionListeners.delete(listener);
+    return this.desk.onRejected(listener);
   }
 
   /** Every rejection kept (with the refused local values) and not yet dealt with, oldest first; they survive reloads. */
   rejections(): Promise<RejectionRecord[]> {
-    return listRejections(this.replica.db);
+    return this.desk.list();
   }
 
   /** Forgets a rejection the app has shown; the outcome stands. False when no record has this id. */
-  async acknowledge(id: string): Promise<boolean> {
-    const found = await acknowledgeRejection(this.replica, id);
-    await this.relay.recorded();
-    return found;
+  acknowledge(id: string): Promise<boolean> {
+    return this.desk.acknowledge(id);
   }
 
   /** "Keep mine": writes the refused values again on top of the server's row, a new change (applied, or refused again). */
   retry(id: string): WriteResult {
-    return this.write(retryRejection(this.replica, id), () => this.relay.recorded());
+    return this.desk.retry(id);
   }
 
   /** "Keep theirs": gives up the refused values and any later change of the row not yet sent; false when no record has this id. */
-  async discard(id: string): Promise<boolean> {
-    const done = await discardRejection(this.replica, id);
-    if (done) this.relay.settle(done.settlements);
-    await this.relay.recorded();
-    return done !== undefined;
+  discard(id: string): Promise<boolean> {
+    return this.desk.discard(id);
   }
 
   // ---- sync state ----
@@ -283,7 +278,7 @@ export class TidemarkClient<S = UntypedSchema> {
   }
 
   private reject(rejections: Rejection[]): void {
-    if (rejections.length > 0) for (const listener of [...this.rejectionListeners]) listener(rejections);
+    this.desk.told(rejections);
     void this.refreshCounts();
   }
 
