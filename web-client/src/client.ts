@@ -7,14 +7,15 @@
  * (`tidemark-codegen`): table names, rows, wheres and save inputs are then checked by the compiler.
  */
 import { LeaderLink } from './client/leader-link.js';
+import { LinkSwitch } from './client/link-switch.js';
 import type { ClientState, TidemarkOptions } from './client/options.js';
 import { loadSchema } from './client/schema-source.js';
 import { SchemaWatch } from './client/schema-watch.js';
 import type { LiveReader } from './client/live-reader.js';
 import { LiveReads } from './client/live-reads.js';
+import { RejectionDesk } from './client/rejection-desk.js';
 import { StateHub } from './client/state-hub.js';
 import { TabRelay } from './client/tab-relay.js';
-import { acknowledgeRejection, discardRejection, retryRejection } from './outbox/rejection-actions.js';
 import { answered, outboxItems, rowStatus, waitingChanges, type OutboxItem, type OutboxStatus } from './outbox/outbox-status.js';
 import { WriteTracker, type WriteResult } from './outbox/write-tracker.js';
 import { deleteRow, saveRow, type LocalWrite } from './replica/local-writes.js';
@@ -28,7 +29,7 @@ import type { RowOf, SaveValues, TableName, UntypedSchema, WhereOf } from './sch
 import type { ScopeHandle } from './scopes/scope-claims.js';
 import { ScopeCoordinator } from './scopes/scope-coordinator.js';
 import { scopeOf } from './scopes/scope-key.js';
-import { countRejections, listRejections } from './sync/rejections.js';
+import { countRejections } from './sync/rejections.js';
 import { livenessFor, TabCoordinator } from './tabs/tab-coordinator.js';
 import { GraphQLHttp } from './transport/graphql-http.js';
 
@@ -40,9 +41,10 @@ export class TidemarkClient<S = UntypedSchema> {
   private readonly scopes: ScopeCoordinator;
   private readonly link: LeaderLink;
   private readonly schemaWatch: SchemaWatch;
+  private readonly linkSwitch: LinkSwitch;
   private readonly relay: TabRelay;
   private readonly reads: LiveReads;
-  private readonly rejectionListeners = new Set<(rejections: Rejection[]) => void>();
+  private readonly desk: RejectionDesk;
   private readonly cleanups: (() => void)[] = [];
   private closed = false;
 
@@ -56,6 +58,7 @@ export class TidemarkClient<S = UntypedSchema> {
   ) {
     this.states = new StateHub(tabs);
     this.reads = new LiveReads(replica, () => this.closed);
+    this.desk = new RejectionDesk(replica, () => this.relay, (write, after) => this.write(write, after));
     this.schemaWatch = new SchemaWatch(replica, http, dbName, () => this.closed);
     this.scopes = new ScopeCoordinator(replica, tabs, livenessFor(tabs, dbName, options.leaseMs ?? 3000, undefined),
       (scopes) => this.link.setScopes(scopes), options.releasedScopeTtlMs ?? 24 * 3600_000);
@@ -68,6 +71,10 @@ export class TidemarkClient<S = UntypedSchema> {
     this.relay = new TabRelay(tabs, this.link, this.states, this.scopes, this.writes, {
       changed: (tables) => this.changed(tables), rejected: (rejections) => this.reject(rejections),
       refreshCounts: () => this.refreshCounts(), closed: () => this.closed,
+    });
+    this.linkSwitch = new LinkSwitch(replica.db, tabs, (on) => {
+      this.link.setSwitch(on);
+      this.states.set({ switchedOff: !on });
     });
   }
 
@@ -176,33 +183,27 @@ export class TidemarkClient<S = UntypedSchema> {
 
   /** Local changes the server refused or overrode (conflicts lost, parents deleted...), as they come back. */
   onRejected(listener: (rejections: Rejection[]) => void): () => void {
-    this.rejectionListeners.add(listener);
-    return () => this.rejectionListeners.delete(listener);
+    return this.desk.onRejected(listener);
   }
 
   /** Every rejection kept (with the refused local values) and not yet dealt with, oldest first; they survive reloads. */
   rejections(): Promise<RejectionRecord[]> {
-    return listRejections(this.replica.db);
+    return this.desk.list();
   }
 
   /** Forgets a rejection the app has shown; the outcome stands. False when no record has this id. */
-  async acknowledge(id: string): Promise<boolean> {
-    const found = await acknowledgeRejection(this.replica, id);
-    await this.relay.recorded();
-    return found;
+  acknowledge(id: string): Promise<boolean> {
+    return this.desk.acknowledge(id);
   }
 
   /** "Keep mine": writes the refused values again on top of the server's row, a new change (applied, or refused again). */
   retry(id: string): WriteResult {
-    return this.write(retryRejection(this.replica, id), () => this.relay.recorded());
+    return this.desk.retry(id);
   }
 
   /** "Keep theirs": gives up the refused values and any later change of the row not yet sent; false when no record has this id. */
-  async discard(id: string): Promise<boolean> {
-    const done = await discardRejection(this.replica, id);
-    if (done) this.relay.settle(done.settlements);
-    await this.relay.recorded();
-    return done !== undefined;
+  discard(id: string): Promise<boolean> {
+    return this.desk.discard(id);
   }
 
   // ---- sync state ----
@@ -223,6 +224,11 @@ export class TidemarkClient<S = UntypedSchema> {
   /** The server's schema differs from the replica's: reopen the client (a reload) to migrate. Called at once if already known. */
   onSchemaChange(listener: (serverVersion: string) => void): () => void {
     return this.schemaWatch.onChange(listener);
+  }
+
+  /** The replica's own online switch (every tab, kept across reloads): false closes the socket and sends nothing until true. */
+  setOnline(online: boolean): Promise<void> {
+    return this.linkSwitch.set(online);
   }
 
   /** Asks for a sync now (the leader runs it when its link is up): after a new token, say. */
@@ -249,11 +255,12 @@ export class TidemarkClient<S = UntypedSchema> {
     this.cleanups.push(this.link.listen());
     this.cleanups.push(this.states.onState((s) => this.scopes.claims.follow(s.progress, s.refusedScopes)));
     this.tabs.alive = () => this.scopes.alive();
+    this.cleanups.push(await this.linkSwitch.load()); // before leading: a link switched off never starts up
     await this.scopes.start();
     for (const scope of declared) this.scopes.add(scope);
     await this.tabs.start();
     await this.refreshCounts();
-    if (this.options.connect !== false && !this.options.schema) void this.schemaWatch.check().catch(() => undefined);
+    if (this.options.connect !== false && !this.options.schema && this.linkSwitch.isOn) void this.schemaWatch.check().catch(() => undefined);
   }
 
   private write(write: Promise<LocalWrite>, after?: () => Promise<void>): WriteResult {
@@ -271,7 +278,7 @@ export class TidemarkClient<S = UntypedSchema> {
   }
 
   private reject(rejections: Rejection[]): void {
-    if (rejections.length > 0) for (const listener of [...this.rejectionListeners]) listener(rejections);
+    this.desk.told(rejections);
     void this.refreshCounts();
   }
 

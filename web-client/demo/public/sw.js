@@ -36,7 +36,9 @@ self.addEventListener('fetch', (event) => {
       if (response.ok) await cache.put(key, response.clone());
       return response;
     } catch (error) {
-      const cached = await cache.match(key);
+      // A server or proxy that adds `Vary: Origin` (CORS middleware, Vite's preview) would make the
+      // page's module requests, which carry an Origin, miss what the install cached without one.
+      const cached = await cache.match(key, { ignoreVary: true });
       if (cached) return cached;
       throw error;
     }

@@ -1,8 +1,5 @@
-/** Human words for the server's refusals (the client's `onRejected`), each with its reason code. */
-import type { Rejection } from '../../src/index.js';
-
-/** What the user called the row when they changed it: "user “Ada”", "Ada's membership in “Red”". */
-export type Describe = (table: string, uid: string) => string;
+/** Human words for the server's refusals (the client's rejection records), and which of them "keep mine" can win. */
+import type { RejectionRecord } from '@tidemark/web-client';
 
 const WHY: Record<string, string> = {
   CONFLICT_LOST: 'someone else changed it later, and the latest change wins',
@@ -17,11 +14,22 @@ const WHY: Record<string, string> = {
   ValidationError: 'the server refused its values',
 };
 
-export function explain(rejection: Rejection, describe: Describe): string {
-  const what = describe(rejection.table, rejection.uid);
+/**
+ * Refusals the same values would meet again: the row or its parent is gone, or the values or the
+ * user's rights are at fault. "Keep mine" is offered only for the others (a lost conflict).
+ */
+const FINAL = new Set(['ROW_DELETED', 'DELETED_ON_SERVER', 'PARENT_DELETED', 'PARENT_NOT_FOUND', 'OUT_OF_SCOPE', 'UID_TAKEN', 'FORBIDDEN', 'BAD_USER_INPUT', 'ValidationError']);
+
+export function retryable(rejection: RejectionRecord): boolean {
+  return !FINAL.has(rejection.reason);
+}
+
+/** "Your change to user “Bea” was not kept: someone else changed it later… It now shows the server's value “Bee”." */
+export function explain(rejection: RejectionRecord, what: string): string {
   const why = WHY[rejection.reason] ?? rejection.message ?? 'the server refused it';
-  const now = rejection.serverRow && typeof rejection.serverRow.name === 'string' && !rejection.serverRow.deletedAt
-    ? ` It now shows the server's value “${rejection.serverRow.name}”.`
-    : '';
-  return `Your change to ${what} was not kept: ${why}.${now}`;
+  const change = rejection.local.deletedAt ? `Your delete of ${what}` : `Your change to ${what}`;
+  const server = rejection.serverRow;
+  const value = server && !server.deletedAt ? server.name ?? server.title ?? server.payload : undefined;
+  const now = typeof value === 'string' ? ` It now shows the server's value “${value}”.` : '';
+  return `${change} was not kept: ${why}.${now}`;
 }

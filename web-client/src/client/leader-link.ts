@@ -1,6 +1,7 @@
 /**
  * The leader tab's link to the server: the sync engine it runs while it leads (none in a follower,
- * none with `connect: false`), and the `online`/`offline` signals of the page that drive it.
+ * none with `connect: false`), and what lets it run: the `online`/`offline` signals of the page
+ * and the app's own switch (`client.setOnline`); the link is up only while both allow it.
  */
 import type { Replica } from '../replica/replica.js';
 import type { Scope } from '../replica/types.js';
@@ -11,6 +12,7 @@ import type { TidemarkOptions } from './options.js';
 export class LeaderLink {
   private engine: SyncEngine | undefined;
   private networkOnline = (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine ?? true;
+  private switchedOn = true;
 
   constructor(
     private readonly replica: Replica,
@@ -23,8 +25,8 @@ export class LeaderLink {
   listen(): () => void {
     const target = this.options.connectivity ?? (typeof window !== 'undefined' ? window : undefined);
     if (!target) return () => undefined;
-    const offline = (): void => { this.networkOnline = false; this.engine?.setOnline(false); };
-    const online = (): void => { this.networkOnline = true; this.engine?.setOnline(true); };
+    const offline = (): void => { this.networkOnline = false; this.engine?.setOnline(this.allowed); };
+    const online = (): void => { this.networkOnline = true; this.engine?.setOnline(this.allowed); };
     target.addEventListener('offline', offline);
     target.addEventListener('online', online);
     return () => { target.removeEventListener('offline', offline); target.removeEventListener('online', online); };
@@ -43,13 +45,23 @@ export class LeaderLink {
       pongTimeoutMs: o.pongTimeoutMs ?? 5_000,
       minBackoffMs: o.minBackoffMs ?? 500,
       maxBackoffMs: o.maxBackoffMs ?? 30_000,
-    }, this.hooks, this.networkOnline, { digestFrom: o.heldDigestFrom, pageSize: o.pageSize ?? 2000 });
+    }, this.hooks, this.allowed, { digestFrom: o.heldDigestFrom, pageSize: o.pageSize ?? 2000 });
     this.engine.start();
+  }
+
+  /** The app's switch moved: off closes the socket at once, on reconnects at once (the network permitting). */
+  setSwitch(on: boolean): void {
+    this.switchedOn = on;
+    this.engine?.setOnline(this.allowed);
   }
 
   stop(): void {
     this.engine?.stop();
     this.engine = undefined;
+  }
+
+  private get allowed(): boolean {
+    return this.networkOnline && this.switchedOn;
   }
 
   get running(): boolean {

@@ -85,11 +85,13 @@ export interface ClientState {
   rejections: number;
   /** Per scope of the replica (every tab's), where its first sync stands; a scope appears here once the leader subscribes it. */
   progress: Record<string, ScopeProgress>;
+  /** The app switched the replica's link off (`setOnline(false)`): no socket, no request, until `setOnline(true)`. */
+  switchedOff: boolean;
 }
 
 export const INITIAL_STATE: ClientState = {
   online: false, syncing: false, pending: 0, leader: false, lastSyncAt: null, lastError: null,
-  lastErrorCode: null, unauthenticated: false, refusedScopes: [], rejections: 0, progress: {},
+  lastErrorCode: null, unauthenticated: false, refusedScopes: [], rejections: 0, progress: {}, switchedOff: false,
 };
 
 /** The fields only the leader knows (its link), sent to the other tabs. */

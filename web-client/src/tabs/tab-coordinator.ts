@@ -25,7 +25,9 @@ export type TabMessage =
   /** The leader asks every tab (or one, `tab`) for its scopes. */
   | { type: 'claims?'; tab?: string }
   /** The leader's union of every tab's scopes. */
-  | { type: 'union'; scopes: unknown[] };
+  | { type: 'union'; scopes: unknown[] }
+  /** The app's online/offline switch of the replica moved (`client.setOnline`). */
+  | { type: 'link'; on: boolean };
 
 export interface TabOptions {
   /** Lease of the fallback leadership (no Web Locks): a leader that stops answering is replaced after it. */

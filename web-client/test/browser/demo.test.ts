@@ -1,142 +1,80 @@
 /**
- * The demo app in two Chromium windows (independent browser contexts: each its own IndexedDB
- * replica and network) against the real server: the seed's scenario, conflicts, refusals, reloads.
+ * The demo app in Chromium against the real server: the seed's scenario on a phone and a desktop
+ * window (independent browser contexts: each its own IndexedDB replica and network) through the
+ * app's online switch, the same in two windows of one browser through "separate replica", and a
+ * reload without network.
  */
 import { describe, expect, it } from 'vitest';
-import { eventually, graphql, prefix, serverSockets, windowSuite, type DemoWindow } from './windows.js';
+import { graphql, serverSockets } from './server-checks.js';
+import { eventually, prefix, windowSuite, type DemoWindow } from './windows.js';
 
 const windows = windowSuite();
 
-/** Two windows of one new user (the seed's iPhone and Firefox); the server shows them only that user's rows. */
-async function twoWindows(): Promise<[DemoWindow, DemoWindow]> {
-  const user = crypto.randomUUID();
-  return [await windows.open('window-1', user), await windows.open('window-2', user)];
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-describe('the demo app in two windows', () => {
-  it('shows in the online window that a group deleted in the offline window lost its member once that window reconnects', async () => {
-    const [w1, w2] = await twoWindows();
-    const p = prefix('seed');
-    const ada = `${p}Ada`;
-    const red = `${p}Red`;
-    await w2.createUser(ada);
-    await w2.createGroup(red);
-    await w2.join(ada, red);
-    await eventually('window 1 shows the membership', async () => (await w1.groupsOf(ada))?.join() === red);
-    await w2.settled();
+/** The group of that name on the server, tombstone included, and its memberships. */
+async function serverGroup(name: string): Promise<{ deletedAt: string | null; memberships: { deletedAt: string | null }[] }> {
+  const { groups } = await graphql<{ groups: { uid: string; deletedAt: string | null }[] }>(
+    'query($name: String!) { groups(where: {name: {eq: $name}}, includeDeleted: true) { uid deletedAt } }', { name });
+  expect(groups).toHaveLength(1);
+  const { userGroups } = await graphql<{ userGroups: { deletedAt: string | null }[] }>(
+    'query($group: String!) { userGroups(where: {groupUid: {eq: $group}}, includeDeleted: true) { deletedAt } }', { group: groups[0]!.uid });
+  return { deletedAt: groups[0]!.deletedAt, memberships: userGroups };
+}
+
+/** Ada in Red, made in `maker` and shown in `other`. */
+async function adaInRed(maker: DemoWindow, other: DemoWindow, p: string): Promise<{ ada: string; red: string }> {
+  const ada = `${p}Ada`;
+  const red = `${p}Red`;
+  await maker.createUser(ada);
+  await maker.createGroup(red);
+  await maker.join(ada, red);
+  await eventually(`${other.name} shows the membership`, async () => (await other.groupsOf(ada))?.join() === red);
+  await maker.settled();
+  return { ada, red };
+}
+
+describe('the seed scenario', () => {
+  it('shows on the desktop that a group deleted on the switched-off phone lost its member once the phone is switched on', async () => {
+    const user = crypto.randomUUID();
+    const phone = await windows.open('phone', user, 'phone');
+    const desktop = await windows.open('desktop', user);
+    const { ada, red } = await adaInRed(desktop, phone, prefix('seed'));
     await eventually('the server holds both windows\' sockets', async () => (await serverSockets()) === 2);
 
-    await w1.goOffline();
-    // As a phone's: window 1's socket is closed, not merely silent (the server sees only window 2's).
-    await eventually('the server holds only window 2\'s socket', async () => (await serverSockets()) === 1);
-    await w1.deleteGroup(red);
-    expect(await w1.groupsOf(ada)).toEqual([]);
-    expect((await w1.state()).pending).toBe(1);
-    // Nothing of window 1's delete reaches window 2 while window 1 is offline.
+    await phone.switchOffline();
+    // The switch cuts the link itself: the phone's socket is closed (the server sees only the desktop's).
+    await eventually('the server holds only the desktop\'s socket', async () => (await serverSockets()) === 1);
+    await phone.deleteGroup(red);
+    expect(await phone.groupsOf(ada)).toEqual([]); // the local cascade: its membership went with it
+    expect((await phone.state()).pending).toBe(1);
+    expect(await phone.pendingItems()).toEqual([{ text: `Delete group “${red}”`, status: 'pending' }]);
+    // Nothing of the phone's delete reaches the desktop while the phone is switched off.
     await sleep(1_500);
-    expect(await w2.groupsOf(ada)).toEqual([red]);
-    expect(await w2.shows('group', red)).toBe(true);
-    await w1.screenshot('seed scenario while window 1 is offline');
-    await w2.screenshot('seed scenario while window 1 is offline');
+    expect(await desktop.groupsOf(ada)).toEqual([red]);
+    expect(await desktop.shows('group', red)).toBe(true);
+    expect((await phone.state()).pending).toBe(1); // nor did the phone send it
+    await phone.screenshot('seed scenario while the phone is switched off');
+    await desktop.screenshot('seed scenario while the phone is switched off');
 
-    await w1.goOnline();
-    const took = await eventually('window 2 shows Ada without the deleted group, without a reload',
-      async () => (await w2.groupsOf(ada))?.length === 0 && !(await w2.shows('group', red)), 5_000);
-    console.log(`seed scenario: window 2 updated ${took} ms after window 1 went online`);
-    await w1.settled();
-    expect(await w1.groupsOf(ada)).toEqual([]);
-    expect(await w1.shows('group', red)).toBe(false);
+    await phone.switchOnline();
+    const took = await eventually('the desktop shows Ada without the deleted group, without a reload',
+      async () => (await desktop.groupsOf(ada))?.length === 0 && !(await desktop.shows('group', red)), 5_000);
+    console.log(`seed scenario: the desktop updated ${took} ms after the phone was switched on`);
+    await phone.settled();
+    expect(await phone.groupsOf(ada)).toEqual([]);
+    expect(await phone.shows('group', red)).toBe(false);
+    expect(await phone.pendingItems()).toEqual([]);
 
-    const { groups } = await graphql<{ groups: { uid: string; deletedAt: string | null }[] }>(
-      'query($name: String!) { groups(where: {name: {eq: $name}}, includeDeleted: true) { uid deletedAt } }', { name: red });
-    expect(groups).toHaveLength(1);
-    expect(groups[0]!.deletedAt).not.toBeNull();
-    const { userGroups } = await graphql<{ userGroups: { deletedAt: string | null }[] }>(
-      'query($group: String!) { userGroups(where: {groupUid: {eq: $group}}, includeDeleted: true) { deletedAt } }', { group: groups[0]!.uid });
-    expect(userGroups).toHaveLength(1);
-    expect(userGroups.every((m) => m.deletedAt !== null)).toBe(true);
+    const group = await serverGroup(red);
+    expect(group.deletedAt).not.toBeNull();
+    expect(group.memberships).toHaveLength(1);
+    expect(group.memberships.every((m) => m.deletedAt !== null)).toBe(true);
   });
 
-  it('converges both windows on the later offline rename and tells the losing window', async () => {
-    const [w1, w2] = await twoWindows();
-    const p = prefix('conflict');
-    const bea = `${p}Bea`;
-    await w1.createUser(bea);
-    await w1.settled();
-    await w2.user(bea).waitFor();
-
-    await w1.goOffline();
-    await w2.goOffline();
-    await w1.rename('user', bea, `${p}Bea (window 1)`);
-    await sleep(50); // distinct updatedAt: window 2's rename is the later one
-    await w2.rename('user', bea, `${p}Bea (window 2)`);
-
-    // The later edit reaches the server first; window 1's earlier edit syncs last and must still lose:
-    // last writer wins on updatedAt (docs/protocol.md, "How the server decides"), not last sync.
-    await w2.goOnline();
-    await w2.settled();
-    await w1.goOnline();
-    await w1.settled();
-    const winner = `${p}Bea (window 2)`;
-    await eventually('window 1 shows the winning name', () => w1.user(winner).count().then((n) => n === 1));
-    expect(await w1.shows('user', `${p}Bea (window 1)`)).toBe(false);
-    await eventually('window 2 keeps the winning name', () => w2.user(winner).count().then((n) => n === 1));
-    expect(await w2.shows('user', `${p}Bea (window 1)`)).toBe(false);
-
-    const lost = (await w1.notices()).filter((n) => n.reason === 'CONFLICT_LOST');
-    expect(lost).toHaveLength(1);
-    expect(lost[0]!.text).toContain(`“${p}Bea (window 1)”`);
-    expect(lost[0]!.text).toContain(`server's value “${winner}”`);
-    expect(await w2.notices()).toEqual([]);
-    await w1.page.reload(); // the client keeps the refusal until the app acknowledges it
-    await eventually('window 1 still tells of its lost edit after a reload', async () =>
-      (await w1.notices()).filter((n) => n.reason === 'CONFLICT_LOST').length === 1);
-    await w1.page.getByTestId('notice').getByRole('button', { name: 'Dismiss' }).click(); // acknowledged
-    await eventually('the rejection acknowledged', async () => (await w1.page.getByTestId('status').getAttribute('data-rejections')) === '0');
-    await w1.page.reload();
-    await w1.settled();
-    await w1.user(winner).waitFor();
-    expect(await w1.notices()).toEqual([]);
-    const { users } = await graphql<{ users: { name: string }[] }>(
-      'query($p: String!) { users(where: {name: {startsWith: $p}}) { name } }', { p });
-    expect(users.map((u) => u.name)).toEqual([winner]);
-  });
-
-  it('refuses a membership made offline in a group deleted meanwhile, and says why in that window', async () => {
-    const [w1, w2] = await twoWindows();
-    const p = prefix('refused');
-    const blue = `${p}Blue`;
-    const cy = `${p}Cy`;
-    await w2.createGroup(blue);
-    await w2.settled();
-    await w1.group(blue).waitFor();
-
-    await w1.goOffline();
-    await w1.createUser(cy);
-    await w1.join(cy, blue);
-    await w2.deleteGroup(blue);
-    await w2.settled();
-
-    await w1.goOnline();
-    await w1.settled();
-    await eventually('window 1 shows Cy without the deleted group', async () => (await w1.groupsOf(cy))?.length === 0);
-    expect(await w1.shows('group', blue)).toBe(false);
-    await eventually('window 2 shows Cy, in no group', async () => (await w2.groupsOf(cy))?.length === 0);
-    expect(await w2.shows('group', blue)).toBe(false);
-
-    const refused = (await w1.notices()).filter((n) => n.reason === 'PARENT_DELETED');
-    expect(refused).toHaveLength(1);
-    expect(refused[0]!.text).toContain(`${cy}'s membership in “${blue}”`);
-    expect(refused[0]!.text).toContain('was deleted elsewhere');
-    const { userGroups } = await graphql<{ userGroups: unknown[] }>(
-      'query($p: String!) { userGroups(where: {user: {name: {startsWith: $p}}}) { uid } }', { p });
-    expect(userGroups).toEqual([]);
-  });
-
-  it('keeps and shows every pending change across a reload while offline, and sends them once online', async () => {
-    const [w1, w2] = await twoWindows();
+  it('keeps and shows every pending change across a reload without network, and sends them once the network returns', async () => {
+    const user = crypto.randomUUID();
+    const [w1, w2] = [await windows.open('window-1', user, 'phone'), await windows.open('window-2', user)];
     const p = prefix('reload');
     const green = `${p}Green`;
     const dee = `${p}Dee`;
@@ -146,8 +84,11 @@ describe('the demo app in two windows', () => {
     await w1.user(dee).waitFor();
     await w1.group(green).waitFor();
     await w1.offlineReady();
+    await eventually('the server holds both windows\' sockets', async () => (await serverSockets()) === 2);
 
     await w1.goOffline();
+    // As a phone's: window 1's socket is closed on the page's `offline` event, not merely silent.
+    await eventually('the server holds only window 2\'s socket', async () => (await serverSockets()) === 1);
     const eve = `${p}Eve`;
     const teal = `${p}Teal`;
     await w1.createUser(eve);
@@ -165,16 +106,44 @@ describe('the demo app in two windows', () => {
     for (const item of [w1.user(eve), w1.user(`${p}Dee renamed`), w1.group(teal)]) {
       expect(await item.getByTestId('pending').count()).toBe(1);
     }
+    await eventually('the pending panel lists the four changes', async () => (await w1.pendingItems()).every((i) => !i.text.endsWith('…')));
+    expect((await w1.pendingItems()).map((i) => i.text).sort()).toEqual([
+      `Change to user “${p}Dee renamed”`, `New ${eve}'s membership in “${green}”`, `New group “${teal}”`, `New user “${eve}”`,
+    ].sort());
     expect(await w2.shows('user', eve)).toBe(false);
-    await w1.screenshot('after a reload while offline');
+    await w1.screenshot('after a reload without network');
 
     await w1.goOnline();
     await w1.settled();
     await eventually('window 2 shows every change made offline in window 1', async () =>
       (await w2.groupsOf(eve))?.join() === green && (await w2.shows('user', `${p}Dee renamed`)) && (await w2.shows('group', teal)));
     expect(await w1.page.getByTestId('pending').count()).toBe(0);
+    expect(await w1.pendingItems()).toEqual([]);
     const { users } = await graphql<{ users: { name: string }[] }>(
       'query($p: String!) { users(where: {name: {startsWith: $p}}) { name } }', { p });
     expect(users.map((u) => u.name).sort()).toEqual([`${p}Dee renamed`, eve]);
+  });
+});
+
+describe('two windows of one browser', () => {
+  it('are two devices once one keeps a separate replica: the seed scenario between them', async () => {
+    const first = await windows.open('first', crypto.randomUUID());
+    const second = await windows.tab(first, 'second'); // the same browser: one IndexedDB, one localStorage
+    expect(await second.replicaName()).toBe(await first.replicaName()); // two tabs of one replica: one link, one switch
+    expect(await second.page.getByTestId('status').getAttribute('data-leader')).toBe('false');
+    await second.separateReplica();
+    expect(await second.replicaName()).not.toBe(await first.replicaName());
+    expect(await second.page.getByTestId('status').getAttribute('data-leader')).toBe('true'); // its own link
+    const { ada, red } = await adaInRed(first, second, prefix('replica'));
+
+    await first.switchOffline();
+    expect((await second.state()).state).toBe('online'); // the other replica's link is its own
+    await first.deleteGroup(red);
+    await sleep(1_000);
+    expect(await second.groupsOf(ada)).toEqual([red]);
+    await first.switchOnline();
+    await eventually('the second window shows Ada without the deleted group', async () =>
+      (await second.groupsOf(ada))?.length === 0 && !(await second.shows('group', red)), 5_000);
+    expect((await serverGroup(red)).memberships.every((m) => m.deletedAt !== null)).toBe(true);
   });
 });

@@ -18,7 +18,7 @@ function eventsScope(documentUid: string): string {
 describe('documents in the demo', () => {
   it('loads a document\'s notes into a window\'s replica when it is opened there, and evicts them when it is closed', async () => {
     const user = crypto.randomUUID();
-    const [w1, w2]: [DemoWindow, DemoWindow] = [await windows.open('window-1', user), await windows.open('window-2', user)];
+    const [w1, w2]: [DemoWindow, DemoWindow] = [await windows.open('window-1', user), await windows.open('window-2', user, 'phone')];
     const plan = `${prefix('doc')}Plan`;
     await w1.createDocument(plan);
     await w1.toggleDocument(plan, true);
@@ -32,6 +32,8 @@ describe('documents in the demo', () => {
     expect(await held(w2.page, 'UserDocumentEvent')).toBe(1);
     await w1.addNote(plan, 'second note');
     await eventually('window 2 gets the new note live', async () => (await w2.notes(plan)).length === 2);
+    expect(await w2.notes(plan)).toEqual(['first note', 'second note']);
+    await w2.screenshot('a document open on a phone, its notes live');
 
     await w2.toggleDocument(plan, false);
     await eventually('window 2 evicted the notes', async () => (await held(w2.page, 'UserDocumentEvent')) === 0);

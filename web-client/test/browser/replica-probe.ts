@@ -1,5 +1,5 @@
 /**
- * Reads of a demo page's IndexedDB replica (`tidemark-demo-<user>`), from inside the page: what the
+ * Reads of a demo page's IndexedDB replica (the page names it in `<html data-replica>`), from inside the page: what the
  * client keeps, where the screen cannot say it (rows of a table, the leader's union of the tabs' scopes).
  */
 import type { Page } from 'playwright-core';
@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 /** The count of a store's rows (key null), or the value at a key. */
 function read<T>(page: Page, store: string, key: string | null): Promise<T> {
   return page.evaluate(async ({ store, key }) => {
-    const name = `tidemark-demo-${localStorage.getItem('tidemark-demo-user')}`;
+    const name = document.documentElement.dataset.replica!;
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const request = indexedDB.open(name);
       request.onsuccess = () => resolve(request.result);

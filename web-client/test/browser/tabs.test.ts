@@ -6,7 +6,8 @@
 import { networkInterfaces } from 'node:os';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SERVER, eventually, graphql, launchChromium, prefix } from './windows.js';
+import { graphql } from './server-checks.js';
+import { SERVER, eventually, launchChromium, prefix } from './windows.js';
 
 let browser: Browser;
 let context: BrowserContext | undefined;

@@ -1,4 +1,4 @@
-/** Helpers of the browser suite: Debian's Chromium, windows (browser contexts) on the demo, the server's database. */
+/** Helpers of the browser suite: Debian's Chromium, and windows (browser contexts, desktop or phone) on the demo. */
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -34,10 +34,18 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+/** The two screen sizes the demo is checked at: a desktop window and a phone (390 × 844, touch, a 2× screen). */
+export type Device = 'desktop' | 'phone';
+
+const DEVICES: Record<Device, Parameters<Browser['newContext']>[0]> = {
+  desktop: { viewport: { width: 1180, height: 760 } },
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+};
+
 /** Windows a test file opens: each screenshotted and closed after the test that opened it. */
 export interface WindowSuite {
-  /** A window (its own browser context) acting as `user`. */
-  open(name: string, user: string): Promise<DemoWindow>;
+  /** A window (its own browser context) acting as `user`, a desktop one by default. */
+  open(name: string, user: string, device?: Device): Promise<DemoWindow>;
   /** Another tab of `window`'s browser context (the same replica). */
   tab(window: DemoWindow, name: string): Promise<DemoWindow>;
 }
@@ -64,7 +72,7 @@ export function windowSuite(): WindowSuite {
     return window;
   };
   return {
-    open: async (name, user) => track(await DemoWindow.open(browser!, name, user)),
+    open: async (name, user, device = 'desktop') => track(await DemoWindow.open(browser!, name, user, device)),
     tab: async (window, name) => track(await window.tab(name)),
   };
 }
@@ -84,8 +92,8 @@ export class DemoWindow {
   private constructor(readonly name: string, readonly context: BrowserContext, readonly page: Page) {}
 
   /** A window acting as {@code user} (the demo's `?user=`): two windows of one user are one person's two devices. */
-  static async open(browser: Browser, name: string, user: string): Promise<DemoWindow> {
-    return DemoWindow.load(await browser.newContext({ viewport: { width: 1180, height: 760 } }), name, user);
+  static async open(browser: Browser, name: string, user: string, device: Device = 'desktop'): Promise<DemoWindow> {
+    return DemoWindow.load(await browser.newContext(DEVICES[device]), name, user);
   }
 
   /** Another tab of this window's browser context: the same replica, Web Locks and BroadcastChannel. */
@@ -101,6 +109,36 @@ export class DemoWindow {
     await page.goto(`${SERVER}/?user=${user}`);
     await window.settled();
     return window;
+  }
+
+  /**
+   * The app's online switch (`client.setOnline(false)`): the client closes its socket and sends
+   * nothing, whatever the network says, until switched on again.
+   */
+  async switchOffline(): Promise<void> {
+    await this.page.getByRole('switch', { name: 'Online' }).click();
+    await eventually(`${this.name} switched off`, async () =>
+      (await this.page.getByTestId('status').getAttribute('data-switched-off')) === 'true' && (await this.state()).state === 'offline');
+  }
+
+  /** The switch back on: the client reconnects at once and syncs. */
+  async switchOnline(): Promise<void> {
+    await this.page.getByRole('switch', { name: 'Online' }).click();
+    await eventually(`${this.name} switched on`, async () => (await this.page.getByTestId('status').getAttribute('data-switched-off')) === 'false');
+  }
+
+  /** Ticks (or unticks) "separate replica for this window": the page reloads on a replica of its own (another device). */
+  async separateReplica(separate = true): Promise<void> {
+    const before = await this.replicaName();
+    await this.page.getByTestId('separate-replica').setChecked(separate);
+    await eventually(`${this.name} reopened on ${separate ? 'a replica of its own' : 'the shared replica'}`, async () =>
+      (await this.replicaName().catch(() => before)) !== before);
+    await this.settled();
+  }
+
+  /** The IndexedDB database of the window's replica. */
+  replicaName(): Promise<string> {
+    return this.page.evaluate(() => document.documentElement.dataset.replica ?? '');
   }
 
   /**
@@ -226,10 +264,32 @@ export class DemoWindow {
     return (await (kind === 'user' ? this.user(name) : this.group(name)).count()) > 0;
   }
 
+  /** Local writes the replica refused, as the window's notices show them. */
   async notices(): Promise<{ reason: string; text: string }[]> {
     return this.page.getByTestId('notice').evaluateAll((notices) => notices.map((n) => ({
       reason: (n as HTMLElement).dataset.reason ?? '',
       text: n.querySelector('.notice-text')?.textContent ?? '',
+    })));
+  }
+
+  /** The changes the server refused or overrode, as the rejections panel shows them (once described). */
+  async rejections(): Promise<{ reason: string; text: string }[]> {
+    return this.page.getByTestId('rejection').evaluateAll((items) => items.map((n) => ({
+      reason: (n as HTMLElement).dataset.reason ?? '',
+      text: n.querySelector('.rejection-text')?.textContent ?? '',
+    })));
+  }
+
+  /** The rejection of this reason in the panel, to act on (its buttons: retry, discard, dismiss). */
+  rejection(reason: string): Locator {
+    return this.page.locator(`[data-testid="rejection"][data-reason="${reason}"]`);
+  }
+
+  /** The changes the pending panel lists: what each is, and whether it is waiting or sent. */
+  async pendingItems(): Promise<{ text: string; status: string }[]> {
+    return this.page.getByTestId('pending-item').evaluateAll((items) => items.map((n) => ({
+      text: n.firstElementChild?.textContent ?? '',
+      status: (n as HTMLElement).dataset.status ?? '',
     })));
   }
 
@@ -243,38 +303,4 @@ export class DemoWindow {
   async close(): Promise<void> {
     await this.context.close();
   }
-}
-
-let adminToken: Promise<string> | undefined;
-
-/** An admin token (row policies bypassed) from the server's dev endpoint, for checks of the database. */
-function admin(): Promise<string> {
-  adminToken ??= fetch(`${SERVER}/auth/dev-token?admin=true`, { method: 'POST' }).then(async (r) => {
-    if (!r.ok) throw new Error(`POST /auth/dev-token answered ${r.status}`);
-    return ((await r.json()) as { token: string }).token;
-  });
-  return adminToken;
-}
-
-/** A GraphQL request to the server as an admin, as an operator checking the database would make it. */
-export async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(`${SERVER}/graphql`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await admin()}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
-  if (body.errors?.length) throw new Error(`GraphQL error: ${body.errors.map((e) => e.message).join('; ')}`);
-  return body.data as T;
-}
-
-/** The server's Prometheus metrics: on its management port in prod (TIDEMARK_METRICS_URL), else on the application's. */
-const METRICS = process.env.TIDEMARK_METRICS_URL ?? `${SERVER}/q/metrics`;
-
-/** Open realtime WebSocket connections on the server (its Prometheus gauge): a closed socket is gone from it. */
-export async function serverSockets(): Promise<number> {
-  const metrics = await (await fetch(METRICS)).text();
-  const line = metrics.split('\n').find((l) => l.startsWith('tidemark_realtime_connections '));
-  if (!line) throw new Error('the server reports no tidemark_realtime_connections gauge');
-  return Number(line.split(' ')[1]);
 }
