@@ -28,6 +28,7 @@ final class AppInstance implements AutoCloseable {
     private final int managementPort;
     private Process process;
     private final java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+    private String heap = "-Xmx256m";
 
     AppInstance(String name, String jdbcUrl) {
         this.name = name;
@@ -42,8 +43,19 @@ final class AppInstance implements AutoCloseable {
         return this;
     }
 
+    /** The heap limit of the process ({@code -Xmx384m}, as a Kubernetes replica gets; 256 MiB unless set before {@link #start}). */
+    AppInstance heap(String maxHeap) {
+        this.heap = "-Xmx" + maxHeap;
+        return this;
+    }
+
     int port() {
         return port;
+    }
+
+    /** The operating-system process id (for /proc, jstat and jcmd). */
+    long pid() {
+        return process.pid();
     }
 
     /** The management port (prod profile): health and metrics are served there, not on {@link #port}. */
@@ -99,7 +111,7 @@ final class AppInstance implements AutoCloseable {
     private File launch() {
         String jar = System.getProperty("tidemark.app.jar", "target/quarkus-app/quarkus-run.jar");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", jar));
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, heap, "-jar", jar));
         builder.environment().put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl);
         builder.environment().put("QUARKUS_DATASOURCE_USERNAME", "postgres");
         builder.environment().put("QUARKUS_DATASOURCE_PASSWORD", "postgres");

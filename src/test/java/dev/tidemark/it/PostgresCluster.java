@@ -96,7 +96,7 @@ final class PostgresCluster implements AutoCloseable {
         run(command.toArray(String[]::new));
     }
 
-    private long postmasterPid() {
+    long postmasterPid() {
         try {
             Path pidFile = Path.of("/var/lib/postgresql", version, name, "postmaster.pid");
             return Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
