@@ -183,6 +183,18 @@ public interface TidemarkConfig {
         @WithDefault("300")
         int requestBurst();
 
+        /** Plain GraphQL requests one instance runs at once (at most the pool's max-size minus the two kept connections); the rest wait in turn. */
+        @WithDefault("16")
+        int maxRunningRequests();
+
+        /** Requests that may wait for their turn; more: HTTP 503 SERVICE_UNAVAILABLE with Retry-After. */
+        @WithDefault("5000")
+        int maxQueuedRequests();
+
+        /** Longest wait for a turn; longer: HTTP 503 SERVICE_UNAVAILABLE with Retry-After. */
+        @WithDefault("60s")
+        Duration queueTimeout();
+
         /**
          * Longest JSON string in a request body, in bytes as sent (escapes included), and longest
          * {@code application/graphql} document; checked while the body is read (HTTP 413).

@@ -54,6 +54,8 @@ public class GraphQLHttpGuard {
                 System::nanoTime);
         requests = new ClientRateLimiter(limits.requestsPerMinute(), limits.requestBurst(), limits.maxTrackedClients(),
                 System::nanoTime);
+        RequestAdmission admission = new RequestAdmission(limits.maxRunningRequests(), limits.maxQueuedRequests(),
+                limits.queueTimeout().toMillis(), config.database().retryAfter().toSeconds());
         String path = rootPath.startsWith("/") ? rootPath : "/" + rootPath;
         router.route(path).order(ROUTE_ORDER).handler(this::limitRate);
         // The body is read here, earlier than SmallRye's own body handler would (which then sees it
@@ -61,7 +63,8 @@ public class GraphQLHttpGuard {
         router.route(path).order(ROUTE_ORDER).method(HttpMethod.POST)
                 .handler(new LimitedBodyReader(maxBodySize.asLongValue(), new JsonBodyScanner.Limits(limits.maxStringLength().asLongValue(),
                         limits.maxNumberLength(), limits.maxJsonValues(), limits.maxJsonDepth(), config.sync().maxRows())))
-                .handler(GraphQLHttpGuard::refuseBatches);
+                .handler(GraphQLHttpGuard::refuseBatches).handler(admission);
+        router.route(path).order(ROUTE_ORDER).method(HttpMethod.GET).handler(admission);
     }
 
     /** WebSocket upgrades and plain requests each have their own buckets per client address. */
