@@ -37,13 +37,14 @@ class ScaleOutBenchmarkIT {
     static final int SECONDS = Integer.getInteger("scale.seconds", SMOKE ? 3 : 30);
     static final int WRITES = Integer.getInteger("scale.writes", SMOKE ? 20 : 100);
     static final int SUBSCRIPTIONS = Integer.getInteger("scale.subscriptions", SMOKE ? 2 : 20);
+    static final String POLL = System.getProperty("scale.poll", "1s");
     static final String WRITER = "/* scale-out writer */";
     static final String USERS = "subscription($p: String!) { userChanged(where: {name: {startsWith: $p}}) { operation uid version row { name } } }";
 
     @Test
     void shouldMeasureTheDatabaseCostOfEachInstance() throws Exception {
-        System.out.printf("%nScaleOutBenchmarkIT: instances %s, %d s per phase, %d writes/s, %d subscriptions per instance%s%n",
-                java.util.Arrays.toString(INSTANCES), SECONDS, WRITES, SUBSCRIPTIONS,
+        System.out.printf("%nScaleOutBenchmarkIT: instances %s, %d s per phase, %d writes/s, %d subscriptions per instance, poll interval %s%s%n",
+                java.util.Arrays.toString(INSTANCES), SECONDS, WRITES, SUBSCRIPTIONS, POLL,
                 SMOKE ? " - smoke run at a tiny size (bench.smoke=true): its numbers measure nothing. Full size: -Pbenchmark (docs/scaling.md)" : "");
         System.out.println("load average at start: " + StormBenchmarkIT.loadAverage());
         List<String> rows = new ArrayList<>();
@@ -59,7 +60,9 @@ class ScaleOutBenchmarkIT {
                 List<GraphQLWs> sockets = new ArrayList<>();
                 try (Connection db = DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "postgres")) {
                     for (int i = 0; i < count; i++) {
-                        instances.add(new AppInstance("scaleout-" + count + "-" + i, postgres.jdbcUrl()).heap("384m").start());
+                        // production's poll interval (the ITs' instances poll every 200 ms)
+                        instances.add(new AppInstance("scaleout-" + count + "-" + i, postgres.jdbcUrl()).heap("384m")
+                                .env("TIDEMARK_REALTIME_POLL_INTERVAL", POLL).start());
                     }
                     try (Statement s = db.createStatement()) {
                         s.execute("create extension if not exists pg_stat_statements");

@@ -78,7 +78,11 @@ final class RequestAdmission implements Handler<RoutingContext> {
             refuse(context, maxQueued + " requests are already waiting on this instance (tidemark.limits.max-queued-requests)");
             return;
         }
+        // Each is one slot of the response's handlers that later handlers may take over (a request
+        // run by Quarkus had its end handler replaced, and its place was never given back): the first
+        // to fire frees the place; the headers going out means the work is done.
         context.addEndHandler(ended -> ended(waiting));
+        context.addHeadersEndHandler(v -> ended(waiting));
         if (start) {
             context.next();
             return;
