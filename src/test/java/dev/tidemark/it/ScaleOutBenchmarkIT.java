@@ -51,7 +51,6 @@ class ScaleOutBenchmarkIT {
         try (PostgresCluster postgres = PostgresCluster.create("scaleout")) {
             try (Connection db = DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "postgres"); Statement s = db.createStatement()) {
                 s.execute("alter system set shared_preload_libraries = 'pg_stat_statements'");
-                s.execute("alter system set pg_stat_statements.track = 'all'");
             }
             postgres.stop();
             postgres.start();
