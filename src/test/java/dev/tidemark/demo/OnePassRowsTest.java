@@ -100,6 +100,19 @@ class OnePassRowsTest {
     }
 
     @Test
+    void shouldAnswerIntrospectionAndThePrintedSchemaTheSame() {
+        String introspection = """
+                { __schema { types { name kind description specifiedByURL fields(includeDeprecated: true) { name isDeprecated
+                  args { name defaultValue type { name kind ofType { name kind ofType { name } } } }
+                  type { name kind ofType { name kind ofType { name kind ofType { name } } } } } } } }""";
+        assertSame(Tokens.admin(), introspection, Map.of(), false);
+        OnePassRows.enable(false);
+        String off = given().when().get("/graphql/schema.graphql").then().statusCode(200).extract().asString();
+        OnePassRows.enable(true);
+        assertEquals(off, given().when().get("/graphql/schema.graphql").then().statusCode(200).extract().asString());
+    }
+
+    @Test
     void shouldReportErrorsTheSame() {
         String document = """
                 { bad: users(where: {uid: {eq: "not-a-uid"}}) { uid } good: users { uid name } }""";

@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.tidemark.sync.entity.SyncedEntity;
 import graphql.execution.ExecutionContext;
 import graphql.execution.ExecutionStrategyParameters;
 import graphql.execution.FieldCollector;
@@ -40,8 +41,9 @@ import graphql.schema.GraphQLTypeUtil;
  * <p>graphql-java still parses, validates and coerces the document, and collects the selection
  * itself ({@link FieldCollector}: aliases, fragments, type conditions, {@code @skip}/{@code @include}),
  * so the answer is the one its per-field execution gives. Any selection it cannot answer that way
- * — a relation field (an object), a field with arguments, a column that is not a public field of a
- * known type, a null in a non-null column, a null row — returns null and graphql-java completes the
+ * — a relation field (an object), a field with arguments, a column without a public getter or field of a
+ * column type, a null in a non-null column, a row that is not a synced entity (introspection's objects,
+ * result types) — returns null and graphql-java completes the
  * list as usual.
  */
 public final class OnePassRows {
@@ -102,8 +104,8 @@ public final class OnePassRows {
         Class<?> rowClass = null;
         Accessor[] fields = new Accessor[columns.length];
         for (Object row : rows) {
-            if (row == null) {
-                return null;
+            if (!(row instanceof SyncedEntity)) {
+                return null; // a null row, or an object that is not a synced row (introspection's, a result type)
             }
             if (row.getClass() != rowClass) {
                 rowClass = row.getClass();
