@@ -88,6 +88,13 @@ public interface TidemarkConfig {
         /** Most rows one list query may return; over it the query fails and asks for a narrower where. */
         @WithDefault("10000")
         int maxRows();
+
+        /**
+         * Lists of rows whose selection is only columns (and {@code __typename}) are completed in one
+         * pass per row instead of graphql-java's per-field execution; false: graphql-java's path.
+         */
+        @WithDefault("true")
+        boolean onePassRows();
     }
 
     /** Subscriptions and the change log they are fed from. */

@@ -16,6 +16,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import org.hibernate.jpa.HibernateHints;
+
 import dev.tidemark.sync.auth.Caller;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.policy.RowPolicies;
@@ -62,6 +64,7 @@ public class RelationLoader {
                 + " in :parents and e.deletedAt is null and (" + visible.predicate() + ") order by e.createdAt, e.uid",
                 childType))
                 .setParameter("parents", uids(parents))
+                .setHint(HibernateHints.HINT_READ_ONLY, true)
                 .getResultList();
         Map<UUID, List<C>> byParent = rows.stream()
                 .collect(Collectors.groupingBy(row -> fk(row, back.foreignKey())));
@@ -110,6 +113,7 @@ public class RelationLoader {
         return visible.bind(em.createQuery("select e from " + table.entityName() + " e where e.uid in :uids and ("
                 + visible.predicate() + ")", type))
                 .setParameter("uids", distinct)
+                .setHint(HibernateHints.HINT_READ_ONLY, true)
                 .getResultStream()
                 .collect(Collectors.toMap(t -> t.uid, Function.identity()));
     }

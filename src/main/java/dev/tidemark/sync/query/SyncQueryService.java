@@ -7,6 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import org.hibernate.jpa.HibernateHints;
+
 import dev.tidemark.sync.auth.Caller;
 import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.entity.SyncedEntity;
@@ -50,7 +52,10 @@ public class SyncQueryService {
             extra.add(JpqlScope.ROOT + ".deletedAt is null");
         }
         int max = config.query().maxRows();
-        List<T> rows = scope.select(em, type, table.entityName(), extra, ORDER).setMaxResults(max + 1).getResultList();
+        List<T> rows = scope.select(em, type, table.entityName(), extra, ORDER).setMaxResults(max + 1)
+                // Read for the answer only: no snapshot of each row's loaded state for dirty checking.
+                .setHint(HibernateHints.HINT_READ_ONLY, true)
+                .getResultList();
         if (rows.size() > max) {
             throw new LimitExceededException("where", "more than " + max + " " + table.typeName()
                     + " rows match (tidemark.query.max-rows); narrow the where");

@@ -1,0 +1,142 @@
+package dev.tidemark.bench;
+
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import dev.tidemark.support.Db;
+import dev.tidemark.support.GraphQL;
+import dev.tidemark.support.Tokens;
+import dev.tidemark.sync.query.OnePassRows;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The read path, before and after in one run: the same lists and sync answer with graphql-java's
+ * per-field execution ({@code tidemark.query.one-pass-rows=false}, switched in-process) and with lists
+ * completed in one pass, taking turns in every round. Prints p50/p99 and CPU per request (this JVM's
+ * process CPU: server and HTTP client; the embedded PostgreSQL is another process) for the 9,000 rows of
+ * an {@code eq} on email, the 10,000-row scope (the members of a group), one row by uid, and the sync
+ * answer of that scope's first sync (10,000 upserts). {@code ./mvnw test -Pbenchmark -Dtest=ReadPathBenchmark}
+ * ({@code -Dbench.rows}, {@code -Dbench.rounds}); {@code ./mvnw verify} runs it at 300 rows ({@link BenchSize}).
+ */
+@QuarkusTest
+@Tag("benchmark")
+class ReadPathBenchmark {
+
+    static final int ROWS = BenchSize.of("bench.rows", 10_000, 300);
+    static final int ROUNDS = BenchSize.of("bench.rounds", 40, 2);
+    static final int WARMUP = BenchSize.of("bench.warmup", 10, 1);
+    static final String COLUMNS = "{ uid name email createdBy createdAt updatedAt deletedAt version }";
+
+    @Inject
+    Db db;
+
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    @AfterEach
+    void restore() {
+        OnePassRows.enable(true);
+    }
+
+    @Test
+    void benchmark() throws Exception {
+        BenchSize.announce("ReadPathBenchmark");
+        db.clear();
+        int eqRows = ROWS * 9 / 10;
+        UUID group = UUID.randomUUID();
+        db.update("insert into app_group (uid, created_at, updated_at, name) values (?, now(), now(), 'bench')", group);
+        db.update("insert into app_user (uid, created_at, updated_at, name, email) select gen_random_uuid(), now(), now(), "
+                + "'user ' || i, case when i <= ? then 'bench-eq@example.com' else 'u' || i || '@example.com' end "
+                + "from generate_series(1, ?) i", eqRows, ROWS);
+        db.update("insert into user_group (uid, created_at, updated_at, user_uid, group_uid) "
+                + "select gen_random_uuid(), now(), now(), uid, ? from app_user", group);
+        db.update("analyze");
+        String one = db.row("select uid from app_user where email <> 'bench-eq@example.com' limit 1").get("uid").toString();
+        Map<String, String> bodies = new LinkedHashMap<>();
+        bodies.put(eqRows + " rows by eq on email", GraphQL.body("query($e: String) { users(where: {email: {eq: $e}}) "
+                + COLUMNS + " }", "e", "bench-eq@example.com"));
+        bodies.put(ROWS + "-row scope (members of a group)", GraphQL.body("query($g: String) { users(where: {memberships: "
+                + "{some: {groupUid: {eq: $g}}}}) " + COLUMNS + " }", "g", group.toString()));
+        bodies.put("one row by uid", GraphQL.body("query($u: String) { users(where: {uid: {eq: $u}}) " + COLUMNS + " }", "u", one));
+        Map<String, Object> scope = new LinkedHashMap<>();
+        scope.put("id", "s");
+        scope.put("where", Map.of("memberships", Map.of("some", Map.of("groupUid", Map.of("eq", group.toString())))));
+        scope.put("held", List.of());
+        bodies.put("sync answer, " + ROWS + " upserts (first sync of the scope)", null);
+        String syncDocument = "mutation($input: SyncInput!) { sync(input: $input) { cursor users { id drops applied "
+                + "upserts " + COLUMNS + " } } }";
+
+        Map<String, List<Long>> nanos = new LinkedHashMap<>();
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        String token = Tokens.admin();
+        for (int round = 0; round < WARMUP + ROUNDS; round++) {
+            for (boolean onePass : new boolean[] { false, true }) {
+                OnePassRows.enable(onePass);
+                for (Map.Entry<String, String> entry : bodies.entrySet()) {
+                    String body = entry.getValue() != null ? entry.getValue()
+                            : GraphQL.body(syncDocument, "input", Map.of("syncId", UUID.randomUUID().toString(), "users", List.of(scope)));
+                    int repeat = entry.getKey().startsWith("one row") ? 10 : 1;
+                    for (int r = 0; r < repeat; r++) {
+                        long cpuStart = os.getProcessCpuTime();
+                        long start = System.nanoTime();
+                        String answer = post(token, body);
+                        long took = System.nanoTime() - start;
+                        long cpuTook = os.getProcessCpuTime() - cpuStart;
+                        if (answer.contains("\"errors\"")) {
+                            throw new AssertionError(entry.getKey() + ": " + answer.substring(0, Math.min(500, answer.length())));
+                        }
+                        if (round >= WARMUP) {
+                            String key = entry.getKey() + (onePass ? " | one pass" : " | per field");
+                            nanos.computeIfAbsent(key, k -> new ArrayList<>()).add(took);
+                            cpu.merge(key, cpuTook, Long::sum);
+                        }
+                    }
+                }
+            }
+        }
+        System.out.printf("%nread path, %d rounds (+%d warm-up), the two paths taking turns in each round%n", ROUNDS, WARMUP);
+        System.out.println("request | path | p50 | p99 | CPU per request (this JVM)");
+        for (String key : nanos.keySet()) {
+            List<Long> times = nanos.get(key);
+            System.out.printf("%s | %.2f ms | %.2f ms | %.2f ms%n", key, percentile(times, 50), percentile(times, 99),
+                    cpu.get(key) / 1e6 / times.size());
+        }
+    }
+
+    String post(String token, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/graphql"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("HTTP " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    static double percentile(List<Long> values, int p) {
+        List<Long> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1))) / 1e6;
+    }
+}

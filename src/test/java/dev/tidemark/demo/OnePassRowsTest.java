@@ -1,0 +1,168 @@
+package dev.tidemark.demo;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.tidemark.support.Db;
+import dev.tidemark.support.Demo;
+import dev.tidemark.support.GraphQL;
+import dev.tidemark.support.SyncCall;
+import dev.tidemark.support.Tokens;
+import dev.tidemark.sync.query.OnePassRows;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * Lists completed in one pass answer byte for byte what graphql-java's per-field execution answers:
+ * each document is sent with the one-pass path off, then on, and the two response bodies compared.
+ */
+@QuarkusTest
+class OnePassRowsTest {
+
+    static final String COLUMNS = "{ users(includeDeleted: true) { uid name email createdBy createdAt updatedAt deletedAt version } }";
+
+    @Inject
+    Db db;
+
+    String alice;
+    String bob;
+
+    @BeforeEach
+    void seed() {
+        db.clear();
+        alice = Demo.user("Alice", "a@example.com");
+        bob = Demo.user("Bob", null);
+        String carol = Demo.user("Carol \"C\" \u00e9\\", "c@example.com");
+        String group = Demo.group("G");
+        Demo.membership(alice, group);
+        Demo.membership(bob, group);
+        Demo.event(Demo.document(alice, "D"), "created", "{\"x\":1}");
+        Demo.delete("User", carol);
+    }
+
+    @AfterEach
+    void restore() {
+        OnePassRows.enable(true);
+    }
+
+    @Test
+    void shouldAnswerColumnsInOnePassAsGraphqlJavaDoes() {
+        assertSame(Tokens.admin(), COLUMNS, Map.of(), true);
+    }
+
+    @Test
+    void shouldAnswerAliasesTypenameFragmentsAndDirectivesAsGraphqlJavaDoes() {
+        String document = """
+                query($s: Boolean!) {
+                  users { id: uid __typename ...F ... on User { n: name } email @skip(if: $s) version @include(if: $s) t: __typename }
+                  again: users(where: {name: {eq: "Alice"}}) { name name uid }
+                }
+                fragment F on User { createdAt name }""";
+        assertSame(Tokens.admin(), document, Map.of("s", true), true);
+        assertSame(Tokens.admin(), document, Map.of("s", false), true);
+        JsonPath on = GraphQL.ok(document, "s", true);
+        assertEquals(List.of("User", "User"), on.getList("data.users.__typename"));
+        assertEquals(List.of("User", "User"), on.getList("data.users.t"));
+        assertEquals(List.of("Alice", "Bob"), on.getList("data.users.n"));
+        assertEquals(List.of(alice, bob), on.getList("data.users.id"));
+        assertFalse(on.getMap("data.users[0]").containsKey("email"));
+    }
+
+    @Test
+    void shouldLeaveNestedRelationsToGraphqlJavaAndAnswerTheSame() {
+        // the lists holding relations are graphql-java's; the innermost lists of columns are one-pass
+        String document = """
+                {
+                  users { uid name memberships { uid group { name } user { name } } groups { name members { uid name } } }
+                  userDocuments { title events { kind payload document { title } } }
+                  groups { uid name }
+                }""";
+        assertSame(Tokens.admin(), document, Map.of(), true);
+    }
+
+    @Test
+    void shouldApplyRowPoliciesTheSame() {
+        assertSame(Tokens.user(UUID.fromString(alice)), COLUMNS, Map.of(), true);
+        assertSame(Tokens.user(UUID.fromString(bob)), "{ users { uid name groups { name } } }", Map.of(), true);
+    }
+
+    @Test
+    void shouldAnswerIntrospectionAndThePrintedSchemaTheSame() {
+        String introspection = """
+                { __schema { types { name kind description specifiedByURL fields(includeDeprecated: true) { name isDeprecated
+                  args { name defaultValue type { name kind ofType { name kind ofType { name } } } }
+                  type { name kind ofType { name kind ofType { name kind ofType { name } } } } } } } }""";
+        assertSame(Tokens.admin(), introspection, Map.of(), false);
+        OnePassRows.enable(false);
+        String off = given().when().get("/graphql/schema.graphql").then().statusCode(200).extract().asString();
+        OnePassRows.enable(true);
+        assertEquals(off, given().when().get("/graphql/schema.graphql").then().statusCode(200).extract().asString());
+    }
+
+    @Test
+    void shouldReportErrorsTheSame() {
+        String document = """
+                { bad: users(where: {uid: {eq: "not-a-uid"}}) { uid } good: users { uid name } }""";
+        String off = body(Tokens.admin(), document, Map.of(), false);
+        String on = body(Tokens.admin(), document, Map.of(), true);
+        assertEquals(off, on);
+        assertTrue(on.contains("\"errors\""), on);
+    }
+
+    @Test
+    void shouldAnswerTheSyncUpsertsTheSame() {
+        String off = syncUsers(false);
+        String on = syncUsers(true);
+        assertEquals(off, on);
+        assertTrue(on.contains("Alice"), on);
+    }
+
+    @Test
+    void shouldCompleteOnlyColumnListsInOnePass() {
+        long before = OnePassRows.completedLists();
+        GraphQL.ok(COLUMNS);
+        assertEquals(before + 1, OnePassRows.completedLists());
+        GraphQL.ok("{ users { uid memberships { uid } } }");
+        assertEquals(before + 3, OnePassRows.completedLists(), "the two live users' memberships lists, not the users");
+        OnePassRows.enable(false);
+        GraphQL.ok(COLUMNS);
+        assertEquals(before + 3, OnePassRows.completedLists());
+    }
+
+    private String syncUsers(boolean onePass) {
+        OnePassRows.enable(onePass);
+        JsonPath answer = new SyncCall().scope("users", null, Map.of(), List.of()).send().json();
+        return answer.prettify().replaceAll("\"(syncId|cursor)\": \"[^\"]*\"", "");
+    }
+
+    private void assertSame(String token, String document, Map<String, Object> variables, boolean expectOnePass) {
+        long before = OnePassRows.completedLists();
+        String off = body(token, document, variables, false);
+        assertEquals(before, OnePassRows.completedLists());
+        String on = body(token, document, variables, true);
+        assertEquals(off, on, document);
+        assertEquals(expectOnePass, OnePassRows.completedLists() > before, "one-pass path taken for " + document);
+        assertFalse(on.contains("\"errors\""), on);
+    }
+
+    private static String body(String token, String document, Map<String, Object> variables, boolean onePass) {
+        OnePassRows.enable(onePass);
+        Object[] pairs = variables.entrySet().stream().flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toArray();
+        return given().contentType(ContentType.JSON).header("Authorization", "Bearer " + token)
+                .body(GraphQL.body(document, pairs)).when().post("/graphql")
+                .then().statusCode(200).extract().asString();
+    }
+}
