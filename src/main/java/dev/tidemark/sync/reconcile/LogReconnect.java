@@ -190,9 +190,11 @@ public class LogReconnect {
      */
     @SuppressWarnings("unchecked")
     private List<Object[]> entries(Set<String> tables, String xmin, boolean oldRows, int limit) {
+        // The watermark is a number (parsed from the stamp), written as a literal: a prepared statement's generic
+        // plan would estimate "tx >= $1" at a third of the log and scan all of it.
         return em.createNativeQuery("select table_name, row_uid, " + (oldRows ? "old_row::text" : "null::text")
-                + " from sync_change where tx >= cast(:xmin as xid8) and table_name = any(cast(:tables as text[])) limit " + limit)
-                .setParameter("xmin", xmin)
+                + " from sync_change where tx >= '" + Long.parseLong(xmin) + "'::xid8 and table_name = any(cast(:tables as text[]))"
+                + " limit " + limit)
                 .setParameter("tables", "{" + String.join(",", tables) + "}")
                 .getResultList();
     }
