@@ -32,6 +32,13 @@ import io.quarkus.test.junit.QuarkusTest;
  * reconnects and syncs, every client holds exactly the server's rows, every change was applied or
  * reported, and no live membership points at a tombstone, on the server or in any client.
  *
+ * <p>Runs in both reconnect modes: {@code COMPARISON} (no stamps: every scope compared whole) and
+ * {@code CHANGE_LOG} (each scope sends the stamp of its last result, so reconnects are answered from
+ * the change log when it can). In the second mode every sync is sent twice on the same state, the
+ * second time as a replay with {@code verify: true}, and the replicas the two answers leave are
+ * compared (the property of docs/design.md, "Reconnect from the change log"). {@code
+ * -Dconvergence.modes=CHANGE_LOG} runs one mode.
+ *
  * <p>Seeds are fixed and printed. CI runs a short run; a long one:
  * {@code ./mvnw test -Dtest=ConvergenceTest -Dconvergence.seeds=100 -Dconvergence.ops=2000}.
  */
@@ -51,12 +58,22 @@ class ConvergenceTest {
         int seeds = Integer.getInteger("convergence.seeds", 4);
         int ops = Integer.getInteger("convergence.ops", 150);
         long firstSeed = Long.getLong("convergence.seed", 20261124L);
-        for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
-            System.out.printf("ConvergenceTest seed=%d ops=%d (replay: -Dconvergence.seed=%d -Dconvergence.seeds=1)%n",
-                    seed, ops, seed);
-            run(seed, ops);
+        for (String mode : System.getProperty("convergence.modes", "COMPARISON,CHANGE_LOG").split(",")) {
+            fromLog = mode.equals("CHANGE_LOG");
+            fromLogAnswers = 0;
+            for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
+                System.out.printf("ConvergenceTest mode=%s seed=%d ops=%d (replay: -Dconvergence.modes=%s -Dconvergence.seed=%d "
+                        + "-Dconvergence.seeds=1)%n", mode, seed, ops, mode, seed);
+                run(seed, ops);
+            }
+            System.out.printf("ConvergenceTest mode=%s: %d scopes answered from the change log%n", mode, fromLogAnswers);
+            assertTrue(!fromLog || fromLogAnswers > 0, "the change-log mode answered scopes from the log");
         }
     }
+
+    /** Whether clients send their scopes' stamps (reconnects answered from the change log). */
+    static boolean fromLog;
+    static int fromLogAnswers;
 
     void run(long seed, int ops) {
         db.clear();
@@ -136,6 +153,7 @@ class ConvergenceTest {
         boolean online = true;
         final Map<String, Map<String, Map<String, Object>>> cache = new HashMap<>();
         final Map<String, Map<String, Long>> bases = new HashMap<>();
+        final Map<String, String> stamps = new HashMap<>();
 
         Client(Random random, int skewHours, boolean cascadesLocally, boolean digest) {
             this.random = random;
@@ -228,9 +246,64 @@ class ConvergenceTest {
             if (!online) {
                 return;
             }
-            SyncCall call = new SyncCall();
-            Map<String, List<String>> sent = new HashMap<>();
+            String syncId = UUID.randomUUID().toString();
             Map<String, HeldDigest> buckets = new HashMap<>();
+            Map<String, List<String>> sent = new HashMap<>();
+            Result result = call(syncId, false, buckets, sent).send();
+            if (fromLog) {
+                // The same sync again, on the same state: a replay (nothing applied twice, I4) compared whole.
+                Result verified = call(syncId, true, buckets, new HashMap<>()).send();
+                for (String table : TABLES) {
+                    assertEquals("COMPARISON", verified.source(table));
+                    assertEquals(stamps.get(table) == null ? "NO_STAMP" : "VERIFY_REQUESTED", verified.fallback(table));
+                    if ("CHANGE_LOG".equals(result.source(table))) {
+                        fromLogAnswers++;
+                    }
+                }
+                Map<String, Map<String, Map<String, Object>>> viaLog = copy();
+                Map<String, Map<String, Map<String, Object>>> viaComparison = copy();
+                apply(result, viaLog, buckets);
+                apply(verified, viaComparison, buckets);
+                for (String table : TABLES) {
+                    assertEquals(finalState(viaComparison.get(table)), finalState(viaLog.get(table)),
+                            "client " + id + " " + table + ": the change log's answer (" + result.fallback(table)
+                                    + ") leaves the replica the comparison leaves");
+                }
+            }
+            check(result, sent);
+            apply(result, cache, buckets);
+            TABLES.forEach(table -> {
+                bases.get(table).clear();
+                stamps.put(table, result.stamp(table));
+            });
+        }
+
+        /** The client's rows as it ends with them: every live row with its version; a digest client's tombstones are
+         * the server's (checked at the end) whether or not a bucket refresh brought them, so only held-list clients
+         * compare them. */
+        Map<String, String> finalState(Map<String, Map<String, Object>> rows) {
+            Map<String, String> state = new TreeMap<>();
+            rows.forEach((uid, row) -> {
+                if (row.get("deletedAt") == null || !digest) {
+                    state.put(uid, row.get("version") + (row.get("deletedAt") == null ? "" : " deleted") + " " + row);
+                }
+            });
+            return state;
+        }
+
+        Map<String, Map<String, Map<String, Object>>> copy() {
+            Map<String, Map<String, Map<String, Object>>> copy = new HashMap<>();
+            cache.forEach((table, rows) -> {
+                Map<String, Map<String, Object>> tableCopy = new LinkedHashMap<>();
+                rows.forEach((uid, row) -> tableCopy.put(uid, new LinkedHashMap<>(row)));
+                copy.put(table, tableCopy);
+            });
+            return copy;
+        }
+
+        SyncCall call(String syncId, boolean verify, Map<String, HeldDigest> buckets, Map<String, List<String>> sent) {
+            SyncCall call = new SyncCall(syncId);
+            Random digestSizes = new Random(syncId.hashCode());
             for (String table : TABLES) {
                 Map<String, Long> held = new LinkedHashMap<>();
                 List<Map<String, Object>> changes = new ArrayList<>();
@@ -252,15 +325,21 @@ class ConvergenceTest {
                 });
                 sent.put(table, changes.stream().map(c -> (String) c.get("uid")).toList());
                 if (digest) {
-                    HeldDigest sums = HeldDigest.empty(1 << random.nextInt(8));
+                    HeldDigest sums = HeldDigest.empty(1 << digestSizes.nextInt(8));
                     held.forEach((uid, version) -> sums.add(UUID.fromString(uid), version));
                     buckets.put(table, sums);
                     call.digestScope(table, null, sums.encode(), changes);
                 } else {
                     call.scope(table, null, held, changes);
                 }
+                if (fromLog) {
+                    call.stamp(table, stamps.get(table), verify);
+                }
             }
-            Result result = call.send();
+            return call;
+        }
+
+        void check(Result result, Map<String, List<String>> sent) {
             for (String table : TABLES) {
                 for (String uid : sent.get(table)) {
                     boolean applied = result.applied(table).contains(uid);
@@ -272,6 +351,11 @@ class ConvergenceTest {
                                 "an applied change is what the server stores: " + stored);
                     }
                 }
+            }
+        }
+
+        void apply(Result result, Map<String, Map<String, Map<String, Object>>> cache, Map<String, HeldDigest> buckets) {
+            for (String table : TABLES) {
                 if (digest) { // replace every row of each refreshed bucket with the upserts
                     HeldDigest sums = buckets.get(table);
                     java.util.Set<Integer> refreshed = new java.util.HashSet<>(result.refreshedBuckets(table));
@@ -283,7 +367,6 @@ class ConvergenceTest {
                 for (Map<String, Object> row : result.upserts(table)) {
                     cache.get(table).put((String) row.get("uid"), new LinkedHashMap<>(row));
                 }
-                bases.get(table).clear();
             }
         }
 

@@ -105,6 +105,11 @@ final class PostgresCluster implements AutoCloseable {
         }
     }
 
+    /** Stops the server as a crash does ({@code -m immediate}: no shutdown checkpoint, crash recovery at the next start). */
+    void crash() {
+        run("pg_ctlcluster", version, name, "stop", "-m", "immediate");
+    }
+
     /** Starts the server and returns when it accepts connections. */
     void start() {
         run("pg_ctlcluster", version, name, "start");

@@ -18,11 +18,11 @@ public final class SyncCall {
             mutation($input: SyncInput!) {
               sync(input: $input) {
                 syncId cursor replayed
-                users { id drops applied refreshedBuckets more nextAfter total rejected { uid reason field message } upserts { uid name email createdAt updatedAt deletedAt version } }
-                groups { id drops applied refreshedBuckets more nextAfter total rejected { uid reason field message } upserts { uid name createdAt updatedAt deletedAt version } }
-                userGroups { id drops applied refreshedBuckets rejected { uid reason field message } upserts { uid userUid groupUid createdAt updatedAt deletedAt version } }
-                userDocuments { id drops applied rejected { uid reason field message } upserts { uid userUid title createdAt updatedAt deletedAt version } }
-                userDocumentEvents { id drops applied rejected { uid reason field message } upserts { uid documentUid kind payload createdAt updatedAt deletedAt version } }
+                users { id stamp source fallback drops applied refreshedBuckets more nextAfter total rejected { uid reason field message } upserts { uid name email createdAt updatedAt deletedAt version } }
+                groups { id stamp source fallback drops applied refreshedBuckets more nextAfter total rejected { uid reason field message } upserts { uid name createdAt updatedAt deletedAt version } }
+                userGroups { id stamp source fallback drops applied refreshedBuckets rejected { uid reason field message } upserts { uid userUid groupUid createdAt updatedAt deletedAt version } }
+                userDocuments { id stamp source fallback drops applied rejected { uid reason field message } upserts { uid userUid title createdAt updatedAt deletedAt version } }
+                userDocumentEvents { id stamp source fallback drops applied rejected { uid reason field message } upserts { uid documentUid kind payload createdAt updatedAt deletedAt version } }
               }
             }""";
 
@@ -64,6 +64,16 @@ public final class SyncCall {
         scope.put("heldDigest", heldDigest);
         scope.put("changes", changes);
         ((List<Object>) input.get(table)).add(scope);
+        return this;
+    }
+
+    /** Gives the last added scope of {@code table} its stamp (from its last result) and verify flag. */
+    @SuppressWarnings("unchecked")
+    public SyncCall stamp(String table, String stamp, Boolean verify) {
+        List<Object> scopes = (List<Object>) input.get(table);
+        Map<String, Object> scope = (Map<String, Object>) scopes.get(scopes.size() - 1);
+        scope.put("stamp", stamp);
+        scope.put("verify", verify);
         return this;
     }
 
@@ -161,6 +171,21 @@ public final class SyncCall {
         /** For the first page of a paged scope: the scope's live rows; null on later pages. */
         public Integer total(String table) {
             return json.get(base(table, 0) + "total");
+        }
+
+        /** The scope's stamp for its next reconnect. */
+        public String stamp(String table) {
+            return json.getString(base(table, 0) + "stamp");
+        }
+
+        /** CHANGE_LOG, COMPARISON or PAGE. */
+        public String source(String table) {
+            return json.getString(base(table, 0) + "source");
+        }
+
+        /** Why the scope was compared whole, or null. */
+        public String fallback(String table) {
+            return json.getString(base(table, 0) + "fallback");
         }
 
         public String cursor() {

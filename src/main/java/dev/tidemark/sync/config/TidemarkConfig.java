@@ -52,6 +52,14 @@ public interface TidemarkConfig {
         /** Most rows one page of a paged first sync may ask for (a scope's pageSize). */
         @WithDefault("10000")
         int maxPageSize();
+
+        /** Whether a stamped reconnect may be answered from the change log (else every scope is compared whole). */
+        @WithDefault("true")
+        boolean logReconnect();
+
+        /** Most log entries (or candidate rows) a reconnect reads from the change log before comparing the whole scope. */
+        @WithDefault("10000")
+        int logReconnectMaxChanges();
     }
 
     /** Tombstone retention: tombstones (and sync replay records) older than the horizon are purged. */

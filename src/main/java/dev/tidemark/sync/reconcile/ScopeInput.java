@@ -33,6 +33,15 @@ public abstract class ScopeInput {
     @Description("With pageSize: the uid the previous page ended at (its nextAfter); null for the first page.")
     public String after;
 
+    @Description("The stamp of this scope's last sync result (its stamp), to answer this reconnect from the change log: only "
+            + "what changed since. Send the rows you hold (held or heldDigest) as well: the server compares the whole scope "
+            + "when the log cannot answer (the result's fallback says why). Null: compare the whole scope. "
+            + "See docs/protocol.md, \"Reconnect from the change log\".")
+    public String stamp;
+
+    @Description("With a stamp: true to compare the whole scope anyway (a client checking its replica). Default false.")
+    public Boolean verify;
+
     /** The scope's where; null for every row. */
     public abstract SyncedWhere where();
 

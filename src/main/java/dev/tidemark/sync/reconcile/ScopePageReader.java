@@ -50,7 +50,8 @@ public class ScopePageReader {
         }
         UUID end = rows.isEmpty() ? page.after() : rows.get(rows.size() - 1).uid;
         Integer total = page.after() == null ? count(scope, where) : null;
-        return new ScopeOutcome(scope.id(), rows, List.of(), List.of(), List.of(), null, new PageOutcome(more, end, total));
+        return new ScopeOutcome(scope.id(), rows, List.of(), List.of(), List.of(), null, new PageOutcome(more, end, total), null,
+                AnswerSource.PAGE, null);
     }
 
     /** The scope's live rows now: the denominator of the client's progress. */

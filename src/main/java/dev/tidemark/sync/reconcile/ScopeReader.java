@@ -17,6 +17,7 @@ import jakarta.persistence.TypedQuery;
 
 import org.hibernate.jpa.HibernateHints;
 
+import dev.tidemark.sync.cursor.StampSource;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.where.JpqlRenderer;
@@ -41,11 +42,26 @@ public class ScopeReader {
     @Inject
     ScopePageReader pages;
 
-    public ScopeOutcome read(ScopeRequest scope, ChangeResults results) {
+    @Inject
+    LogReconnect log;
+
+    /**
+     * Answers one scope: a page as asked; a stamped reconnect from the change log when it can
+     * decide ({@link LogReconnect}); else the whole scope compared. {@code base} gives the scope
+     * the stamp of its next reconnect.
+     */
+    public ScopeOutcome read(ScopeRequest scope, ChangeResults results, StampSource.Base base) {
         if (scope.page() != null) {
             return pages.read(scope);
         }
-        return scope.digest() == null ? readHeld(scope, results) : readDigest(scope, results);
+        String key = ScopeKey.of(scope.table(), scope.condition());
+        String stamp = base.stamp(key).encode();
+        LogReconnect.Attempt attempt = log.attempt(scope, key, base, results);
+        if (attempt.outcome() != null) {
+            return attempt.outcome().with(stamp, AnswerSource.CHANGE_LOG, null);
+        }
+        ScopeOutcome compared = scope.digest() == null ? readHeld(scope, results) : readDigest(scope, results);
+        return compared.with(stamp, AnswerSource.COMPARISON, attempt.fallback());
     }
 
     /** The client listed every row it holds: compare versions uid by uid. */
@@ -72,7 +88,7 @@ public class ScopeReader {
             });
         }
         return new ScopeOutcome(scope.id(), load(scope.table(), send), unseen(known.keySet(), seen), results.applied(),
-                results.rejected(), null, null);
+                results.rejected(), null, null, null, AnswerSource.COMPARISON, null);
     }
 
     /**
@@ -121,7 +137,7 @@ public class ScopeReader {
             }
         }
         return new ScopeOutcome(scope.id(), load(scope.table(), send), unseen(changed, seen), results.applied(),
-                results.rejected(), refreshed, null);
+                results.rejected(), refreshed, null, null, AnswerSource.COMPARISON, null);
     }
 
     /** The uids the client sent that the scope no longer has: the client drops them. */

@@ -42,6 +42,16 @@ public abstract class ScopeResult {
     @Description("Only for the first page of a paged scope (after null): the scope's live rows when it was read.")
     public Integer total;
 
+    @Description("Send it back as this scope's stamp on the next sync, with the same where (null for a page).")
+    public String stamp;
+
+    @NonNull
+    @Description("How the server answered: CHANGE_LOG (what changed since the stamp), COMPARISON (the whole scope) or PAGE.")
+    public AnswerSource source;
+
+    @Description("Only when compared whole: why (NO_STAMP when none was sent). A diagnostic; the rows are the same either way.")
+    public FallbackReason fallback;
+
     /** Fills the result from the engine's outcome. */
     public void fill(ScopeOutcome outcome) {
         storeUpserts(outcome.upserts());
@@ -54,6 +64,9 @@ public abstract class ScopeResult {
         more = page != null && page.more();
         nextAfter = page == null || page.nextAfter() == null ? null : page.nextAfter().toString();
         total = page == null ? null : page.total();
+        stamp = outcome.stamp();
+        source = outcome.source();
+        fallback = outcome.fallback();
     }
 
     /** Stores the rows to upsert in the subclass's field typed for its table (every row is of that table). */

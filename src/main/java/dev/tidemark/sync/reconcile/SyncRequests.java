@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import dev.tidemark.sync.auth.Caller;
 import dev.tidemark.sync.auth.Identity;
 import dev.tidemark.sync.config.TidemarkConfig;
+import dev.tidemark.sync.cursor.ScopeStamp;
 import dev.tidemark.sync.cursor.SyncCursor;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.error.InvalidInputException;
@@ -108,7 +109,8 @@ public class SyncRequests {
         }
         ScopePage page = page(input, held.isEmpty() && digest == null && changes.isEmpty(), path);
         Condition scope = scopes.compile(table, input.where(), path + ".where", who);
-        return new ScopeRequest(input.id, table, scope, held, digest, changes, page, path);
+        ScopeStamp stamp = input.stamp == null ? null : ScopeStamp.decode(input.stamp, path + ".stamp");
+        return new ScopeRequest(input.id, table, scope, held, digest, changes, page, stamp, Boolean.TRUE.equals(input.verify), path);
     }
 
     /** The page a scope asks for, or null; a paged scope is a read only (no held rows, digest or changes). */

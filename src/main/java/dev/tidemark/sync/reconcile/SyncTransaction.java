@@ -18,7 +18,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import dev.tidemark.sync.config.TidemarkConfig;
-import dev.tidemark.sync.cursor.CursorSource;
+import dev.tidemark.sync.cursor.StampSource;
 import dev.tidemark.sync.error.InvalidInputException;
 import dev.tidemark.sync.error.LimitExceededException;
 import dev.tidemark.sync.time.ServerClock;
@@ -42,7 +42,7 @@ public class SyncTransaction {
     SyncLedger ledger;
 
     @Inject
-    CursorSource cursors;
+    StampSource stamps;
 
     @Inject
     ServerClock clock;
@@ -74,12 +74,14 @@ public class SyncTransaction {
         em.clear();
         // Taken after the writes and before the reads: every transaction older than it has ended,
         // so its changes are in what the reads below see.
-        var cursor = cursors.current();
+        // The same snapshot watermark, with the database incarnation, stamps every scope (design §4,
+        // "Reconnect from the change log").
+        StampSource.Base base = stamps.current();
         List<ScopeOutcome> scopes = new ArrayList<>();
         for (int i = 0; i < request.scopes().size(); i++) {
-            scopes.add(reader.read(request.scopes().get(i), results.get(i)));
+            scopes.add(reader.read(request.scopes().get(i), results.get(i), base));
         }
-        return new SyncOutcome(request.syncId(), cursor, stored.isPresent(), scopes);
+        return new SyncOutcome(request.syncId(), base.cursor(), stored.isPresent(), scopes);
     }
 
     private void checkLimits(SyncRequest request) {

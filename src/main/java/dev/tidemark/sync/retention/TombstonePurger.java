@@ -68,9 +68,16 @@ public class TombstonePurger {
         List<SyncTable> childrenFirst = new ArrayList<>(registry.inDependencyOrder());
         java.util.Collections.reverse(childrenFirst);
         for (SyncTable table : childrenFirst) {
-            purged.put(table.tableName(), em.createNativeQuery(purgeSql(table))
-                    .setParameter("horizon", horizon).executeUpdate());
+            int rows = em.createNativeQuery(purgeSql(table)).setParameter("horizon", horizon).executeUpdate();
+            purged.put(table.tableName(), rows);
+            if (rows > 0) { // a purge writes no log entry: stamped reconnects of this table compare whole (TOMBSTONES_PURGED)
+                em.createNativeQuery("insert into sync_purge (table_name, purged) values (:table, :rows)")
+                        .setParameter("table", table.tableName()).setParameter("rows", rows).executeUpdate();
+            }
         }
+        // Stamps older than the change log's retention are compared whole anyway (TOO_OLD).
+        em.createNativeQuery("delete from sync_purge where purged_at < now() - cast(:keep as interval)")
+                .setParameter("keep", (2 * config.realtime().retention().toSeconds()) + " seconds").executeUpdate();
         purged.put("sync_request", em.createNativeQuery("delete from sync_request where created_at < :horizon")
                 .setParameter("horizon", horizon).executeUpdate());
         return purged;

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.where.Condition;
+import dev.tidemark.sync.where.ScopeRelations;
 import dev.tidemark.sync.realtime.changelog.ChangeBatch;
 
 /**
@@ -22,7 +23,7 @@ final class ScopeGroup {
 
     final Key key;
     final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
-    /** Many-to-one conditions on this table's own rows: a parent change may move rows in or out. */
+    /** The rules are {@link ScopeRelations}'s, shared with the reconnect from the change log. Many-to-one conditions on this table's own rows: a parent change may move rows in or out. */
     final List<Condition.Parent> parents = new ArrayList<>();
     /** To-many conditions on this table's own rows: a child change may move rows in or out. */
     final List<Condition.Children> children = new ArrayList<>();
@@ -34,7 +35,10 @@ final class ScopeGroup {
 
     ScopeGroup(Key key) {
         this.key = key;
-        collect(key.condition());
+        ScopeRelations relations = ScopeRelations.of(key.condition());
+        parents.addAll(relations.parents());
+        children.addAll(relations.children());
+        deepTables.addAll(relations.deepTables());
         tables.add(key.table().tableName());
         parents.forEach(p -> tables.add(p.target().tableName()));
         children.forEach(c -> tables.add(c.child().tableName()));
@@ -56,41 +60,5 @@ final class ScopeGroup {
 
     Condition condition() {
         return key.condition();
-    }
-
-    private void collect(Condition condition) {
-        if (condition instanceof Condition.All all) {
-            all.parts().forEach(this::collect);
-        } else if (condition instanceof Condition.AnyOf any) {
-            any.parts().forEach(this::collect);
-        } else if (condition instanceof Condition.Not not) {
-            collect(not.inner());
-        } else if (condition instanceof Condition.Visible visible) {
-            collect(visible.condition());
-        } else if (condition instanceof Condition.Parent parent) {
-            parents.add(parent);
-            collectDeep(parent.condition());
-        } else if (condition instanceof Condition.Children child) {
-            children.add(child);
-            collectDeep(child.condition());
-        }
-    }
-
-    private void collectDeep(Condition condition) {
-        if (condition instanceof Condition.All all) {
-            all.parts().forEach(this::collectDeep);
-        } else if (condition instanceof Condition.AnyOf any) {
-            any.parts().forEach(this::collectDeep);
-        } else if (condition instanceof Condition.Not not) {
-            collectDeep(not.inner());
-        } else if (condition instanceof Condition.Visible visible) {
-            collectDeep(visible.condition());
-        } else if (condition instanceof Condition.Parent parent) {
-            deepTables.add(parent.target().tableName());
-            collectDeep(parent.condition());
-        } else if (condition instanceof Condition.Children child) {
-            deepTables.add(child.child().tableName());
-            collectDeep(child.condition());
-        }
     }
 }
