@@ -51,7 +51,7 @@ test('the web client keeps its guarantees under network, server, database, tab a
     let minimal: RunResult = result;
     if (!KEEP_GOING && SHRINK_MS > 0) {
       say(`  shrinking for at most ${SHRINK_MS / 1000}s...`);
-      minimal = await shrink(cluster, schema, result, SHRINK_MS, say);
+      minimal = await shrink((list, deadline) => runOps(cluster, schema, list, false, deadline), result, SHRINK_MS, say);
     }
     say(...record(name, seed, minimal));
     failures.push(`${label}: [${result.findings[0]!.invariant}] ${result.findings[0]!.detail}`);

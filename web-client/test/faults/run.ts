@@ -2,7 +2,8 @@
  * Runs a list of operations in a fresh world (new users, replicas and proxies; the cluster healed
  * first) with the invariants checked at every quiescence and at the end, and shrinks a failing
  * list: drops chunks of operations while the same invariant still breaks, within a time budget
- * (each try is a real run against the servers, so shrinking is bounded by time, not by tries).
+ * (each try is a real run against the servers, so shrinking is bounded by time, not by tries; a
+ * try still running at the deadline stops before its next operation and counts as not reproducing).
  */
 import type { Cluster } from './cluster.js';
 import type { Finding } from './ledger.js';
@@ -18,15 +19,21 @@ export interface RunResult {
   findings: Finding[];
   ms: number;
   world: World;
+  /** The run stopped at its deadline before its last operation: it proves nothing either way. */
+  cutShort?: boolean;
 }
+
+/** Runs a list of operations; the shrinker's tries pass a deadline. */
+export type OpsRunner = (ops: Op[], deadline?: number) => Promise<RunResult>;
 
 let runs = 0;
 
-export async function runOps(cluster: Cluster, schema: SchemaFacts, ops: Op[], keepGoing: boolean): Promise<RunResult> {
+export async function runOps(cluster: Cluster, schema: SchemaFacts, ops: Op[], keepGoing: boolean, deadline = Infinity): Promise<RunResult> {
   const started = Date.now();
   const world = new World(cluster, schema, `f${Date.now().toString(36)}${++runs}x`);
   const findings: Finding[] = [];
   let failedAt: number | null = null;
+  let cutShort = false;
   const found = (index: number, list: Finding[]): boolean => {
     if (list.length === 0) return false;
     findings.push(...list);
@@ -38,6 +45,10 @@ export async function runOps(cluster: Cluster, schema: SchemaFacts, ops: Op[], k
     if (!found(-1, await world.setup()) && !found(-1, await quiesce(world, -1))) {
       let stopped = false;
       for (const [i, op] of ops.entries()) {
+        if (Date.now() >= deadline) {
+          cutShort = stopped = true;
+          break;
+        }
         const opStarted = Date.now();
         const list = await world.execute(op, i);
         if (op.k === 'quiesce') list.push(...(await quiesce(world, i)), ...serverErrors(cluster, i));
@@ -52,7 +63,7 @@ export async function runOps(cluster: Cluster, schema: SchemaFacts, ops: Op[], k
   } finally {
     await world.dispose();
   }
-  return { ops, failedAt, findings, ms: Date.now() - started, world };
+  return { ops, failedAt, findings, ms: Date.now() - started, world, cutShort };
 }
 
 /**
@@ -64,17 +75,18 @@ function serverErrors(cluster: Cluster, index: number): Finding[] {
 }
 
 /** The shortest list found within the budget that still breaks the first finding's invariant. */
-export async function shrink(cluster: Cluster, schema: SchemaFacts, failure: RunResult, budgetMs: number, log: (line: string) => void): Promise<RunResult> {
+export async function shrink(run: OpsRunner, failure: RunResult, budgetMs: number, log: (line: string) => void): Promise<RunResult> {
   const invariant = failure.findings[0]!.invariant;
   const deadline = Date.now() + budgetMs;
   let list = prefix(failure);
   let best: RunResult = { ...failure, ops: list };
   let chunk = Math.ceil(list.length / 2);
-  while (chunk >= 1 && Date.now() < deadline) {
+  tries: while (chunk >= 1 && Date.now() < deadline) {
     let progressed = false;
     for (let i = 0; i < list.length && Date.now() < deadline;) {
       const candidate = [...list.slice(0, i), ...list.slice(i + chunk)];
-      const result = await runOps(cluster, schema, candidate, false);
+      const result = await run(candidate, deadline);
+      if (result.cutShort) break tries;
       const shorter = prefix(result);
       // Dropping the final quiescence changes nothing: the end of a run checks the invariants too.
       if (result.findings.some((f) => f.invariant === invariant) && shorter.length < list.length) {
