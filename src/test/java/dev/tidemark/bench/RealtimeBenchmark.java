@@ -51,12 +51,14 @@ class RealtimeBenchmark {
         public Map<String, String> getConfigOverrides() {
             return Map.of("tidemark.realtime.max-subscriptions-per-connection", "1000",
                     "tidemark.realtime.max-queued-bytes-per-connection", System.getProperty("bench.max-queued-bytes", "8M"),
+                    "tidemark.limits.connection-burst", "100000", "tidemark.limits.connections-per-minute", "1000000",
                     "quarkus.log.level", "WARN");
         }
     }
 
-    static final int PER_CONNECTION = 100;
     static final int WARMUP_SECONDS = BenchSize.smoke() ? 1 : 5;
+    /** The group whose renames shape (c) writes; every second subscription of shape (c) is two relations away from it. */
+    static final UUID GROUP = UUID.randomUUID();
 
     @TestHTTPResource("/graphql")
     URI graphql;
@@ -65,24 +67,68 @@ class RealtimeBenchmark {
     void run() throws Exception {
         BenchSize.announce("RealtimeBenchmark");
         int seconds = BenchSize.of("bench.seconds", 20, 1);
-        for (String shape : System.getProperty("bench.shape", "a,b").split(",")) {
-            if (shape.equals("a")) {
+        // (c) first: it measures the first run after a start, so it must be the first thing this server does.
+        for (String shape : System.getProperty("bench.shape", "c,a,b,d,idle").split(",")) {
+            if (shape.equals("c")) {
+                shapeC(seconds);
+            } else if (shape.equals("idle")) {
+                IdleSubscriptions.measure(graphql, BenchSize.of("bench.idle.subscriptions", 50_000, 200),
+                        BenchSize.of("bench.idle.per-connection", 500, 50));
+            } else if (shape.equals("d")) {
+                int subscriptions = BenchSize.of("bench.d.subscriptions", 5000, 100);
+                int writes = BenchSize.of("bench.d.writes-per-second", 400, 20);
+                int matches = Math.max(1, subscriptions / 100);
+                measure("d: " + subscriptions + " distinct scopes, " + writes + " writes/s x " + matches + " matches", subscriptions, 100,
+                        writes, matches, WARMUP_SECONDS, seconds,
+                        i -> "{name: {startsWith: \"bench-d" + (i % 100) + "-\"}, email: {ne: \"s" + i + "\"}}",
+                        w -> "bench-d" + (w % 100) + "-w" + w + ";", w -> false);
+            } else if (shape.equals("a")) {
                 int subscriptions = BenchSize.of("bench.a.subscriptions", 5000, 100);
                 int writes = BenchSize.of("bench.a.writes-per-second", 200, 20);
                 int matches = Math.max(1, subscriptions / 100); // 100 name prefixes, one per write
-                measure("a: " + subscriptions + " distinct scopes, " + writes + " writes/s x " + matches + " matches", subscriptions, writes,
-                        matches, seconds,
+                measure("a: " + subscriptions + " distinct scopes, " + writes + " writes/s x " + matches + " matches", subscriptions, 100,
+                        writes, matches, WARMUP_SECONDS, seconds,
                         i -> "{name: {startsWith: \"bench-a" + (i % 100) + "-\"}, email: {ne: \"s" + i + "\"}}",
-                        w -> "bench-a" + (w % 100) + "-w" + w + ";");
+                        w -> "bench-a" + (w % 100) + "-w" + w + ";", w -> false);
             } else {
                 int subscriptions = BenchSize.of("bench.b.subscriptions", 1000, 50);
                 int writes = BenchSize.of("bench.b.writes-per-second", 20, 5);
-                measure("b: " + subscriptions + " subscriptions on one scope, " + writes + " writes/s", subscriptions, writes, subscriptions,
-                        seconds,
+                measure("b: " + subscriptions + " subscriptions on one scope, " + writes + " writes/s", subscriptions, 100, writes,
+                        subscriptions, WARMUP_SECONDS, seconds,
                         i -> "{name: {startsWith: \"bench-b-\"}}",
-                        w -> "bench-b-w" + w + ";");
+                        w -> "bench-b-w" + w + ";", w -> false);
             }
         }
+    }
+
+    /**
+     * (c) the issue's slow first run: 200 clients x 2 subscriptions (one on a name prefix shared by 10
+     * clients, one on the members of a group, two relations away), 50 writes/s of which 10 % rename
+     * that group (a RESYNC to 200 subscriptions each). Run twice right after the start, no warm-up:
+     * the first run is what users saw after a deploy, the second the same server warm.
+     */
+    private void shapeC(int seconds) throws Exception {
+        int clients = BenchSize.of("bench.c.clients", 200, 20);
+        int writes = BenchSize.of("bench.c.writes-per-second", 50, 10);
+        int measured = BenchSize.of("bench.c.seconds", 10, 1);
+        try (Connection connection = DriverManager.getConnection(jdbcUrl(), "postgres", "postgres");
+                PreparedStatement group = connection.prepareStatement(
+                        "insert into app_group (uid, created_at, updated_at, name) values (?, now(), now(), 'bench-c-group')"
+                                + " on conflict do nothing")) {
+            group.setObject(1, GROUP);
+            group.executeUpdate();
+        }
+        for (String run : new String[] { "first run after the start", "second run" }) {
+            measure("c (" + run + "): " + clients + " clients x 2 subscriptions, " + writes + " writes/s, 10 % group renames",
+                    clients * 2, 2, writes, clients / 20, 0, measured,
+                    i -> i % 2 == 0 ? "{name: {startsWith: \"bench-c" + (i / 2 % 20) + "-\"}}"
+                            : "{memberships: {some: {group: {name: {startsWith: \"bench-c-group\"}}}}}",
+                    w -> "bench-c" + (w % 20) + "-w" + w + ";", w -> w % 10 == 9);
+        }
+    }
+
+    static String jdbcUrl() {
+        return ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
     }
 
     interface Scope {
@@ -93,9 +139,13 @@ class RealtimeBenchmark {
         String of(int write);
     }
 
-    private void measure(String title, int subscriptions, int writesPerSecond, int matches, int seconds, Scope scope, Name name)
-            throws Exception {
-        int totalWrites = writesPerSecond * (WARMUP_SECONDS + seconds);
+    interface Rename {
+        boolean of(int write);
+    }
+
+    private void measure(String title, int subscriptions, int perConnection, int writesPerSecond, int matches, int warmup, int seconds,
+            Scope scope, Name name, Rename rename) throws Exception {
+        int totalWrites = writesPerSecond * (warmup + seconds);
         long[] committed = new long[totalWrites];
         int capacity = totalWrites * matches + 1000;
         Recorder recorder = new Recorder(capacity);
@@ -104,16 +154,21 @@ class RealtimeBenchmark {
         List<WebSocket> sockets = new ArrayList<>();
         CountDownLatch ready = new CountDownLatch(subscriptions);
         List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-        for (int c = 0; c * PER_CONNECTION < subscriptions; c++) {
+        String init = GraphQLWs.initMessage(Tokens.admin()); // signed before connecting: the server waits 3 s for the init
+        for (int c = 0; c * perConnection < subscriptions; c++) {
             Listener listener = new Listener(recorder, ready, errors);
             WebSocket socket = http.newWebSocketBuilder().subprotocols("graphql-transport-ws")
                     .buildAsync(URI.create(graphql.toString().replaceFirst("^http", "ws")), listener).join();
-            socket.sendText(GraphQLWs.initMessage(Tokens.admin()), true).join();
+            try {
+                socket.sendText(init, true).join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw new IllegalStateException("connection " + c + " closed before its init; " + errors, e);
+            }
             // The protocol: no subscribe before connection_ack (the server closes with 4401 otherwise).
             if (!listener.acknowledged.await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("no connection_ack within 30 s");
             }
-            for (int i = c * PER_CONNECTION; i < Math.min(subscriptions, (c + 1) * PER_CONNECTION); i++) {
+            for (int i = c * perConnection; i < Math.min(subscriptions, (c + 1) * perConnection); i++) {
                 String query = "subscription { userChanged(where: " + scope.where(i) + ") { operation uid version row { uid name version } } }";
                 socket.sendText("{\"id\":\"s" + i + "\",\"type\":\"subscribe\",\"payload\":{\"query\":"
                         + jakarta.json.Json.createValue(query) + "}}", true).join();
@@ -129,18 +184,19 @@ class RealtimeBenchmark {
             printHistogram();
         }
         recorder.start = totalWrites - writesPerSecond * seconds; // writes before this are warm-up
-        write(writesPerSecond, totalWrites, committed, name);
+        write(writesPerSecond, totalWrites, committed, name, rename);
         Thread.sleep(3000); // let the last deliveries arrive
         sockets.forEach(s -> s.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
         report(title, subscriptions, writesPerSecond, seconds, committed, recorder, (heapAfter - heapBefore) / subscriptions);
         Thread.sleep(2000);
     }
 
-    private void write(int perSecond, int total, long[] committed, Name name) throws Exception {
-        String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
-        try (Connection connection = DriverManager.getConnection(url, "postgres", "postgres");
+    private void write(int perSecond, int total, long[] committed, Name name, Rename rename) throws Exception {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl(), "postgres", "postgres");
                 PreparedStatement insert = connection.prepareStatement(
-                        "insert into app_user (uid, created_at, updated_at, name) values (?, now(), now(), ?)")) {
+                        "insert into app_user (uid, created_at, updated_at, name) values (?, now(), now(), ?)");
+                PreparedStatement renameGroup = connection.prepareStatement(
+                        "update app_group set name = ?, updated_at = now() where uid = ?")) {
             ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
             AtomicInteger next = new AtomicInteger();
             CountDownLatch done = new CountDownLatch(1);
@@ -151,6 +207,13 @@ class RealtimeBenchmark {
                     return;
                 }
                 try {
+                    if (rename.of(w)) {
+                        renameGroup.setString(1, "bench-c-group " + w); // still in scope: members stay, a RESYNC says "sync"
+                        renameGroup.setObject(2, GROUP);
+                        renameGroup.executeUpdate();
+                        committed[w] = System.nanoTime();
+                        return;
+                    }
                     insert.setObject(1, UUID.randomUUID());
                     insert.setString(2, name.of(w));
                     insert.executeUpdate();
@@ -183,9 +246,9 @@ class RealtimeBenchmark {
         }
         long[] sorted = Arrays.copyOf(latencies, measured);
         Arrays.sort(sorted);
-        System.out.printf("%nBENCH %s%n  subscriptions=%d writes/s=%d measured=%ds deliveries=%d (%.0f/s)%n"
+        System.out.printf("%nBENCH %s%n  subscriptions=%d writes/s=%d measured=%ds deliveries=%d (%.0f/s) RESYNC received=%d%n"
                 + "  latency commit->delivery ms: p50=%.1f p99=%.1f max=%.1f%n  heap per idle subscription: %d bytes (server+client, one JVM)%n",
-                title, subscriptions, perSecond, seconds, measured, measured / (double) seconds,
+                title, subscriptions, perSecond, seconds, measured, measured / (double) seconds, recorder.resyncs.get(),
                 pct(sorted, 0.50), pct(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6, heapPerSubscription);
     }
 
@@ -236,6 +299,7 @@ class RealtimeBenchmark {
         final long[] arrivals;
         final int[] writes;
         final AtomicInteger count = new AtomicInteger();
+        final AtomicInteger resyncs = new AtomicInteger();
         volatile int start;
 
         Recorder(int capacity) {
@@ -244,6 +308,10 @@ class RealtimeBenchmark {
         }
 
         void record(String message) {
+            if (message.contains("\"RESYNC\"")) {
+                resyncs.incrementAndGet();
+                return;
+            }
             int at = message.indexOf("-w");
             int end = at < 0 ? -1 : message.indexOf(';', at);
             if (end > 0) {

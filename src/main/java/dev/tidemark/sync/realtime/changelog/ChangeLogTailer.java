@@ -74,6 +74,9 @@ public class ChangeLogTailer {
     @Inject
     DatabaseWatch database;
 
+    @Inject
+    TailerWarmUp warmUp;
+
     private volatile boolean running;
     /** Whether this instance's connection is LISTENing, and when the change log was last read through it. */
     private volatile boolean listening;
@@ -87,6 +90,7 @@ public class ChangeLogTailer {
             LOG.warn("tidemark.realtime.enabled=false: subscriptions on this instance receive no changes");
             return;
         }
+        warmUp.run(); // Hibernate's query compilation at start, not on the first change while subscribers wait
         running = true;
         thread = new Thread(this::run, "tidemark-change-tailer");
         thread.setDaemon(true);
@@ -237,7 +241,15 @@ public class ChangeLogTailer {
             if (entity != null) {
                 String old = log.get(0).oldRow();
                 RowImage before = old == null ? null : RowImage.ofJson(table, parse(old));
-                changed.put(uid, new ChangedRow(before, batch.now.remember(table, entity), entity, log.get(log.size() - 1).id()));
+                List<RowImage> between = new ArrayList<>(log.size() - 1);
+                for (int i = 1; i < log.size(); i++) {
+                    String state = log.get(i).oldRow();
+                    if (state != null) {
+                        between.add(RowImage.ofJson(table, parse(state)));
+                    }
+                }
+                changed.put(uid, new ChangedRow(before, batch.now.remember(table, entity), entity, log.get(log.size() - 1).id(),
+                        between));
             }
         });
         return changed;

@@ -22,4 +22,11 @@ public interface EventSink {
 
     /** Gives back a slot taken by {@link #takeSubscription}. */
     void releaseSubscription();
+
+    /**
+     * Ends operation {@code id} with an {@code error} message carrying {@code code} and
+     * {@code message}: the server could not decide or serialise its events. The client may
+     * subscribe again with the same id.
+     */
+    void fail(String id, String code, String message);
 }

@@ -29,6 +29,11 @@ import dev.tidemark.sync.realtime.ChangeOperation;
 public class EventWriter {
 
     private static final Logger LOG = Logger.getLogger(EventWriter.class);
+    static final String FAILED_CODE = "INTERNAL";
+    static final String FAILED_MESSAGE = "the server could not decide or serialise an event of this subscription, so it"
+            + " was ended; subscribe again and sync";
+    /** Marks, in the per-batch cache, an event that could not be serialised for a selection. */
+    private static final String UNRENDERABLE = new String("unrenderable");
 
     @Inject
     EventRenderer renderer;
@@ -67,6 +72,18 @@ public class EventWriter {
         });
     }
 
+    /**
+     * Ends {@code failed} subscriptions with an {@code INTERNAL} error, after the events already
+     * queued for them; they were removed from their groups, so nothing follows.
+     */
+    void fail(List<Subscriber> failed) {
+        delivery.execute(() -> failed.forEach(EventWriter::fail));
+    }
+
+    private static void fail(Subscriber subscriber) {
+        subscriber.sink.fail(subscriber.id, FAILED_CODE, FAILED_MESSAGE);
+    }
+
     private void write(List<Decided> decided, Consumer<Subscriber> gone) {
         Map<Rendered, String> rendered = new HashMap<>();
         int frames = 0;
@@ -95,11 +112,18 @@ public class EventWriter {
             try {
                 payload = renderer.render(subscriber, event);
             } catch (RuntimeException e) {
-                // once per selection and event, not once per subscriber: they all get the error
-                LOG.errorf(e, "Could not serialise a %s event for subscription %s", event.operation, subscriber.id);
-                payload = "{\"errors\":" + GraphQLExecution.serverError() + "}";
+                // once per selection and event, not once per subscriber: each of them is ended
+                LOG.errorf(e, "Could not serialise a %s event for subscription %s; the subscriptions with its selection are ended",
+                        event.operation, subscriber.id);
+                payload = UNRENDERABLE;
             }
             cache.put(key, payload);
+        }
+        if (payload == UNRENDERABLE) {
+            // A client missing an event would silently diverge: its subscription ends, it resubscribes and syncs.
+            gone.accept(subscriber);
+            fail(subscriber);
+            return false;
         }
         if (!subscriber.next(payload)) {
             gone.accept(subscriber);

@@ -28,8 +28,12 @@ import dev.tidemark.sync.realtime.changelog.ChangedRow;
  */
 final class ScopeEvaluator {
 
-    /** A row whose membership of the scope may have changed in this batch. */
-    private record Candidate(RowImage before, RowImage now, long position, boolean written) {
+    /** A row whose membership of the scope may have changed in this batch ({@code between}: see {@link ChangedRow#between}). */
+    private record Candidate(RowImage before, RowImage now, long position, boolean written, List<RowImage> between) {
+
+        Candidate(RowImage before, RowImage now, long position, boolean written) {
+            this(before, now, position, written, List.of());
+        }
     }
 
     private ScopeEvaluator() {
@@ -41,7 +45,7 @@ final class ScopeEvaluator {
         }
         Map<UUID, Candidate> candidates = new LinkedHashMap<>();
         for (ChangedRow row : batch.rowsOf(group.table().tableName()).values()) {
-            candidates.put(row.now().uid(), new Candidate(row.before(), row.now(), row.position(), true));
+            candidates.put(row.now().uid(), new Candidate(row.before(), row.now(), row.position(), true, row.between()));
         }
         addParentMoves(group, batch, candidates);
         addChildMoves(group, batch, candidates);
@@ -79,7 +83,7 @@ final class ScopeEvaluator {
     private static List<ChangeEvent<?>> ownRowsOnly(ScopeGroup group, ChangeBatch batch, Collection<ChangedRow> rows) {
         List<ChangeEvent<?>> events = null;
         for (ChangedRow row : rows) {
-            ChangeEvent<?> event = decide(group, batch, new Candidate(row.before(), row.now(), row.position(), true));
+            ChangeEvent<?> event = decide(group, batch, new Candidate(row.before(), row.now(), row.position(), true, row.between()));
             if (event != null) {
                 events = events == null ? new ArrayList<>(2) : events;
                 events.add(event);
@@ -96,6 +100,10 @@ final class ScopeEvaluator {
         Condition scope = group.condition();
         boolean now = RowMatcher.matches(scope, candidate.now(), batch.now);
         boolean before = candidate.before() != null && RowMatcher.matches(scope, candidate.before(), batch.before);
+        // In scope in a state between two writes of the batch: a client that synced then holds it.
+        for (int i = 0; !before && i < candidate.between().size(); i++) {
+            before = RowMatcher.matches(scope, candidate.between().get(i), batch.before);
+        }
         ChangeOperation operation = null;
         if (!candidate.now().live()) {
             operation = candidate.written() && (now || before) ? ChangeOperation.DELETE : null;

@@ -93,6 +93,9 @@ final class ScopeIndex {
                 if (row.before() != null) {
                     collect(values, row, row.before(), field, prefix, result);
                 }
+                for (RowImage state : row.between()) {
+                    collect(values, row, state, field, prefix, result);
+                }
             }
         });
         return result;

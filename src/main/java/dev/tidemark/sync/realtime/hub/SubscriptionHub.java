@@ -141,7 +141,22 @@ public class SubscriptionHub implements ChangeListener {
             if (group.subscribers.isEmpty() || !group.concerns(batch)) {
                 continue;
             }
-            List<ChangeEvent<?>> events = ScopeEvaluator.events(group, batch, candidate.getValue());
+            List<ChangeEvent<?>> events;
+            try {
+                events = decide(group, batch, candidate.getValue());
+            } catch (RuntimeException e) {
+                if (Failures.fromDatabase(e)) {
+                    throw e; // not this scope's fault: the batch is read again once the database answers
+                }
+                // One scope that cannot be decided must not stall every subscriber of the instance
+                // (the batch would be read again forever): its subscriptions end, the others get the batch.
+                LOG.errorf(e, "Deciding the events of a scope of %s failed; its %d subscriptions are ended",
+                        group.table().tableName(), group.subscribers.size());
+                List<Subscriber> failed = List.copyOf(group.subscribers);
+                failed.forEach(this::remove);
+                writer.fail(failed);
+                continue;
+            }
             if (!events.isEmpty()) {
                 decided.add(new EventWriter.Decided(group, events));
             }
@@ -149,6 +164,11 @@ public class SubscriptionHub implements ChangeListener {
         if (!decided.isEmpty()) {
             writer.write(decided, batch.oldest, this::remove);
         }
+    }
+
+    /** The events of one group for one batch ({@code rows}: its candidate rows, null for all). */
+    List<ChangeEvent<?>> decide(ScopeGroup group, ChangeBatch batch, List<ChangedRow> rows) {
+        return ScopeEvaluator.events(group, batch, rows);
     }
 
     /** A change too large to send row by row (a bulk import): every subscription is told to sync its scope. */

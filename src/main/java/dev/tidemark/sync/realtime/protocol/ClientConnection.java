@@ -122,6 +122,13 @@ public final class ClientConnection implements EventSink {
         subscriptions.decrementAndGet();
     }
 
+    @Override
+    public void fail(String id, String code, String message) {
+        operations.remove(id);
+        sendError(id, Json.createArrayBuilder().add(Json.createObjectBuilder().add("message", message)
+                .add("extensions", Json.createObjectBuilder().add("code", code))).build());
+    }
+
     void sendNext(String id, String payload) {
         send(nextPrefix(id) + payload + "}");
     }
