@@ -145,7 +145,8 @@ class OnePassRowsTest {
     private String syncUsers(boolean onePass) {
         OnePassRows.enable(onePass);
         JsonPath answer = new SyncCall().scope("users", null, Map.of(), List.of()).send().json();
-        return answer.prettify().replaceAll("\"(syncId|cursor)\": \"[^\"]*\"", "");
+        // The sync id, the cursor and the stamps name the moment of each sync, not its rows.
+        return answer.prettify().replaceAll("\"(syncId|cursor|stamp)\": \"[^\"]*\"", "");
     }
 
     private void assertSame(String token, String document, Map<String, Object> variables, boolean expectOnePass) {
