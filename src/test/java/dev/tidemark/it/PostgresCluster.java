@@ -98,8 +98,7 @@ final class PostgresCluster implements AutoCloseable {
 
     long postmasterPid() {
         try {
-            Path pidFile = Path.of("/var/lib/postgresql", version, name, "postmaster.pid");
-            return Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+            return Long.parseLong(Files.readAllLines(dataDirectory().resolve("postmaster.pid")).get(0).trim());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -108,6 +107,37 @@ final class PostgresCluster implements AutoCloseable {
     /** Stops the server as a crash does ({@code -m immediate}: no shutdown checkpoint, crash recovery at the next start). */
     void crash() {
         run("pg_ctlcluster", version, name, "stop", "-m", "immediate");
+    }
+
+    /**
+     * Takes a base backup of the running server ({@code pg_basebackup}, with the WAL it needs), as an
+     * operator does before a restore. Unlogged tables' rows are not in it, as in every base backup.
+     */
+    void backup() {
+        run("rm", "-rf", backupDirectory().toString());
+        run("runuser", "-u", "postgres", "--", "/usr/lib/postgresql/" + version + "/bin/pg_basebackup", "-h", "localhost", "-p",
+                String.valueOf(port), "-U", "postgres", "-D", backupDirectory().toString(), "-X", "stream", "-c", "fast");
+    }
+
+    /**
+     * Restores the last {@link #backup}: the server dies as in a crash, its data directory is replaced
+     * by the backup, and it starts (recovering to the end of the backup): every transaction committed
+     * after the backup is gone, and its transaction ids are handed out again.
+     */
+    void restoreBackup() {
+        crash();
+        Path data = dataDirectory();
+        run("rm", "-rf", data.toString());
+        run("cp", "-a", backupDirectory().toString(), data.toString());
+        start();
+    }
+
+    private Path dataDirectory() {
+        return Path.of("/var/lib/postgresql", version, name);
+    }
+
+    private Path backupDirectory() {
+        return Path.of("/var/lib/postgresql", version, name + "-backup");
     }
 
     /** Starts the server and returns when it accepts connections. */
@@ -124,6 +154,7 @@ final class PostgresCluster implements AutoCloseable {
             // not running: nothing to resume
         }
         run("pg_dropcluster", version, name, "--stop");
+        run("rm", "-rf", backupDirectory().toString());
     }
 
     /** Drops what a failed create left registered (nothing, when it failed before registering). */

@@ -23,6 +23,14 @@ import dev.tidemark.sync.cursor.SyncCursor;
  * watermark becomes the snapshot's xmin. A transaction that took its log id first but commits
  * last is above the watermark until it commits, so it is read then.
  *
+ * <p>The watermark and the read transaction ids belong to one history of the database: a restore
+ * from a backup, a promoted asynchronous standby or a crash with {@code synchronous_commit = off}
+ * may lose a tail of committed transactions, and the ids they had are handed out again. So the
+ * reader remembers the database incarnation (docs/design.md, "Reconnect from the change log": an
+ * id in an unlogged table, emptied by every such event) and checks it in every read; when it
+ * changed, nothing it holds is trusted: it starts again at the current snapshot and every
+ * subscription is told to {@code RESYNC}.
+ *
  * <p>Not thread-safe: one tailer thread owns it.
  */
 @ApplicationScoped
@@ -37,11 +45,29 @@ public class ChangeLogReader {
     private long watermark = -1;
     private final Set<Long> read = new HashSet<>();
     private volatile SyncCursor cursor;
+    /** The database incarnation the watermark and the read ids belong to. */
+    private UUID incarnation;
 
-    /** Starts at the current snapshot: changes committed before it are the business of sync, not of events. */
+    /**
+     * Starts at the current snapshot: changes committed before it are the business of sync, not of
+     * events. Must run in a transaction that may write (the incarnation is made on first use).
+     */
     public void start() {
         cursor = cursors.current();
         watermark = cursor.xmin();
+        incarnation = currentIncarnation();
+    }
+
+    /**
+     * Adopts the database's incarnation after a read found it changed ({@link Read#otherHistory}):
+     * makes it if nobody has since the event that emptied it. Must run in a transaction that may write.
+     */
+    public void adoptIncarnation() {
+        incarnation = currentIncarnation();
+    }
+
+    private UUID currentIncarnation() {
+        return (UUID) em.createNativeQuery("select sync_incarnation()").getSingleResult();
     }
 
     /** Position up to which every change was delivered (the READY event's cursor). */
@@ -58,9 +84,12 @@ public class ChangeLogReader {
      * @param more whether visible transactions were left for the next read (the batch was full)
      * @param watermark the new xmin: the snapshot's, or the oldest transaction left unread
      * @param cursor the cursor of the events of these entries
+     * @param otherHistory whether the database's incarnation changed since the reader's last read: the
+     *        read holds nothing, every subscription must resync, and the reader starts again at this
+     *        snapshot once {@link #advance}d (then {@link #adoptIncarnation})
      */
     public record Read(List<ChangeLogEntry> entries, Set<Long> transactions, boolean bulk, boolean more, long watermark,
-            SyncCursor cursor) {
+            SyncCursor cursor, boolean otherHistory) {
     }
 
     /**
@@ -71,7 +100,13 @@ public class ChangeLogReader {
     @SuppressWarnings("unchecked")
     public Read next(int maxBatch) {
         em.createNativeQuery("set transaction isolation level repeatable read, read only").executeUpdate();
-        SyncCursor snapshot = cursors.current();
+        Object[] now = (Object[]) em.createNativeQuery("select pg_snapshot_xmin(pg_current_snapshot())::text::bigint,"
+                + " statement_timestamp(), (select id from sync_incarnation)").getSingleResult();
+        SyncCursor snapshot = new SyncCursor(((Number) now[0]).longValue(), instant(now[1]));
+        if (!java.util.Objects.equals(incarnation, now[2])) {
+            // Another history (emptied unlogged table, or another id): ids read before may be reused.
+            return new Read(List.of(), Set.of(), true, false, snapshot.xmin(), snapshot, true);
+        }
         String seen = read.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
         // Whole transactions, oldest first, until the batch is full; memory never holds more than
         // maxBatch entries however much was written while nobody read.
@@ -115,11 +150,14 @@ public class ChangeLogReader {
         if (firstLeft != null) {
             xmin = Math.min(xmin, firstLeft); // a transaction left unread keeps the watermark below it
         }
-        return new Read(entries, chosen, bulk, firstLeft != null, xmin, new SyncCursor(xmin, snapshot.at()));
+        return new Read(entries, chosen, bulk, firstLeft != null, xmin, new SyncCursor(xmin, snapshot.at()), false);
     }
 
     /** Marks a read as delivered: its transactions are not read again, and the watermark moves. */
     public void advance(Read delivered) {
+        if (delivered.otherHistory()) {
+            read.clear();
+        }
         read.addAll(delivered.transactions());
         read.removeIf(tx -> tx < delivered.watermark());
         watermark = delivered.watermark();

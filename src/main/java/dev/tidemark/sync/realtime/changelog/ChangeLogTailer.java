@@ -202,6 +202,11 @@ public class ChangeLogTailer {
                 return next;
             });
             reader.advance(read);
+            if (read.otherHistory()) {
+                LOG.warn("The database's incarnation changed (a restore, a failover or a crash recovery): change-log positions"
+                        + " read before are not trusted; every subscription was told to RESYNC");
+                QuarkusTransaction.requiringNew().run(reader::adoptIncarnation);
+            }
         } while (read.more());
     }
 
