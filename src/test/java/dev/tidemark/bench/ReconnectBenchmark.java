@@ -2,6 +2,10 @@ package dev.tidemark.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
@@ -84,6 +88,10 @@ class ReconnectBenchmark {
         List<Long> fullServer = new ArrayList<>();
         List<Long> logTrip = new ArrayList<>();
         List<Long> fullTrip = new ArrayList<>();
+        List<Long> logCpu = new ArrayList<>();
+        List<Long> fullCpu = new ArrayList<>();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        String loadAtStart = load();
         int logUpserts = 0;
         int fullUpserts = 0;
         for (int run = 0; run < WARMUP + RUNS; run++) {
@@ -92,12 +100,17 @@ class ReconnectBenchmark {
             serverUpdate(uids.subList(0, CHANGES), run);
             HeldDigest held = digest(client, buckets);
             // Server time, both ways, on the same state (a sync without changes writes only its ledger record).
+            // CPU: this thread's (the engine runs on the caller's thread), not the database's.
+            long cpu = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             SyncOutcome viaLog = service.sync(request(held, stamp, false));
             long logNanos = System.nanoTime() - start;
+            long logCpuNanos = threads.getCurrentThreadCpuTime() - cpu;
+            cpu = threads.getCurrentThreadCpuTime();
             start = System.nanoTime();
             SyncOutcome viaFull = service.sync(request(held, stamp, true));
             long fullNanos = System.nanoTime() - start;
+            long fullCpuNanos = threads.getCurrentThreadCpuTime() - cpu;
             ScopeOutcome log = viaLog.scopes().get(0);
             ScopeOutcome full = viaFull.scopes().get(0);
             assertEquals(AnswerSource.CHANGE_LOG, log.source(), "answered from the log: " + log.fallback());
@@ -114,6 +127,8 @@ class ReconnectBenchmark {
                 fullServer.add(fullNanos);
                 logTrip.add(logTripNanos);
                 fullTrip.add(fullTripNanos);
+                logCpu.add(logCpuNanos);
+                fullCpu.add(fullCpuNanos);
                 logUpserts = log.upserts().size();
                 fullUpserts = full.upserts().size();
             }
@@ -123,11 +138,12 @@ class ReconnectBenchmark {
         System.out.println();
         System.out.printf("Reconnect of a %,d-row scope, %d rows changed on the server since the stamp, %d runs (+%d warm-up)%n",
                 SIZE, CHANGES, RUNS, WARMUP);
-        System.out.println("answer            | server p50 | server p95 | round trip p50 | round trip p95 | upserts");
-        System.out.printf("change log        | %7.2f ms | %7.2f ms | %11.2f ms | %11.2f ms | %7d%n", p(logServer, 50),
-                p(logServer, 95), p(logTrip, 50), p(logTrip, 95), logUpserts);
-        System.out.printf("full comparison   | %7.2f ms | %7.2f ms | %11.2f ms | %11.2f ms | %7d%n", p(fullServer, 50),
-                p(fullServer, 95), p(fullTrip, 50), p(fullTrip, 95), fullUpserts);
+        System.out.printf("load average at start: %s; at end: %s%n", loadAtStart, load());
+        System.out.println("answer            | server p50 | server p95 | server p99 | server CPU p50 | round trip p50 | round trip p95 | upserts");
+        System.out.printf("change log        | %7.2f ms | %7.2f ms | %7.2f ms | %11.2f ms | %11.2f ms | %11.2f ms | %7d%n",
+                p(logServer, 50), p(logServer, 95), p(logServer, 99), p(logCpu, 50), p(logTrip, 50), p(logTrip, 95), logUpserts);
+        System.out.printf("full comparison   | %7.2f ms | %7.2f ms | %7.2f ms | %11.2f ms | %11.2f ms | %11.2f ms | %7d%n",
+                p(fullServer, 50), p(fullServer, 95), p(fullServer, 99), p(fullCpu, 50), p(fullTrip, 50), p(fullTrip, 95), fullUpserts);
         System.out.printf("ratio (full / log)| %9.1fx |            | %13.1fx |%n", p(fullServer, 50) / p(logServer, 50),
                 p(fullTrip, 50) / p(logTrip, 50));
     }
@@ -161,6 +177,10 @@ class ReconnectBenchmark {
             s.setArray(2, c.createArrayOf("uuid", uids.toArray()));
             s.executeUpdate();
         }
+    }
+
+    static String load() throws java.io.IOException {
+        return Files.readString(Path.of("/proc/loadavg")).trim();
     }
 
     static double p(List<Long> nanos, int percentile) {

@@ -88,6 +88,19 @@ class ChangeLogFallbackTest {
     }
 
     @Test
+    void shouldReplayASyncWithoutChangesFromItsLedgerRecord() {
+        String stamp = stamped();
+        String syncId = UUID.randomUUID().toString();
+        Result first = new SyncCall(syncId).scope("users", ALL, held(), List.of()).stamp("users", stamp, null).send();
+        assertTrue(!first.replayed(), "the first sync with the id runs");
+        assertEquals("[{\"applied\":[],\"rejected\":[]}]",
+                db.row("select outcomes from sync_request where sync_id = ?", syncId).get("outcomes"), "its outcome is stored with its claim");
+        Result replay = new SyncCall(syncId).scope("users", ALL, held(), List.of()).stamp("users", stamp, null).send();
+        assertTrue(replay.replayed(), "the same id again is a replay");
+        assertEquals("CHANGE_LOG", replay.source("users"));
+    }
+
+    @Test
     void shouldCompareWholeWithoutAStamp() {
         assertEquals("NO_STAMP", sync(ALL, held(), null, null).fallback("users"));
     }

@@ -95,17 +95,17 @@ public class LogReconnect {
         }
         SyncTable table = scope.table();
         ScopeRelations relations = ScopeRelations.of(scope.condition());
-        String xmin = String.valueOf(scope.stamp().cursor().xmin());
-        if (purgedSince(table, xmin)) {
-            return new Attempt(null, FallbackReason.TOMBSTONES_PURGED);
-        }
+        long xmin = scope.stamp().cursor().xmin();
         Set<String> tables = new HashSet<>();
         tables.add(table.tableName());
         relations.parents().forEach(p -> tables.add(p.target().tableName()));
         relations.children().forEach(c -> tables.add(c.child().tableName()));
         tables.addAll(relations.deepTables());
         int max = config.sync().logReconnectMaxChanges();
-        List<Object[]> entries = entries(tables, xmin, !relations.children().isEmpty(), max + 1);
+        List<Object[]> entries = entries(table, tables, xmin, !relations.children().isEmpty(), max + 1);
+        if (entries.stream().anyMatch(entry -> entry[0] == null)) {
+            return new Attempt(null, FallbackReason.TOMBSTONES_PURGED);
+        }
         if (entries.size() > max) {
             return new Attempt(null, FallbackReason.TOO_MANY_CHANGES);
         }
@@ -178,24 +178,22 @@ public class LogReconnect {
                 heldList ? null : List.of(), null, null, AnswerSource.CHANGE_LOG, null);
     }
 
-    private boolean purgedSince(SyncTable table, String xmin) {
-        return !em.createNativeQuery("select 1 from sync_purge where table_name = :table and tx >= cast(:xmin as xid8) limit 1")
-                .setParameter("table", table.tableName()).setParameter("xmin", xmin).getResultList().isEmpty();
-    }
-
     /**
      * The entries of {@code tables} whose transaction is at or above the stamp's watermark: every
      * transaction below it had ended when the stamp was taken, so its changes were in that answer;
-     * one at or above it may have committed later, whatever its entries' ids (design §5).
+     * one at or above it may have committed later, whatever its entries' ids (design §5). In the same
+     * statement (one round trip instead of two), whether tombstones of {@code table} were purged since:
+     * then a row is all nulls and the log cannot answer.
      */
     @SuppressWarnings("unchecked")
-    private List<Object[]> entries(Set<String> tables, String xmin, boolean oldRows, int limit) {
+    private List<Object[]> entries(SyncTable table, Set<String> tables, long xmin, boolean oldRows, int limit) {
         // The watermark is a number (parsed from the stamp), written as a literal: a prepared statement's generic
         // plan would estimate "tx >= $1" at a third of the log and scan all of it.
-        return em.createNativeQuery("select table_name, row_uid, " + (oldRows ? "old_row::text" : "null::text")
-                + " from sync_change where tx >= '" + Long.parseLong(xmin) + "'::xid8 and table_name = any(cast(:tables as text[]))"
-                + " limit " + limit)
-                .setParameter("tables", "{" + String.join(",", tables) + "}")
+        String since = "tx >= '" + xmin + "'::xid8";
+        return em.createNativeQuery("(select null::text, null::uuid, null::text from sync_purge where table_name = :table and "
+                + since + " limit 1) union all (select table_name, row_uid, " + (oldRows ? "old_row::text" : "null::text")
+                + " from sync_change where " + since + " and table_name = any(cast(:tables as text[])) limit " + limit + ")")
+                .setParameter("table", table.tableName()).setParameter("tables", "{" + String.join(",", tables) + "}")
                 .getResultList();
     }
 

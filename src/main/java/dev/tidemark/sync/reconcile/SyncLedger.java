@@ -29,11 +29,16 @@ public class SyncLedger {
     @Inject
     EntityManager em;
 
-    /** Empty when the id is new (now claimed), else the stored outcome of the earlier sync with this id. */
-    public Optional<List<ChangeResults>> claim(String syncId, String fingerprint) {
-        int inserted = em.createNativeQuery("insert into sync_request (sync_id, fingerprint) values (:id, :fp) "
-                + "on conflict (sync_id) do nothing")
-                .setParameter("id", syncId).setParameter("fp", fingerprint).executeUpdate();
+    /**
+     * Empty when the id is new (now claimed), else the stored outcome of the earlier sync with this id.
+     * {@code known}: the outcome when it is known before anything is applied (a sync without changes),
+     * stored with the claim in the same statement, so no {@link #record} follows; null otherwise.
+     */
+    public Optional<List<ChangeResults>> claim(String syncId, String fingerprint, List<ChangeResults> known) {
+        int inserted = em.createNativeQuery("insert into sync_request (sync_id, fingerprint, outcomes) values (:id, :fp, "
+                + "cast(:outcomes as text)) on conflict (sync_id) do nothing")
+                .setParameter("id", syncId).setParameter("fp", fingerprint)
+                .setParameter("outcomes", known == null ? null : encode(known)).executeUpdate();
         if (inserted == 1) {
             return Optional.empty();
         }
