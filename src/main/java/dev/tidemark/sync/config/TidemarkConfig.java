@@ -210,6 +210,19 @@ public interface TidemarkConfig {
 
         DevTokens devTokens();
 
+        TokenCache tokenCache();
+
+        /** Bearer tokens already verified, kept so that the same token is not verified again on every request. */
+        interface TokenCache {
+            /** Most tokens kept (least recently used evicted first); 0 verifies every request's token. */
+            @WithDefault("1000")
+            int maxSize();
+
+            /** A kept token is verified again after this long (and never used past its exp). */
+            @WithDefault("5m")
+            Duration maxAge();
+        }
+
         /** {@code POST /auth/dev-token}: signs tokens for any user with the server's own key (dev and test only). */
         interface DevTokens {
             /** Serve the endpoint (on in the dev and test profiles; never turn it on in production). */
