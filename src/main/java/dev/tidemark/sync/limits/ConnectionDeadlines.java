@@ -165,6 +165,8 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
     private void bodyTimedOut(RoutingContext request) {
         phase = Phase.UNTRACKED;
         current = null;
+        // what it still sends is dropped, and the close is not a failure of the request (nothing to log)
+        request.request().handler(chunk -> { }).exceptionHandler(closed -> { });
         if (!request.response().headWritten()) {
             request.response().putHeader("Connection", "close");
             GraphQLHttpGuard.refuse(request, 408, "REQUEST_TIMEOUT", "the request body was not received within " + bodyMillis
