@@ -212,6 +212,9 @@ class SlowClientsTest {
     void shouldServeAnotherClientWhile300SlowConnectionsAreCutOff() throws InterruptedException {
         List<RawHttp> hostile = new ArrayList<>();
         long start;
+        try (Bystander warmUp = Bystander.start(graphql, "the warm-up")) { // the first query of a fresh server is slow
+            Thread.sleep(500);
+        }
         try (Bystander bystander = Bystander.start(graphql, "300 slow connections")) {
             start = System.nanoTime();
             for (int i = 0; i < 300; i++) {

@@ -70,7 +70,9 @@ public class SlowClientGuard {
     }
 
     void serverStarted(@ObservesAsync HttpServerStart event) {
-        install();
+        if (!install()) {
+            LOG.warn("No listening socket found for the HTTP server: no per-client connection limit and no request deadlines");
+        }
     }
 
     /** Connections refused for being over {@code tidemark.limits.max-connections-per-client} (tests). */
