@@ -101,4 +101,27 @@ public interface LimitsConfig {
     /** Deepest nesting of arrays and objects in a request body (a where nested to its own limit needs about 20). */
     @WithDefault("64")
     int maxJsonDepth();
+
+    /**
+     * Longest time a connection may take to send a request's line and headers, counted from its
+     * opening (a connection that sends nothing is closed after it) or, on a kept-alive connection,
+     * from the first byte of the next request; then HTTP 408 and the connection closed.
+     */
+    @WithDefault("10s")
+    Duration requestHeaderTimeout();
+
+    /** Longest time from the end of a request's headers to the end of its body; then HTTP 408 and the connection closed. */
+    @WithDefault("30s")
+    Duration requestBodyTimeout();
+
+    /** How long an HTTP/1.1 connection is kept open with no request on it; then it is closed (silently). */
+    @WithDefault("75s")
+    Duration keepAliveTimeout();
+
+    /**
+     * Most open TCP connections from one client address (the TCP peer); more are closed as they are
+     * accepted. 0 turns it off; not applied when {@code trust-forwarded-for} is on (the peer is then the proxy).
+     */
+    @WithDefault("100")
+    int maxConnectionsPerClient();
 }

@@ -1,0 +1,80 @@
+package dev.tidemark.sync.limits;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+/**
+ * In the pipeline of the HTTP server's listening socket, so it sees each connection as it is
+ * accepted, before Vert.x sets it up: a client address already holding {@code maxPerClient} open
+ * connections has the new one closed at once (the socket is closed before it is registered with an
+ * event loop: no handler, no buffer, no event-loop work), and every accepted connection gets its
+ * {@link ConnectionDeadlines}. The counts live as long as the connections (an address's entry goes
+ * with its last connection), so memory is bounded by the open connections.
+ */
+@ChannelHandler.Sharable
+final class AcceptedConnections extends ChannelInboundHandlerAdapter {
+
+    static final String NAME = "tidemark-accepted-connections";
+
+    private final int maxPerClient;
+    private final long headerMillis;
+    private final long bodyMillis;
+    private final long keepAliveMillis;
+    private final ConcurrentHashMap<InetAddress, Integer> open = new ConcurrentHashMap<>();
+    private final AtomicLong refused = new AtomicLong();
+
+    /** {@code maxPerClient} of 0 or less counts nothing. */
+    AcceptedConnections(int maxPerClient, long headerMillis, long bodyMillis, long keepAliveMillis) {
+        this.maxPerClient = maxPerClient;
+        this.headerMillis = headerMillis;
+        this.bodyMillis = bodyMillis;
+        this.keepAliveMillis = keepAliveMillis;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object message) {
+        if (message instanceof Channel child) {
+            if (maxPerClient > 0 && child.remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null) {
+                InetAddress address = remote.getAddress();
+                if (!admit(address)) {
+                    refused.incrementAndGet();
+                    child.unsafe().closeForcibly();
+                    return;
+                }
+                child.closeFuture().addListener((ChannelFutureListener) closed -> release(address));
+            }
+            child.pipeline().addFirst(ConnectionDeadlines.NAME, new ConnectionDeadlines(headerMillis, bodyMillis, keepAliveMillis));
+        }
+        context.fireChannelRead(message);
+    }
+
+    /** Connections refused for being over the per-address limit, since start. */
+    long refused() {
+        return refused.get();
+    }
+
+    private boolean admit(InetAddress address) {
+        boolean[] over = { false };
+        open.compute(address, (key, count) -> {
+            int next = count == null ? 1 : count + 1;
+            if (next > maxPerClient) {
+                over[0] = true;
+                return count;
+            }
+            return next;
+        });
+        return !over[0];
+    }
+
+    private void release(InetAddress address) {
+        open.computeIfPresent(address, (key, count) -> count <= 1 ? null : count - 1);
+    }
+}
