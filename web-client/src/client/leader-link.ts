@@ -45,7 +45,7 @@ export class LeaderLink {
       pongTimeoutMs: o.pongTimeoutMs ?? 5_000,
       minBackoffMs: o.minBackoffMs ?? 500,
       maxBackoffMs: o.maxBackoffMs ?? 30_000,
-    }, this.hooks, this.allowed, { digestFrom: o.heldDigestFrom, pageSize: o.pageSize ?? 2000 });
+    }, this.hooks, this.allowed, { digestFrom: o.heldDigestFrom, verifyEvery: o.verifyEveryMs, pageSize: o.pageSize ?? 2000 });
     this.engine.start();
   }
 

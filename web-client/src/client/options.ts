@@ -2,6 +2,7 @@
 import type { SyncSchema } from '../schema/sync-schema.js';
 import type { ScopeOf, UntypedSchema } from '../schema/typed-schema.js';
 import type { RefusedScope } from '../sync/live-connection.js';
+import type { AnswerSource } from '../sync/stamps.js';
 import type { FetchLike, TokenSource } from '../transport/graphql-http.js';
 
 /** A scope held for the life of a client: a table, a where of it (typed by the client's schema), an optional stable name (defaults to the table and the where). */
@@ -44,6 +45,12 @@ export interface TidemarkOptions<S = UntypedSchema> {
    * checksums, 4 bytes per ~row instead of ~45) rather than a list; 1000 by default.
    */
   heldDigestFrom?: number;
+  /**
+   * A scope synced with the stamp of its last sync is answered from the server's change log (what
+   * changed since); once this many ms passed since the scope was last compared whole, its next sync
+   * asks for the whole comparison (`verify`), a check of the replica. 24 h by default.
+   */
+  verifyEveryMs?: number;
   /** Rows per page of a scope's first sync (capped by the server's `maxSyncPageSize`); 2000 by default. */
   pageSize?: number;
   /** How long one request (a sync, a page, the schema) may take before it counts as lost; 30 s by default. */
@@ -65,6 +72,12 @@ export interface ScopeProgress {
   total: number | null;
   /** Subscribed, and its first sync stored: its rows are in the replica. */
   ready: boolean;
+  /**
+   * How the server answered the scope's last sync: `source` CHANGE_LOG (from its stamp), COMPARISON
+   * (whole; `fallback` says why, e.g. NO_STAMP, VERIFY_REQUESTED) or PAGE; `fallback` STAMP_REFUSED
+   * when the server refused the stamp (forgotten, the scope compared whole at once). Absent until known.
+   */
+  answeredBy?: AnswerSource;
 }
 
 /** What the app shows of the sync: link up, sync running, changes waiting, this tab leads, what went wrong. */

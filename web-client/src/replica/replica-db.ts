@@ -6,6 +6,7 @@
  */
 import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { SyncSchema, TableSchema } from '../schema/sync-schema.js';
+import { forgetStamps } from '../sync/stamps.js';
 
 export const OUTBOX = '__outbox';
 export const META = '__meta';
@@ -128,6 +129,8 @@ async function migrate(db: ReplicaDb, tx: UpgradeTx, from: SyncSchema | null, to
       cursor = await cursor.continue();
     }
   }
+  // Scopes of tables whose rows were cleared no longer hold what their stamps say: compared whole next time.
+  if (resynced.length > 0) await forgetStamps(tx as never, new Set(resynced));
   const discarded: OutboxEntry[] = [];
   const kept = new Set(to.tables.map((t) => t.name));
   for (const name of [...db.objectStoreNames]) {

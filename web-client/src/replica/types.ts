@@ -70,6 +70,11 @@ export interface ScopeResult {
   upserts: Row[];
   /** Only for a scope sent as a held digest: the buckets whose rows upserts lists in full. */
   refreshedBuckets?: number[] | null;
+  /** The scope's stamp, to send back with its next sync (null for a page). */
+  stamp?: string | null;
+  /** How the server answered: CHANGE_LOG, COMPARISON or PAGE; when compared, why (`fallback`). */
+  source?: string | null;
+  fallback?: string | null;
 }
 
 export interface SyncResult {

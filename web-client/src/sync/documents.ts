@@ -4,7 +4,7 @@ import type { SchemaIndex, TableSchema } from '../schema/sync-schema.js';
 /** The sync mutation answering the given tables (only those with scopes, to keep the operation small). */
 export function syncDocument(schema: SchemaIndex, tables: TableSchema[]): string {
   const parts = tables.map(
-    (t) => `${t.queryField} { id applied drops refreshedBuckets rejected { uid reason field message } upserts { ${schema.selection(t)} } }`,
+    (t) => `${t.queryField} { id applied drops refreshedBuckets stamp source fallback rejected { uid reason field message } upserts { ${schema.selection(t)} } }`,
   );
   return `mutation Sync($input: SyncInput!) { sync(input: $input) { cursor replayed ${parts.join(' ')} } }`;
 }

@@ -4,7 +4,8 @@
  * by MurmurHash3's fmix32; a bucket's sum is the sum of its rows' hashes modulo 2^32.
  */
 
-function fnv1a(text: string, seed = 0x811c9dc5): number {
+/** FNV-1a (32-bit) over the UTF-16 code units of a text. */
+export function fnv1a(text: string, seed = 0x811c9dc5): number {
   let h = seed;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);

@@ -15,6 +15,7 @@ import type { GraphQLHttp } from '../transport/graphql-http.js';
 import { newUid } from '../util/uid.js';
 import { forgetPaging, readPaging, savePaging, type PagingState } from './paging-state.js';
 import { storeServerRow } from './row-store.js';
+import { forgetStamp } from './stamps.js';
 import { classify, failureCode } from './sync-errors.js';
 import type { RoundOutcome } from './sync-rounds.js';
 
@@ -126,6 +127,7 @@ export class ScopePaging {
         const scope = group.find((s) => s.id === result.id);
         if (!scope || !active.has(scope.id)) continue; // removed meanwhile: its rows are not wanted
         for (const row of result.upserts as Row[]) if (await storeServerRow(tx, table, scope.id, row, new Map(), active)) touched.add(table.name);
+        await forgetStamp(tx, scope.id); // a paged scope holds part of its rows: it has no stamp until its reconcile
         const before = states.get(scope.id)!;
         const state: PagingState = { after: result.nextAfter ?? before.after, received: before.received + result.upserts.length, total: before.total ?? result.total ?? null, pages: before.pages + 1 };
         if (result.more) await savePaging(tx, scope.id, state);

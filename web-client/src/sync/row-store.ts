@@ -4,12 +4,14 @@
  * replica holds a newer version, or a local change of the row waits in the outbox (then the local
  * values stay until the server answers that change). A row remembers the scopes that hold it;
  * scope ids no longer active are dropped whenever the row is written, so a late answer cannot tie
- * a row to a scope that was evicted.
+ * a row to a scope that was evicted. A scope that loses a row that way forgets its stamp (see
+ * `stamps.ts`): its stamp says it holds that row.
  */
 import { OUTBOX, outboxKey, type OutboxEntry, type StoredRow } from '../replica/replica-db.js';
 import type { Tx } from '../replica/replica.js';
 import type { Row } from '../replica/types.js';
 import type { TableSchema } from '../schema/sync-schema.js';
+import { forgetStamp } from './stamps.js';
 
 /**
  * Stores a server row for a scope (null: for no scope, the answer to a change sent in a scope the
@@ -22,7 +24,10 @@ export async function storeServerRow(tx: Tx, table: TableSchema, scopeId: string
   const existing = (await store.get(row.uid)) as StoredRow | undefined;
   const key = outboxKey(table.name, row.uid);
   const entry = (await tx.objectStore(OUTBOX).get(key)) as OutboxEntry | undefined;
+  // A tombstone of a row not held (an answer from the change log may carry one) changes nothing here.
+  if (!existing && !entry && row.deletedAt != null) return false;
   const scopes = union(existing?.__scopes, scopeId, active);
+  await untie(tx, existing?.__scopes, scopes);
   if (entry && sent.get(key) === entry.rev) {
     await tx.objectStore(OUTBOX).delete(key); // answered: the server's row replaces the optimistic one
   } else if (entry && existing) {
@@ -31,7 +36,7 @@ export async function storeServerRow(tx: Tx, table: TableSchema, scopeId: string
     await store.put({ ...existing, version: sent.has(key) ? row.version : existing.version, __scopes: scopes });
     return false;
   } else if (existing && existing.version > row.version) {
-    if (scopes.length !== existing.__scopes.length) await store.put({ ...existing, __scopes: scopes });
+    if (!sameScopes(scopes, existing.__scopes)) await store.put({ ...existing, __scopes: scopes });
     return false;
   }
   await store.put({ ...row, __scopes: scopes });
@@ -63,6 +68,15 @@ export function normalize(row: Row): Row {
     throw new RangeError(`The server sent ${String(row.uid)} at version ${String(row.version)}, outside 0..2^53-1`);
   }
   return { ...row, uid: row.uid.toLowerCase(), version, deletedAt: row.deletedAt ?? null } as Row;
+}
+
+/** A row untied from scopes no longer active: those scopes forget their stamps (they no longer hold the row). */
+export async function untie(tx: Tx, before: string[] | undefined, after: string[]): Promise<void> {
+  for (const id of before ?? []) if (!after.includes(id)) await forgetStamp(tx, id);
+}
+
+export function sameScopes(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((id) => b.includes(id));
 }
 
 /** The scopes holding a row: those it had that are still active, and `id`. */

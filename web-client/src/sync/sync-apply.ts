@@ -13,14 +13,17 @@ import type { TableSchema } from '../schema/sync-schema.js';
 import { dropUnscoped } from '../scopes/eviction.js';
 import { clearFlight } from './flight.js';
 import { recordRejection, rejectionOf } from './rejections.js';
-import { dropFromScope, normalize, storeServerRow, union } from './row-store.js';
+import { dropFromScope, normalize, sameScopes, storeServerRow, union, untie } from './row-store.js';
 import type { Settlement } from './settlements.js';
 import type { SyncPlan } from './sync-plan.js';
+import { forgetStamp, saveStamp, type AnswerSource } from './stamps.js';
 
 /** What applying an answer told: the refused or overridden local changes (now recorded), and every change's outcome. */
 export interface AppliedAnswer {
   rejections: Rejection[];
   settlements: Settlement[];
+  /** How the server answered each scope of the replica (change log or comparison, and why). */
+  sources: Map<string, AnswerSource>;
 }
 
 /** Applies a sync answer atomically. */
@@ -31,6 +34,8 @@ export async function applySyncResult(replica: Replica, plan: SyncPlan, result: 
   const touched = new Set<string>([OUTBOX]);
   const active = new Set(replica.scopes.map((s) => s.id));
   const answered: [string, string][] = [];
+  const sources = new Map<string, AnswerSource>();
+  const now = replica.now().getTime();
   const settle = (key: string, outcome: Pick<Settlement, 'row' | 'rejection'>): void => {
     const rev = plan.sent.get(key);
     if (rev !== undefined) settlements.push({ key, seq: plan.seqs.get(key) ?? null, rev, ...outcome });
@@ -42,6 +47,10 @@ export async function applySyncResult(replica: Replica, plan: SyncPlan, result: 
         const scopeId = scope.id !== null && active.has(scope.id) ? scope.id : null;
         const wanted = (uid: string): boolean => scopeId !== null || plan.sent.has(outboxKey(table.name, uid.toLowerCase()));
         await dropRefreshed(tx, plan, table, scopeId, scope, touched);
+        if (scopeId !== null) {
+          await keepStamp(tx, plan, scopeId, scope, now);
+          sources.set(scopeId, { source: scope.source ?? null, fallback: scope.fallback ?? null });
+        }
         for (const row of scope.upserts.filter((r) => wanted(r.uid))) if (await storeServerRow(tx, table, scopeId, row, plan.sent, active)) touched.add(table.name);
         for (const uid of scope.drops.filter(wanted)) if (await dropFromScope(tx, table, scopeId, uid, plan.sent)) touched.add(table.name);
         for (const applied of scope.applied) {
@@ -76,7 +85,21 @@ export async function applySyncResult(replica: Replica, plan: SyncPlan, result: 
     throw e;
   }
   replica.notify(touched);
-  return { rejections, settlements };
+  return { rejections, settlements, sources };
+}
+
+/**
+ * Stores the stamp of a scope's answer with the rows it applies (same transaction: a stamp is
+ * never newer than the rows held), or forgets the scope's stamp when the answer carries none.
+ */
+async function keepStamp(tx: Parameters<typeof dropFromScope>[0], plan: SyncPlan, scopeId: string, scope: ScopeResult, now: number): Promise<void> {
+  const context = plan.stamps.get(scopeId);
+  if (!context || !scope.stamp) {
+    await forgetStamp(tx, scopeId);
+    return;
+  }
+  const fromLog = scope.source === 'CHANGE_LOG' && context.comparedAt !== null;
+  await saveStamp(tx, scopeId, { table: context.table, where: context.where, identity: context.identity, stamp: scope.stamp, comparedAt: fromLog ? context.comparedAt! : now });
 }
 
 /** A change answered while the row was edited again: its entry stays, and says up to which revision writes have their outcome. */
@@ -125,10 +148,11 @@ export async function applyEvent(replica: Replica, scope: Scope, event: ChangeEv
     // not hold (a sync answered while the event waited dropped it) must not bring it back.
   } else if (event.row) {
     const scopes = union(existing?.__scopes, scope.id, active);
+    await untie(tx, existing?.__scopes, scopes);
     if (!existing || (existing.version < version && !pending)) {
       await store.put({ ...normalize(event.row), __scopes: scopes });
       changed = true;
-    } else if (scopes.length !== existing.__scopes.length) {
+    } else if (!sameScopes(scopes, existing.__scopes)) {
       await store.put({ ...existing, __scopes: scopes });
     }
   }

@@ -45,6 +45,8 @@ export interface EngineHooks {
 
 export interface EngineOptions {
   digestFrom?: number;
+  /** A stamped scope is compared whole once this many ms passed since its last comparison (24 h by default). */
+  verifyEvery?: number;
   /** Rows per page of a scope's first sync. */
   pageSize: number;
 }
@@ -75,7 +77,8 @@ export class SyncEngine {
   ) {
     const rounds = new SyncRounds(replica, http, {
       rejected: (r) => hooks.rejected(r), settled: (s) => hooks.settled(s), refreshLimits: () => hooks.checkSchema(),
-    }, engineOptions.digestFrom);
+      answered: (sources) => { for (const [id, answeredBy] of sources) this.report(id, { answeredBy }); },
+    }, { digestFrom: engineOptions.digestFrom, verifyEvery: engineOptions.verifyEvery });
     const paging = new ScopePaging(replica, http, engineOptions.pageSize, { progress: (id, received, total) => this.report(id, { received, total }) });
     this.cycle = new SyncCycle(replica, rounds, paging, {
       synced: () => {

@@ -11,6 +11,8 @@ import { changeKey, takeFlight, utf8Length, type Flight, type TakenFlight } from
 import { HeldDigest } from './held-digest.js';
 import { discardChanges } from './rejections.js';
 import type { Settlement } from './settlements.js';
+import { readStamp, stampInput, VERIFY_EVERY_MS } from './stamps.js';
+import { canonicalJson } from '../scopes/scope-key.js';
 
 /** Scopes holding at least this many unchanged rows send them as a digest (bucket checksums). */
 export const DIGEST_FROM = 1000;
@@ -31,6 +33,10 @@ export interface SyncPlan {
   paths: Map<string, string>;
   /** Scopes sent as a digest: its buckets, and the uids the scope held then (tombstones too). */
   digests: Map<string, { digest: HeldDigest; uids: string[] }>;
+  /** Per scope sent: what a stamp its answer carries is taken for (stored with the answer, see `stamps.ts`). */
+  stamps: Map<string, StampContext>;
+  /** The input path of each stamp sent (`input.groups[0].stamp`) to its scope, to forget a stamp the server refused. */
+  stampPaths: Map<string, string>;
   /** A stored flight sent again (its answer was lost). */
   replay: boolean;
   /** Pending changes of these scopes left for another sync (budget, isolation). */
@@ -51,6 +57,19 @@ export interface PlanOptions {
   waiting?: Set<string>;
   /** Fraction of the server's limits to use (halved after a LIMIT_EXCEEDED). */
   shrink?: number;
+  /** Who syncs (`tokenIdentity` of the token sent): stamps of another identity are not sent. */
+  identity?: string | null;
+  /** A stamped scope is compared whole (`verify: true`) once this many ms passed since its last comparison; 24 h by default. */
+  verifyEvery?: number;
+  now?: () => number;
+}
+
+/** What a scope's stamp is taken for, and when the scope was last compared whole (null: never). */
+export interface StampContext {
+  table: string;
+  where: string;
+  identity: string | null;
+  comparedAt: number | null;
 }
 
 export async function buildSyncPlan(replica: Replica, options: PlanOptions = {}): Promise<SyncPlan> {
@@ -77,13 +96,17 @@ export async function buildSyncPlan(replica: Replica, options: PlanOptions = {})
   const changeBytes = utf8Length(JSON.stringify(flight.scopes.map((s) => s.changes)));
   const held = await heldInputs(replica, flight, {
     rows: rows - flight.sent.length, bytes: bytes - changeBytes,
-  }, options.digestFrom ?? DIGEST_FROM, limits.maxDigestBuckets);
+  }, options.digestFrom ?? DIGEST_FROM, limits.maxDigestBuckets, {
+    identity: options.identity ?? null, verifyEvery: options.verifyEvery ?? VERIFY_EVERY_MS, now: (options.now ?? Date.now)(),
+  });
   const tables = replica.schema.tables.filter((t) => flight.scopes.some((s) => s.table === t.name));
   const input: Record<string, unknown> = { syncId: flight.syncId, cutoff: await replica.cursor() };
   const changes = new Map<string, Record<string, unknown>>();
   const paths = new Map<string, string>();
+  const stampPaths = new Map<string, string>();
   for (const table of tables) {
     const scopes = flight.scopes.filter((s) => s.table === table.name);
+    scopes.forEach((s, i) => { if (held.stamped.has(s.id)) stampPaths.set(`input.${table.queryField}[${i}].stamp`, s.id); });
     scopes.forEach((s, i) => s.changes.forEach((c, j) => {
       changes.set(changeKey(s, c), c);
       paths.set(`input.${table.queryField}[${i}].changes[${j}]`, changeKey(s, c));
@@ -91,18 +114,29 @@ export async function buildSyncPlan(replica: Replica, options: PlanOptions = {})
     input[table.queryField] = scopes.map((s) => ({ id: s.id, where: s.where, ...held.inputs.get(s.id), changes: s.changes }));
   }
   return {
-    syncId: flight.syncId, input, tables, changes, paths, digests: held.digests,
+    syncId: flight.syncId, input, tables, changes, paths, digests: held.digests, stamps: held.stamps, stampPaths,
     sent: new Map(flight.sent.map(([key, rev]) => [key, rev])),
     seqs: new Map(flight.sent.filter((s): s is [string, number, number] => s[2] !== undefined).map(([key, , seq]) => [key, seq])),
     replay: taken.replay, leftOut: taken.leftOut, rejected, settlements,
   };
 }
 
-type HeldInput = { held: string[] } | { heldDigest: string };
+type HeldInput = ({ held: string[] } | { heldDigest: string }) & { stamp?: string; verify?: true };
 
-/** Per scope of the flight, the rows held unchanged (not pending, not in the flight), as a list or a digest. */
-async function heldInputs(replica: Replica, flight: Flight, budget: { rows: number; bytes: number }, digestFrom: number, maxBuckets: number) {
+/**
+ * Per scope of the flight, the rows held unchanged (not pending, not in the flight), as a list or a
+ * digest, and its stamp (read in the same transaction as the rows, so never newer than them).
+ */
+async function heldInputs(replica: Replica, flight: Flight, budget: { rows: number; bytes: number }, digestFrom: number, maxBuckets: number,
+  who: { identity: string | null; verifyEvery: number; now: number }) {
   const tx = replica.transaction('readonly');
+  const stamps = new Map<string, StampContext>();
+  const sentStamps = new Map<string, { stamp?: string; verify?: true }>();
+  for (const scope of flight.scopes) {
+    const record = await readStamp(tx, scope.id);
+    sentStamps.set(scope.id, stampInput(record, scope.where, who.identity, who.now, who.verifyEvery));
+    stamps.set(scope.id, { table: scope.table, where: canonicalJson(scope.where ?? null), identity: who.identity, comparedAt: record?.comparedAt ?? null });
+  }
   const skip = new Set([...((await tx.objectStore(OUTBOX).getAllKeys()) as string[]), ...flight.sent.map(([key]) => key)]);
   const unchanged = new Map<string, StoredRow[]>();
   const sizes: ScopeSize[] = [];
@@ -120,16 +154,17 @@ async function heldInputs(replica: Replica, flight: Flight, budget: { rows: numb
     const rows = unchanged.get(scope.id)!;
     const form = forms.get(scope.id)!;
     if (form.kind === 'list') {
-      inputs.set(scope.id, { held: rows.map((r) => `${r.uid}:${r.version}`) });
+      inputs.set(scope.id, { held: rows.map((r) => `${r.uid}:${r.version}`), ...sentStamps.get(scope.id) });
       continue;
     }
     // A digest covers live rows only; the server answers every row of each bucket that differs.
     const digest = new HeldDigest(form.buckets);
     for (const r of rows.filter(digestible)) digest.add(r.uid, r.version);
     digests.set(scope.id, { digest, uids: rows.map((r) => r.uid) });
-    inputs.set(scope.id, { heldDigest: digest.encode() });
+    inputs.set(scope.id, { heldDigest: digest.encode(), ...sentStamps.get(scope.id) });
   }
-  return { inputs, digests };
+  const stamped = new Set([...sentStamps].filter(([, s]) => s.stamp !== undefined).map(([id]) => id));
+  return { inputs, digests, stamps, stamped };
 }
 
 /**

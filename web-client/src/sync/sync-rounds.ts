@@ -15,6 +15,7 @@ import { applySyncResult } from './sync-apply.js';
 import { classify, failureCode, type FailureKind } from './sync-errors.js';
 import type { Settlement } from './settlements.js';
 import { buildSyncPlan, type SyncPlan } from './sync-plan.js';
+import { forgetStamp, type AnswerSource } from './stamps.js';
 
 /** How the next request should follow a failed one. */
 export type Retry = 'now' | 'link' | 'backoff' | 'token' | 'never';
@@ -31,6 +32,14 @@ export interface RoundHooks {
   settled(settlements: Settlement[]): void;
   /** Reads the server's limits again; true when they changed. */
   refreshLimits(): Promise<boolean>;
+  /** How the server answered each scope of an applied sync (change log or comparison, and why). */
+  answered?(sources: Map<string, AnswerSource>): void;
+}
+
+export interface RoundOptions {
+  digestFrom?: number;
+  /** A stamped scope is compared whole (`verify: true`) once this many ms passed since its last comparison. */
+  verifyEvery?: number;
 }
 
 /** Unexpected failures in a row before the changes are suspected. */
@@ -49,7 +58,7 @@ export class SyncRounds {
     private readonly replica: Replica,
     private readonly http: GraphQLHttp,
     private readonly hooks: RoundHooks,
-    private readonly digestFrom?: number,
+    private readonly options: RoundOptions = {},
   ) {}
 
   /** Sends one sync of these scopes (or the stored flight) and applies its answer; changes of rows of `waiting` scopes stay. */
@@ -61,7 +70,10 @@ export class SyncRounds {
     }
     if (scopes.length === 0 && !(await hasFlight(this.replica))) return { kind: 'idle' };
     const probe = this.window?.size === 0;
-    const plan = await buildSyncPlan(this.replica, { scopes, waiting, window: this.window, shrink: this.shrink, digestFrom: this.digestFrom });
+    const plan = await buildSyncPlan(this.replica, {
+      scopes, waiting, window: this.window, shrink: this.shrink, digestFrom: this.options.digestFrom,
+      verifyEvery: this.options.verifyEvery, identity: await this.http.identity(),
+    });
     if (plan.rejected.length > 0) this.hooks.rejected(plan.rejected);
     if (plan.settlements.length > 0) this.hooks.settled(plan.settlements);
     let result: SyncResult;
@@ -70,7 +82,8 @@ export class SyncRounds {
     } catch (e) {
       return this.failed(e as Error, plan);
     }
-    const { rejections, settlements } = await applySyncResult(this.replica, plan, result);
+    const { rejections, settlements, sources } = await applySyncResult(this.replica, plan, result);
+    this.hooks.answered?.(sources);
     if (rejections.length > 0) this.hooks.rejected(rejections);
     if (settlements.length > 0) this.hooks.settled(settlements);
     this.unexpected = 0;
@@ -116,8 +129,25 @@ export class SyncRounds {
         return this.isolate(error, plan, out);
       case 'refused':
         await dropFlight(this.replica, plan.syncId);
+        if (await this.forgetRefusedStamp(error, plan)) return out('now');
         return this.isolate(error, plan, out);
     }
+  }
+
+  /**
+   * A stamp the server refused (BAD_USER_INPUT naming `input.<table>[i].stamp`: not one it issued):
+   * forgotten, so the next sync, at once, compares the scope whole. The failure is reported (the
+   * state's lastError) like any other; the stamp is not sent again, so this cannot loop.
+   */
+  private async forgetRefusedStamp(error: Error, plan: SyncPlan): Promise<boolean> {
+    const field = error instanceof GraphQLRequestError ? error.field : null;
+    const scopeId = field === null ? undefined : plan.stampPaths.get(field);
+    if (scopeId === undefined) return false;
+    const tx = this.replica.transaction('readwrite');
+    await forgetStamp(tx, scopeId);
+    await tx.done;
+    this.hooks.answered?.(new Map([[scopeId, { source: null, fallback: 'STAMP_REFUSED' }]]));
+    return true;
   }
 
   private async isolate(error: Error, plan: SyncPlan, out: (retry: Retry) => RoundOutcome): Promise<RoundOutcome> {

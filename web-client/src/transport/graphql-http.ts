@@ -47,6 +47,8 @@ export async function currentToken(source: TokenSource | undefined): Promise<str
   return token ?? undefined;
 }
 
+import { tokenIdentity } from '../sync/stamps.js';
+
 /** Codes of answers that say "not now" rather than "not this request": the sync engine retries them like a lost network. */
 const RETRY_LATER = new Set(['SERVICE_UNAVAILABLE', 'RATE_LIMITED']);
 
@@ -68,6 +70,11 @@ export class GraphQLHttp {
     private readonly timeoutMs = 30_000,
     private readonly token?: TokenSource,
   ) {}
+
+  /** Who the current token syncs as (`tokenIdentity`): scope stamps of another identity are not sent. */
+  async identity(): Promise<string | null> {
+    return tokenIdentity(await currentToken(this.token));
+  }
 
   /** Whether the token source still gives the token the server refused (no request would pass). */
   async tokenRefused(): Promise<boolean> {

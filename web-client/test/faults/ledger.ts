@@ -57,6 +57,8 @@ export class Ledger {
   /** Whole syncs the server refused, by error code (diagnostics for the run's summary). */
   readonly refusedSyncs = new Map<string, number>();
   answeredCount = 0;
+  /** How the server answered the scopes of answered syncs (`CHANGE_LOG`, `COMPARISON (NO_STAMP)`...): stamps in use. */
+  readonly sources = new Map<string, number>();
   lost = 0;
   decided = { applied: 0, rejected: 0, coalesced: 0, discarded: 0, alreadyDeleted: 0 };
 
@@ -106,7 +108,9 @@ export class Ledger {
     const applied = new Set<string>();
     const rejected = new Map<string, string>();
     for (const [field, table] of this.tables) {
-      for (const scope of (result[field] as { applied: string[]; rejected: { uid: string; reason: string }[] }[] | undefined) ?? []) {
+      for (const scope of (result[field] as { applied: string[]; rejected: { uid: string; reason: string }[]; source?: string; fallback?: string | null }[] | undefined) ?? []) {
+        const source = scope.source && `${scope.source}${scope.fallback ? ` (${scope.fallback})` : ''}`;
+        if (source) this.sources.set(source, (this.sources.get(source) ?? 0) + 1);
         for (const uid of scope.applied) applied.add(key(table, uid));
         for (const r of scope.rejected) rejected.set(key(table, r.uid), r.reason);
       }

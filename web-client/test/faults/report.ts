@@ -19,6 +19,7 @@ export function summary(label: string, result: RunResult): string[] {
     `  faults injected: ${counts(w.faults)} (sync answers actually lost: ${lostByProxy})`,
     `  checked: ${w.quiescences} quiescences (settling ${(w.settleMs / 1000).toFixed(1)}s, converging and comparing ${(w.convergeMs / 1000).toFixed(1)}s), ${w.rowsCompared} server rows compared with replicas`,
     `  syncs: ${l.answeredCount} answered, ${l.lost} without an answer, refused whole: ${counts(l.refusedSyncs)}`,
+    `  scopes answered by: ${counts(l.sources)}`,
     `  local writes: ${l.decided.applied} applied, ${l.decided.rejected} rejected and reported, ${l.decided.coalesced} folded into a later write, ${l.decided.discarded} discarded by the app, ${l.decided.alreadyDeleted} deletes of rows already deleted, ${w.refusedLocally} refused by the replica; other apps' failed writes ${w.otherAppFailures}; operations with nothing to act on ${w.skipped}; slowest open ${w.slowestOpenMs} ms`,
     `  rejection records: ${w.apps.retried} retried, ${w.apps.discarded} discarded, ${w.apps.acknowledged} acknowledged`,
   ];

@@ -22,6 +22,9 @@ import dev.tidemark.support.Tokens;
  */
 final class AppInstance implements AutoCloseable {
 
+    /** How long an instance may take to start: a 2-core machine shared with other builds at load 15 took 58 s. */
+    static final long READY_SECONDS = Long.getLong("it.readySeconds", 180);
+
     private final String name;
     private final String jdbcUrl;
     private final int port;
@@ -203,7 +206,7 @@ final class AppInstance implements AutoCloseable {
     }
 
     private void awaitReady(File log) {
-        Instant deadline = Instant.now().plusSeconds(60);
+        Instant deadline = Instant.now().plusSeconds(READY_SECONDS);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("instance " + name + " exited at start-up; see " + log);
@@ -223,7 +226,7 @@ final class AppInstance implements AutoCloseable {
             }
             sleep(200);
         }
-        throw new IllegalStateException("instance " + name + " not ready within 60 s; see " + log);
+        throw new IllegalStateException("instance " + name + " not ready within " + READY_SECONDS + " s; see " + log);
     }
 
     static String quote(String text) {

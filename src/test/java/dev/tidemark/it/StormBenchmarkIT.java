@@ -51,11 +51,15 @@ class StormBenchmarkIT {
     static final int FIRST_ROWS = Integer.getInteger("storm.firstRows", SMOKE ? 250 : 2_000);
     static final int WARMUP = Integer.getInteger("storm.warmup", SMOKE ? 1 : 20);
     static final String HEAP = System.getProperty("storm.heap", "384m");
+    /** Whether reconnecting clients send the stamp of their last sync (as the web client does); false: the comparison, as before. */
+    static final boolean STAMPS = Boolean.parseBoolean(System.getProperty("storm.stamps", "true"));
+    /** The clients' syncs before the storm (to take each one's stamp) run this many at once. */
+    static final int PRESYNC_PARALLEL = 8;
     /** The web client's defaults: pages of 2,000 rows (the first a tenth, at least 100), digests from 1,000 held rows. */
     static final int PAGE_SIZE = 2000;
     static final int DIGEST_FROM = 1000;
     static final String DOCUMENT = "mutation Sync($input: SyncInput!) { sync(input: $input) { cursor replayed users { id applied drops "
-            + "refreshedBuckets rejected { uid reason field message } upserts { uid name email createdBy createdAt updatedAt deletedAt "
+            + "refreshedBuckets stamp source fallback rejected { uid reason field message } upserts { uid name email createdBy createdAt updatedAt deletedAt "
             + "version } more nextAfter total } } }";
 
     final Random random = new Random(18);
@@ -90,8 +94,8 @@ class StormBenchmarkIT {
                 Measure measure = new Measure(server, postgres, clients, heap, connections);
                 System.out.println();
                 System.out.println("| storm | clients | requests | last answer | p50 | p99 | failures | server CPU | server heap peak "
-                        + "| PostgreSQL CPU | DB connections open / active (peak) |");
-                System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |");
+                        + "| PostgreSQL CPU | DB connections open / active (peak) | answered by |");
+                System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |");
                 reconnectStorm(db, tokens, clients, measure);
                 firstSyncStorm(tokens, clients, measure);
                 System.out.println("load average at end: " + loadAverage());
@@ -136,15 +140,15 @@ class StormBenchmarkIT {
         HeldDigest digest = HeldDigest.empty(buckets(held.size()));
         held.forEach(digest::add);
         String scope = "\"id\":\"storm-a\",\"where\":{\"email\":{\"eq\":\"storm-a\"}},\"heldDigest\":\"" + digest.encode() + "\",\"changes\":[]";
-        // the clients' last sync before the blip: its cursor is the cutoff they all send back (warm-up syncs as they were)
-        String cutoff = null;
-        for (int i = 0; i < Math.max(1, WARMUP); i++) {
+        for (int i = 0; i < WARMUP; i++) {
             StormClients.Answer answer = clients.sync(i % CLIENTS, tokens.get(i % CLIENTS), body(null, scope)).join();
             if (answer.failure() != null) {
-                throw new IllegalStateException("a sync before the storm failed: " + answer.failure());
+                throw new IllegalStateException("a warm-up sync before the storm failed: " + answer.failure());
             }
-            cutoff = answer.sync().getString("cursor");
         }
+        // every client's last sync before the blip (as the web client keeps it): its cursor is the cutoff and its
+        // stamp the stamp the client sends back; a stamp is per identity (the row policy names the user), so one each
+        List<StormClients.Answer> last = clients.syncEach(CLIENTS, PRESYNC_PARALLEL, tokens::get, client -> body(null, scope));
         List<UUID> uids = new ArrayList<>(held.keySet());
         java.util.Collections.shuffle(uids, random);
         Set<String> changed = new HashSet<>();
@@ -155,17 +159,23 @@ class StormBenchmarkIT {
         }
         List<String> requests = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
-            requests.add(body(cutoff, scope)); // each its own sync id
+            JsonObject sync = last.get(i).sync();
+            String stamp = sync.getJsonArray("users").getJsonObject(0).getString("stamp", null);
+            String stamped = scope + (STAMPS && stamp != null ? ",\"stamp\":" + AppInstance.quote(stamp) : "");
+            requests.add(body(sync.getString("cursor"), stamped)); // each its own sync id
         }
         measure.storm("(a) reconnect, " + String.format("%,d", held.size()) + "-row scope as a digest, " + changed.size()
-                + " rows changed", client -> clients.sync(client, tokens.get(client), requests.get(client))
-                        .thenApply(answer -> answer.failure() != null ? answer.failure() : checkReconnect(answer.sync(), changed)));
+                + " rows changed" + (STAMPS ? ", stamps sent" : ", no stamps (storm.stamps=false)"),
+                client -> clients.sync(client, tokens.get(client), requests.get(client))
+                        .thenApply(answer -> answer.failure() != null ? answer.failure() : checkReconnect(answer.sync(), changed, clients)));
     }
 
     /** A client's reconnect answer must carry every row changed since (as an upsert of its bucket). */
-    static String checkReconnect(JsonObject sync, Set<String> changed) {
+    static String checkReconnect(JsonObject sync, Set<String> changed, StormClients clients) {
         Set<String> upserts = new HashSet<>();
-        for (JsonValue row : sync.getJsonArray("users").getJsonObject(0).getJsonArray("upserts")) {
+        JsonObject scope = sync.getJsonArray("users").getJsonObject(0);
+        clients.answeredBy(scope.getString("source", "?") + (scope.isNull("fallback") ? "" : " (" + scope.getString("fallback") + ")"));
+        for (JsonValue row : scope.getJsonArray("upserts")) {
             upserts.add(row.asJsonObject().getString("uid"));
         }
         return upserts.containsAll(changed) ? null : "WRONG_ANSWER (changed rows missing)";
@@ -278,10 +288,11 @@ class StormBenchmarkIT {
             AppInstance.sleep(300); // a last heap sample
             double serverUsed = ServerGauges.cpuSeconds(server.pid(), false) - serverCpu;
             double postgresUsed = ServerGauges.postgresCpuSeconds(postgres.postmasterPid()) - postgresCpu;
-            System.out.printf("| %s | %d | %d | %.2f s | %.2f s | %.2f s | %s | %.1f s (%.2f cores) | %d MiB | %.1f s (%.2f cores) | %d / %d |%n",
+            System.out.printf("| %s | %d | %d | %.2f s | %.2f s | %.2f s | %s | %.1f s (%.2f cores) | %d MiB | %.1f s (%.2f cores) | %d / %d | %s |%n",
                     name, CLIENTS, clients.requests(), clients.seconds(100), clients.seconds(50), clients.seconds(99),
                     clients.failureCount() == 0 ? "0" : clients.failures().toString(), serverUsed, serverUsed / wall, heap.peakMiB(),
-                    postgresUsed, postgresUsed / wall, connections.peakOpen(), connections.peakActive());
+                    postgresUsed, postgresUsed / wall, connections.peakOpen(), connections.peakActive(),
+                    clients.sources().isEmpty() ? "-" : clients.sources().toString());
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -41,6 +42,7 @@ final class StormClients implements AutoCloseable {
     private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
     private final List<Long> nanos = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger requests = new AtomicInteger();
+    private final Map<String, AtomicInteger> sources = new ConcurrentHashMap<>();
 
     StormClients(URI graphql) {
         this.graphql = graphql;
@@ -87,6 +89,28 @@ final class StormClients implements AutoCloseable {
         return new Answer(body.getJsonObject("data").getJsonObject("sync"), null);
     }
 
+    /**
+     * One sync of each of the first {@code count} clients, at most {@code parallel} at once (so that none
+     * is refused): their answers, in client order; throws at the first failure.
+     */
+    List<Answer> syncEach(int count, int parallel, IntFunction<String> tokens, IntFunction<String> body) {
+        List<Answer> answers = new ArrayList<>();
+        for (int from = 0; from < count; from += parallel) {
+            List<CompletableFuture<Answer>> batch = new ArrayList<>();
+            for (int i = from; i < Math.min(count, from + parallel); i++) {
+                batch.add(sync(i, tokens.apply(i), body.apply(i)));
+            }
+            for (CompletableFuture<Answer> future : batch) {
+                Answer answer = future.join();
+                if (answer.failure() != null) {
+                    throw new IllegalStateException("a client's sync before the storm failed: " + answer.failure());
+                }
+                answers.add(answer);
+            }
+        }
+        return answers;
+    }
+
     /** Records that a client finished (its last answer) {@code nanos} after the storm started, with {@code failure} or null. */
     void finished(long nanos, String failure) {
         this.nanos.add(nanos);
@@ -95,10 +119,23 @@ final class StormClients implements AutoCloseable {
         }
     }
 
+    /** Records how an answer's scope was answered: its {@code source}, with the {@code fallback} when compared. */
+    void answeredBy(String source) {
+        sources.computeIfAbsent(source, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /** Answers by source, e.g. {@code {CHANGE_LOG=990, COMPARISON (TOO_MANY_CHANGES)=10}}. */
+    Map<String, Integer> sources() {
+        Map<String, Integer> counts = new TreeMap<>();
+        sources.forEach((source, count) -> counts.put(source, count.get()));
+        return counts;
+    }
+
     /** Forgets what was recorded (after a warm-up). */
     void reset() {
         nanos.clear();
         failures.clear();
+        sources.clear();
         requests.set(0);
     }
 
