@@ -105,9 +105,15 @@ final class AppInstance implements AutoCloseable {
         }
     }
 
+    /** Starts the instance and waits until it is ready; one that does not get ready is killed (no stray server is left). */
     AppInstance start() {
         File log = launch();
-        awaitReady(log);
+        try {
+            awaitReady(log);
+        } catch (RuntimeException e) {
+            process.destroyForcibly();
+            throw e;
+        }
         return this;
     }
 
