@@ -6,7 +6,7 @@ import { freshName, openReplica, seed, serverRow, uid } from '../test-support/re
 import { blue, groups, red, reds, result } from '../test-support/sync-fixture.js';
 import { dropFlight } from './flight.js';
 import { GraphQLHttp, type FetchLike } from '../transport/graphql-http.js';
-import { applySyncResult } from './sync-apply.js';
+import { applyEvent, applySyncResult } from './sync-apply.js';
 import { SyncRounds } from './sync-rounds.js';
 import { buildSyncPlan, type PlanOptions } from './sync-plan.js';
 import { tokenIdentity } from './stamps.js';
@@ -87,6 +87,31 @@ describe('scope stamps', () => {
     expect([await stampOf('Group:all'), await stampOf('reds')]).toEqual(['g2', undefined]);
     await evictScopes(replica, ['Group:all']);
     expect(await stampOf('Group:all')).toBeUndefined();
+  });
+
+  it('should forget the stamp when an event moves a row into or out of the scope (it may predate the answer), and keep it for a newer version of a held row', async () => {
+    // The fault test's seed 20261202: an answer dropped a user who had left the scope, then the
+    // UPSERT event of that user, published before the answer, brought it back; the stamped
+    // reconnects that followed saw nothing in the log since the stamp and never dropped it again.
+    const replica = await openReplica([groups]);
+    const scope = replica.scopes.find((s) => s.id === 'Group:all')!;
+    const event = (operation: 'UPSERT' | 'LEAVE_SCOPE', row: Row) => ({ operation, uid: row.uid, version: row.version, cursor: '1@2026-12-02T00:00:00Z', row: operation === 'UPSERT' ? row : null });
+    await syncWith(replica, stamped('s1', [red]));
+    await applyEvent(replica, scope, event('UPSERT', { ...red, version: 13 } as Row));
+    expect((await sent(replica)).stamp, 'a newer version of a held row keeps the stamp').toBe('s1');
+    await applyEvent(replica, scope, event('UPSERT', blue));
+    expect((await sent(replica)).stamp, 'a row that entered by an event').toBeUndefined();
+    await syncWith(replica, stamped('s2', [red, blue]));
+    await applyEvent(replica, scope, event('LEAVE_SCOPE', { ...blue, version: 99 } as Row));
+    expect(await replica.get('Group', blue.uid)).toBeUndefined();
+    expect((await sent(replica)).stamp, 'a row that left by an event').toBeUndefined();
+
+    // The same event while a sync is in flight: its answer, built without knowing it, stores no stamp.
+    await syncWith(replica, stamped('s3', [red]));
+    const plan = await buildSyncPlan(replica);
+    await applyEvent(replica, scope, event('UPSERT', { ...blue, version: 100 } as Row));
+    await applySyncResult(replica, plan, stamped('s4', [red]));
+    expect((await sent(replica)).stamp, 'an answer to a request built before the event').toBeUndefined();
   });
 
   it('should ask for verification once verifyEvery passed since the last comparison, and count from comparisons only', async () => {

@@ -58,6 +58,24 @@ export async function forgetStamp(tx: Tx, scopeId: string): Promise<void> {
   await tx.objectStore(META).delete(key(scopeId));
 }
 
+const MOVES = 'moves:';
+
+/**
+ * An event moved a row into or out of the scope. Such an event may be older than the scope's last
+ * answer (the answer came first, the event waited), and then the replica is unlike the server at
+ * the stamp in a way no log entry since the stamp shows: the stamp is forgotten, and the count of
+ * such events moves, so that an answer to a sync sent before it does not store a new stamp either.
+ */
+export async function movedByEvent(tx: Tx, scopeId: string): Promise<void> {
+  await forgetStamp(tx, scopeId);
+  await tx.objectStore(META).put({ key: `${MOVES}${scopeId}`, value: (await eventMoves(tx, scopeId)) + 1 });
+}
+
+/** How many events moved rows into or out of the scope so far (compared, never interpreted). */
+export async function eventMoves(tx: Pick<Tx, 'objectStore'>, scopeId: string): Promise<number> {
+  return ((await tx.objectStore(META).get(`${MOVES}${scopeId}`)) as { value: number } | undefined)?.value ?? 0;
+}
+
 /** Forgets the stamps of scopes of these tables (their rows were cleared), or every stamp. */
 export async function forgetStamps(tx: Pick<Tx, 'objectStore'>, tables?: Set<string>): Promise<void> {
   const store = tx.objectStore(META);
