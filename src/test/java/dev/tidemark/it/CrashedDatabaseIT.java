@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringReader;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -105,7 +102,7 @@ class CrashedDatabaseIT {
             assertNotNull(resync, "nothing reached the subscriber within 60 s of the restore: the tailer kept its position in"
                     + " the lost history");
             assertEquals("RESYNC", resync.getString("operation"), resync::toString);
-            String uid = insertUserDirectly(prefix + " after the restore");
+            String uid = postgres.insertUser(prefix + " after the restore");
             JsonObject next = event(ws, id);
             assertNotNull(next, "a change made in the restored database, whose transaction id the lost history had used,"
                     + " reached nobody within 60 s");
@@ -145,18 +142,5 @@ class CrashedDatabaseIT {
         assertEquals("next", message.getString("type"), message::toString);
         JsonObject data = message.getJsonObject("payload").getJsonObject("data");
         return data.getJsonObject(data.keySet().iterator().next());
-    }
-
-    /** A write that does not go through the server: only the change log tells the server about it. */
-    static String insertUserDirectly(String name) throws java.sql.SQLException {
-        String uid = UUID.randomUUID().toString();
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "");
-                PreparedStatement insert = connection.prepareStatement(
-                        "insert into app_user (uid, created_at, updated_at, name) values (?::uuid, now(), now(), ?)")) {
-            insert.setString(1, uid);
-            insert.setString(2, name);
-            insert.executeUpdate();
-        }
-        return uid;
     }
 }

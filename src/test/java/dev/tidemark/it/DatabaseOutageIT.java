@@ -8,10 +8,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.StringReader;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,7 +120,7 @@ class DatabaseOutageIT {
 
             end.run();
             long back = System.nanoTime();
-            String uid = insertUserDirectly(prefix + " after");
+            String uid = postgres.insertUser(prefix + " after");
             JsonObject event = awaitEvent(ws, id, back);
             long delivered = millisSince(back);
             long ready = awaitReady(back);
@@ -233,19 +229,6 @@ class DatabaseOutageIT {
         }
         JsonObject data = message.getJsonObject("payload").getJsonObject("data");
         return data.getJsonObject(data.keySet().iterator().next());
-    }
-
-    /** A write that does not go through the server: only the change log can tell the server about it. */
-    static String insertUserDirectly(String name) throws SQLException {
-        String uid = UUID.randomUUID().toString();
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "");
-                PreparedStatement insert = connection.prepareStatement(
-                        "insert into app_user (uid, created_at, updated_at, name) values (?::uuid, now(), now(), ?)")) {
-            insert.setString(1, uid);
-            insert.setString(2, name);
-            insert.executeUpdate();
-        }
-        return uid;
     }
 
     /** Milliseconds from {@code since} until readiness is UP, or -1 if it is not within 30 s. */

@@ -140,6 +140,22 @@ final class PostgresCluster implements AutoCloseable {
         return Path.of("/var/lib/postgresql", version, name + "-backup");
     }
 
+    /**
+     * Inserts a user straight into the database, not through the server: only the change log tells
+     * the server about it. Returns its uid.
+     */
+    String insertUser(String name) throws java.sql.SQLException {
+        String uid = java.util.UUID.randomUUID().toString();
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(jdbcUrl(), "postgres", "");
+                java.sql.PreparedStatement insert = connection.prepareStatement(
+                        "insert into app_user (uid, created_at, updated_at, name) values (?::uuid, now(), now(), ?)")) {
+            insert.setString(1, uid);
+            insert.setString(2, name);
+            insert.executeUpdate();
+        }
+        return uid;
+    }
+
     /** Starts the server and returns when it accepts connections. */
     void start() {
         run("pg_ctlcluster", version, name, "start");
