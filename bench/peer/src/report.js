@@ -28,7 +28,7 @@ export function table({ lists, queries, realtime, shapes }) {
     line('commit → client p50', (x) => x.p50, latency);
     line('commit → client p99', (x) => x.p99, latency);
     line('deliveries/s (of the measured writes: delivered of expected)', (x) => x.perSecond, deliveries);
-    line('memory per idle subscriber (RSS delta / count)', (x) => x.memory.rss, bytes);
+    line('memory per idle subscriber (RSS delta / count)', (x) => x.memory.rss, rss);
     line('heap per idle subscriber (after GC)', (x) => x.memory.heap, bytes);
     line('server CPU during the writes (cores)', (x) => x.cpu.server, (v, x) => `${v.toFixed(2)} (PostgreSQL ${x.cpu.postgres.toFixed(2)})`);
   }
@@ -53,11 +53,21 @@ function deliveries(value, x) {
   return `${Math.round(value).toLocaleString('en')}/s (${notes.join(', ')})`;
 }
 
+/**
+ * A resident-memory delta. A JVM's RSS can fall while subscribers connect (the full collection before
+ * each reading lets G1 give memory back), so a negative delta measures the collector, not the
+ * subscribers: it is shown as such, never as a negative size per subscriber.
+ */
+function rss(value) {
+  return value < 0 ? `${DASH} (RSS fell by ${bytes(-value)} per subscriber: memory returned by the collector)` : bytes(value);
+}
+
 function bytes(value) {
   if (!Number.isFinite(value)) return DASH;
   return Math.abs(value) < 1024 ? `${Math.round(value)} B` : `${(value / 1024).toFixed(1)} KiB`;
 }
 
 function times(value) {
-  return Number.isFinite(value) ? `${value < 10 ? value.toFixed(2) : value.toFixed(1)}×` : DASH;
+  // A negative ratio only comes from a negative RSS delta (see rss), which is no size to compare.
+  return Number.isFinite(value) && value >= 0 ? `${value < 10 ? value.toFixed(2) : value.toFixed(1)}×` : DASH;
 }
