@@ -24,6 +24,7 @@ import dev.tidemark.support.Db;
 import dev.tidemark.support.GraphQL;
 import dev.tidemark.support.Tokens;
 import dev.tidemark.sync.auth.DevKeysConfigSourceFactory;
+import dev.tidemark.sync.limits.DocumentVerdicts;
 import dev.tidemark.sync.query.OnePassRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
@@ -32,7 +33,8 @@ import io.smallrye.jwt.build.Jwt;
  * The read path, before and after in one run: the same lists and sync answer with graphql-java's
  * per-field execution ({@code tidemark.query.one-pass-rows=false}, switched in-process), with lists
  * completed in one pass, and in one pass with a bearer token never sent before (so verified, where the
- * others' one token is found in the verified-token cache), taking turns in every round. Prints p50/p99 and CPU per request (this JVM's
+ * others' one token is found in the verified-token cache), and in one pass with the document limits measured on every
+ * request instead of once per cached document, taking turns in every round. Prints p50/p99 and CPU per request (this JVM's
  * process CPU: server and HTTP client; the embedded PostgreSQL is another process) for the 9,000 rows of
  * an {@code eq} on email, the 10,000-row scope (the members of a group), one row by uid, and the sync
  * answer of that scope's first sync (10,000 upserts). {@code ./mvnw test -Pbenchmark -Dtest=ReadPathBenchmark}
@@ -47,8 +49,15 @@ class ReadPathBenchmark {
     static final int WARMUP = BenchSize.of("bench.warmup", 10, 1);
     static final String PER_FIELD = "per field";
     static final String NEW_TOKEN = "one pass, a new token each request";
-    /** The paths taking turns: graphql-java per field, one pass (the same token: verified once), one pass with a token never seen. */
-    static final List<String> PATHS = List.of(PER_FIELD, "one pass", NEW_TOKEN);
+    static final String LIMITS_MEASURED = "one pass, document limits measured each request";
+    /**
+     * The paths taking turns: graphql-java per field, one pass (the same token: verified once), one pass with a token
+     * never seen, one pass with the depth, complexity and size limits walking the document every time (no verdict kept
+     * per document). {@code -Dbench.paths="one pass|one pass, document limits measured each request"} keeps the paths named.
+     */
+    static final List<String> PATHS = List.of(PER_FIELD, "one pass", NEW_TOKEN, LIMITS_MEASURED).stream()
+            .filter(p -> System.getProperty("bench.paths", "").isEmpty()
+                    || List.of(System.getProperty("bench.paths").split("\\|")).contains(p)).toList();
     static final String COLUMNS = "{ uid name email createdBy createdAt updatedAt deletedAt version }";
 
     @Inject
@@ -64,6 +73,7 @@ class ReadPathBenchmark {
     @AfterEach
     void restore() {
         OnePassRows.enable(true);
+        DocumentVerdicts.enable(true);
     }
 
     @Test
@@ -102,6 +112,7 @@ class ReadPathBenchmark {
         for (int round = 0; round < WARMUP + ROUNDS; round++) {
             for (String path : PATHS) {
                 OnePassRows.enable(!path.equals(PER_FIELD));
+                DocumentVerdicts.enable(!path.equals(LIMITS_MEASURED));
                 for (Map.Entry<String, String> entry : bodies.entrySet()) {
                     String body = entry.getValue() != null ? entry.getValue()
                             : GraphQL.body(syncDocument, "input", Map.of("syncId", UUID.randomUUID().toString(), "users", List.of(scope)));
@@ -126,7 +137,7 @@ class ReadPathBenchmark {
                 }
             }
         }
-        System.out.printf("%nread path, %d rounds (+%d warm-up), the two paths taking turns in each round%n", ROUNDS, WARMUP);
+        System.out.printf("%nread path, %d rounds (+%d warm-up), the paths taking turns in each round%n", ROUNDS, WARMUP);
         System.out.println("request | path | p50 | p99 | CPU per request (this JVM)");
         for (String key : nanos.keySet()) {
             List<Long> times = nanos.get(key);

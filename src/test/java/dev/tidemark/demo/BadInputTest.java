@@ -181,6 +181,20 @@ class BadInputTest {
     }
 
     @Test
+    void shouldRefuseACachedDocumentWhoseIncludedPartIsTooDeep() {
+        // The same document, parsed once and then served from SmallRye's cache: only $deep changes its depth (13 > 12).
+        String document = "query($deep: Boolean!) { users { name groups @include(if: $deep) { members { groups { members {"
+                + " groups { members { groups { members { groups { members { groups { name } } } } } } } } } } } } }";
+        for (int i = 0; i < 2; i++) {
+            assertEquals(1, ok(document, "deep", false).getList("data.users").size());
+            JsonPath error = error(document, "deep", true);
+            assertEquals("LIMIT_EXCEEDED", error.getString("extensions.code"), error.prettify());
+            assertEquals("MaxDepthExceeded", error.getString("extensions.validationErrorType"), error.prettify());
+            assertTrue(error.getString("message").contains("the operation is 13 fields deep"), error.prettify());
+        }
+    }
+
+    @Test
     void shouldRejectAQueryOverTheConfiguredComplexity() {
         // 28 aliases (under tidemark.limits.max-aliases) of 15 fields each: 420 fields, over 400.
         StringBuilder query = new StringBuilder("{");

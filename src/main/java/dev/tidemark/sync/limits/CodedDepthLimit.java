@@ -1,15 +1,32 @@
 package dev.tidemark.sync.limits;
 
+import graphql.ExecutionResult;
 import graphql.analysis.MaxQueryDepthInstrumentation;
 import graphql.execution.AbortExecutionException;
+import graphql.execution.instrumentation.InstrumentationContext;
+import graphql.execution.instrumentation.InstrumentationState;
+import graphql.execution.instrumentation.SimpleInstrumentationContext;
+import graphql.execution.instrumentation.parameters.InstrumentationExecuteOperationParameters;
 
-/** graphql-java's depth limit, refusing with {@code LIMIT_EXCEEDED} and the key to change (it has no code of its own). */
+/**
+ * graphql-java's depth limit, refusing with {@code LIMIT_EXCEEDED} and the key to change (it has no code of its own),
+ * its verdict kept per cached document ({@link DocumentVerdicts}).
+ */
 class CodedDepthLimit extends MaxQueryDepthInstrumentation {
 
     static final String KEY = "quarkus.smallrye-graphql.instrumentation-query-depth";
 
+    final DocumentVerdicts verdicts = new DocumentVerdicts();
+
     CodedDepthLimit(int maxDepth) {
         super(maxDepth);
+    }
+
+    @Override
+    public InstrumentationContext<ExecutionResult> beginExecuteOperation(InstrumentationExecuteOperationParameters parameters,
+            InstrumentationState state) {
+        verdicts.check(parameters.getExecutionContext(), () -> super.beginExecuteOperation(parameters, state));
+        return SimpleInstrumentationContext.noOp();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.tidemark.sync.limits;
 
 import graphql.ExecutionResult;
+import graphql.execution.ExecutionContext;
 import graphql.execution.instrumentation.InstrumentationContext;
 import graphql.execution.instrumentation.InstrumentationState;
 import graphql.execution.instrumentation.SimplePerformantInstrumentation;
@@ -20,13 +21,15 @@ import graphql.execution.instrumentation.parameters.InstrumentationExecuteOperat
  * <p>The check runs at {@code beginExecuteOperation}, first in the chain (before the depth and
  * complexity limits), after validation (which visits each fragment once per selection set) and
  * before any field is collected. Documents served from SmallRye's parsed-document cache are
- * checked too, and so are operations sent over the WebSocket (same {@code GraphQL} instance).
+ * checked too (their verdict kept per document, {@link DocumentVerdicts}), and so are operations sent over the
+ * WebSocket (same {@code GraphQL} instance).
  */
 public class OperationSizeLimit extends SimplePerformantInstrumentation {
 
     static final String FIELDS_KEY = "tidemark.limits.max-fields";
     static final String ALIASES_KEY = "tidemark.limits.max-aliases";
 
+    final DocumentVerdicts verdicts = new DocumentVerdicts();
     private final int maxFields;
     private final int maxAliases;
 
@@ -38,7 +41,12 @@ public class OperationSizeLimit extends SimplePerformantInstrumentation {
     @Override
     public InstrumentationContext<ExecutionResult> beginExecuteOperation(InstrumentationExecuteOperationParameters parameters,
             InstrumentationState state) {
-        var context = parameters.getExecutionContext();
+        ExecutionContext context = parameters.getExecutionContext();
+        verdicts.check(context, () -> measure(context));
+        return super.beginExecuteOperation(parameters, state);
+    }
+
+    private void measure(ExecutionContext context) {
         ExpandedSize size = ExpandedSize.of(context.getOperationDefinition().getSelectionSet(), context.getFragmentsByName());
         if (size.fields() > maxFields) {
             throw LimitError.abort(LimitError.Limit.MaxFieldsExceeded, "the operation selects " + count(size.fields())
@@ -50,7 +58,6 @@ public class OperationSizeLimit extends SimplePerformantInstrumentation {
                     + " aliased fields, more than " + ALIASES_KEY + " (" + maxAliases
                     + "); send fewer aliases per operation, or several operations");
         }
-        return super.beginExecuteOperation(parameters, state);
     }
 
     private static String count(long value) {
