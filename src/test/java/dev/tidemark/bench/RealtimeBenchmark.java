@@ -184,10 +184,13 @@ class RealtimeBenchmark {
             printHistogram();
         }
         recorder.start = totalWrites - writesPerSecond * seconds; // writes before this are warm-up
+        RealtimeCpu cpu = RealtimeCpu.start(jdbcUrl());
         write(writesPerSecond, totalWrites, committed, name, rename);
         Thread.sleep(3000); // let the last deliveries arrive
+        String cpuPerWrite = cpu.perWrite(totalWrites);
         sockets.forEach(s -> s.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
         report(title, subscriptions, writesPerSecond, seconds, committed, recorder, (heapAfter - heapBefore) / subscriptions);
+        System.out.println(cpuPerWrite);
         Thread.sleep(2000);
     }
 

@@ -1,8 +1,12 @@
 package dev.tidemark.sync.realtime.changelog;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -10,6 +14,8 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+
+import org.hibernate.Session;
 
 import dev.tidemark.sync.cursor.CursorSource;
 import dev.tidemark.sync.cursor.SyncCursor;
@@ -95,62 +101,57 @@ public class ChangeLogReader {
     /**
      * Entries visible now and not read before, in log order. Nothing moves until {@link #advance}
      * is called after they were delivered, so a failed delivery is read again. Must run in a
-     * transaction that the caller opened, before any other statement.
+     * transaction that the caller opened, before any other statement. One round trip to the
+     * database ({@link ChangeLogQuery}), two when the unread entries are more than {@code maxBatch}.
      */
-    @SuppressWarnings("unchecked")
     public Read next(int maxBatch) {
-        em.createNativeQuery("set transaction isolation level repeatable read, read only").executeUpdate();
-        Object[] now = (Object[]) em.createNativeQuery("select pg_snapshot_xmin(pg_current_snapshot())::text::bigint,"
-                + " statement_timestamp(), (select id from sync_incarnation)").getSingleResult();
-        SyncCursor snapshot = new SyncCursor(((Number) now[0]).longValue(), instant(now[1]));
-        if (!java.util.Objects.equals(incarnation, now[2])) {
-            // Another history (emptied unlogged table, or another id): ids read before may be reused.
-            return new Read(List.of(), Set.of(), true, false, snapshot.xmin(), snapshot, true);
-        }
-        String seen = read.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
-        // Whole transactions, oldest first, until the batch is full; memory never holds more than
-        // maxBatch entries however much was written while nobody read.
-        List<Object[]> pending = em.createNativeQuery("select tx::text, count(*), min(id) from sync_change"
-                + " where tx >= cast(:watermark as xid8) and not (tx = any(cast(:seen as xid8[])))"
-                + " group by tx order by min(id)")
-                .setParameter("watermark", String.valueOf(watermark))
-                .setParameter("seen", seen)
-                .getResultList();
+        String seen = ids(read);
+        return em.unwrap(Session.class).doReturningWork(connection -> {
+            ChangeLogQuery.Opening opening = ChangeLogQuery.open(connection, watermark, seen, maxBatch);
+            SyncCursor snapshot = opening.snapshot();
+            if (!Objects.equals(incarnation, opening.incarnation())) {
+                // Another history (emptied unlogged table, or another id): ids read before may be reused.
+                return new Read(List.of(), Set.of(), true, false, snapshot.xmin(), snapshot, true);
+            }
+            return choose(opening, maxBatch, connection);
+        });
+    }
+
+    /**
+     * Whole transactions, oldest first, until the batch is full; memory never holds more than
+     * maxBatch entries however much was written while nobody read.
+     */
+    private Read choose(ChangeLogQuery.Opening opening, int maxBatch, Connection connection) throws SQLException {
         Set<Long> chosen = new HashSet<>();
         List<Long> load = new ArrayList<>();
         boolean bulk = false;
         long loaded = 0;
         Long firstLeft = null;
-        for (Object[] tx : pending) {
-            long id = Long.parseLong((String) tx[0]);
-            long count = ((Number) tx[1]).longValue();
-            if (count > maxBatch) {
+        for (ChangeLogQuery.Pending tx : opening.pending()) {
+            if (tx.count() > maxBatch) {
                 bulk = true; // announced as RESYNC, never loaded
-                chosen.add(id);
-            } else if (loaded + count <= maxBatch) {
-                loaded += count;
-                chosen.add(id);
-                load.add(id);
-            } else if (firstLeft == null || id < firstLeft) {
-                firstLeft = id;
+                chosen.add(tx.tx());
+            } else if (loaded + tx.count() <= maxBatch) {
+                loaded += tx.count();
+                chosen.add(tx.tx());
+                load.add(tx.tx());
+            } else if (firstLeft == null || tx.tx() < firstLeft) {
+                firstLeft = tx.tx();
             }
         }
-        List<ChangeLogEntry> entries = new ArrayList<>((int) loaded);
-        if (!load.isEmpty()) {
-            List<Object[]> rows = em.createNativeQuery("select id, tx::text, table_name, row_uid, row_version, old_row::text, changed_at"
-                    + " from sync_change where tx = any(cast(:txs as xid8[])) order by id")
-                    .setParameter("txs", load.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}")))
-                    .getResultList();
-            for (Object[] row : rows) {
-                entries.add(new ChangeLogEntry(((Number) row[0]).longValue(), Long.parseLong((String) row[1]), (String) row[2],
-                        (UUID) row[3], ((Number) row[4]).longValue(), (String) row[5], instant(row[6])));
-            }
+        List<ChangeLogEntry> entries = opening.entries();
+        if (entries == null) {
+            entries = load.isEmpty() ? List.of() : ChangeLogQuery.entries(connection, ids(load));
         }
-        long xmin = Math.max(watermark, snapshot.xmin());
+        long xmin = Math.max(watermark, opening.snapshot().xmin());
         if (firstLeft != null) {
             xmin = Math.min(xmin, firstLeft); // a transaction left unread keeps the watermark below it
         }
-        return new Read(entries, chosen, bulk, firstLeft != null, xmin, new SyncCursor(xmin, snapshot.at()), false);
+        return new Read(entries, chosen, bulk, firstLeft != null, xmin, new SyncCursor(xmin, opening.snapshot().at()), false);
+    }
+
+    private static String ids(Collection<Long> transactions) {
+        return transactions.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
     }
 
     /** Marks a read as delivered: its transactions are not read again, and the watermark moves. */
@@ -162,18 +163,5 @@ public class ChangeLogReader {
         read.removeIf(tx -> tx < delivered.watermark());
         watermark = delivered.watermark();
         cursor = delivered.cursor();
-    }
-
-    private static java.time.Instant instant(Object value) {
-        if (value instanceof java.time.Instant instant) {
-            return instant;
-        }
-        if (value instanceof java.time.OffsetDateTime time) {
-            return time.toInstant();
-        }
-        if (value instanceof java.sql.Timestamp time) {
-            return time.toInstant();
-        }
-        return null;
     }
 }

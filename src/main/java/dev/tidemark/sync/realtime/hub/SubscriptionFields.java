@@ -29,6 +29,8 @@ import dev.tidemark.sync.schema.SyncTable;
  * a subscribe gets the table and the coerced where handed to the protocol layer, which registers
  * it with the hub; a rendering gets its one event; any other execution (a subscription sent over
  * HTTP) is refused. A subscription field of no synced table keeps SmallRye's own data fetcher.
+ * Renderings skip the depth and complexity limits their document passed when it subscribed
+ * ({@link CheckedAtSubscribe}); listed after the limits' service, so it finds them in the chain.
  */
 public class SubscriptionFields implements EventingService {
 
@@ -39,7 +41,8 @@ public class SubscriptionFields implements EventingService {
 
     @Override
     public GraphQL.Builder beforeGraphQLBuild(GraphQL.Builder builder) {
-        GraphQLSchema schema = builder.build().getGraphQLSchema();
+        GraphQL built = builder.build();
+        GraphQLSchema schema = built.getGraphQLSchema();
         GraphQLObjectType subscriptions = schema.getSubscriptionType();
         if (subscriptions == null) {
             return builder;
@@ -52,7 +55,8 @@ public class SubscriptionFields implements EventingService {
                 code.dataFetcher(coordinates, new Fetcher(rowType, schema.getCodeRegistry().getDataFetcher(coordinates, field)));
             }
         }
-        return builder.schema(schema.transform(b -> b.codeRegistry(code.build())));
+        return builder.schema(schema.transform(b -> b.codeRegistry(code.build())))
+                .instrumentation(CheckedAtSubscribe.wrap(built.getInstrumentation()));
     }
 
     /** The type name of the {@code row} of the field's type (a change event), or null. */

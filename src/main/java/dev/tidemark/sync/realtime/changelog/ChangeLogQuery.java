@@ -1,0 +1,115 @@
+package dev.tidemark.sync.realtime.changelog;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import dev.tidemark.sync.cursor.SyncCursor;
+
+/**
+ * The opening of one change-log read, in one round trip to the database: the read-only
+ * repeatable-read setting of its transaction, the snapshot's cursor and the database incarnation,
+ * the transactions with entries the reader has not read, and those entries when they all fit in one
+ * batch. The statements are sent together (one {@code Sync}) and all see the transaction's snapshot,
+ * which its first {@code select} takes. When the entries do not fit, the reader chooses whole
+ * transactions and loads theirs with {@link #entries}.
+ */
+final class ChangeLogQuery {
+
+    private static final String PENDING_WHERE = "tx >= cast(? as xid8) and not (tx = any(cast(? as xid8[])))";
+    static final String ENTRY_COLUMNS = "id, tx::text, table_name, row_uid, row_version, old_row::text, changed_at";
+    private static final String OPEN = "set transaction isolation level repeatable read, read only;"
+            + " select pg_snapshot_xmin(pg_current_snapshot())::text::bigint, statement_timestamp(),"
+            + " (select id from sync_incarnation), p.tx::text, p.n, p.first"
+            + " from (select 1) s left join (select tx, count(*) n, min(id) first from sync_change where " + PENDING_WHERE
+            + " group by tx) p on true order by p.first;"
+            // The entries only when every pending one fits: else the count's one-time filter skips the scan.
+            + " select " + ENTRY_COLUMNS + " from sync_change where " + PENDING_WHERE
+            + " and (select count(*) from sync_change where " + PENDING_WHERE + ") <= ? order by id";
+
+    /** A transaction with unread entries: its id, how many entries it wrote, and its first log id. */
+    record Pending(long tx, long count, long first) {
+    }
+
+    /**
+     * What the opening statement saw.
+     *
+     * @param snapshot the snapshot's xmin and the database clock
+     * @param incarnation the database incarnation (null when the unlogged table was emptied)
+     * @param pending unread transactions by first log id
+     * @param entries every pending entry in log order, or null when they were more than the batch
+     */
+    record Opening(SyncCursor snapshot, UUID incarnation, List<Pending> pending, List<ChangeLogEntry> entries) {
+    }
+
+    private ChangeLogQuery() {
+    }
+
+    /** Runs the opening statements; must be the first of its transaction. */
+    static Opening open(Connection connection, long watermark, String seen, int maxBatch) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(OPEN)) {
+            int p = 1;
+            for (int i = 0; i < 3; i++) {
+                statement.setString(p++, String.valueOf(watermark));
+                statement.setString(p++, seen);
+            }
+            statement.setLong(p, maxBatch);
+            statement.execute();
+            SyncCursor snapshot = null;
+            UUID incarnation = null;
+            List<Pending> pending = new ArrayList<>();
+            try (ResultSet rows = nextResultSet(statement)) {
+                while (rows.next()) {
+                    snapshot = new SyncCursor(rows.getLong(1), rows.getObject(2, OffsetDateTime.class).toInstant());
+                    incarnation = rows.getObject(3, UUID.class);
+                    String tx = rows.getString(4);
+                    if (tx != null) {
+                        pending.add(new Pending(Long.parseLong(tx), rows.getLong(5), rows.getLong(6)));
+                    }
+                }
+            }
+            List<ChangeLogEntry> entries;
+            try (ResultSet rows = nextResultSet(statement)) {
+                entries = entries(rows);
+            }
+            boolean fits = pending.stream().mapToLong(Pending::count).sum() <= maxBatch;
+            return new Opening(snapshot, incarnation, pending, fits ? entries : null);
+        }
+    }
+
+    /** The statement's next result set, past update counts (the {@code set transaction}'s). */
+    private static ResultSet nextResultSet(PreparedStatement statement) throws SQLException {
+        while (!statement.getMoreResults()) {
+            if (statement.getUpdateCount() == -1) {
+                throw new SQLException("the change-log read returned fewer result sets than it sent statements");
+            }
+        }
+        return statement.getResultSet();
+    }
+
+    /** The entries of {@code transactions}, in log order (a batch that did not fit in the opening). */
+    static List<ChangeLogEntry> entries(Connection connection, String transactions) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("select " + ENTRY_COLUMNS
+                + " from sync_change where tx = any(cast(? as xid8[])) order by id")) {
+            statement.setString(1, transactions);
+            try (ResultSet rows = statement.executeQuery()) {
+                return entries(rows);
+            }
+        }
+    }
+
+    private static List<ChangeLogEntry> entries(ResultSet rows) throws SQLException {
+        List<ChangeLogEntry> entries = new ArrayList<>();
+        while (rows.next()) {
+            OffsetDateTime at = rows.getObject(7, OffsetDateTime.class);
+            entries.add(new ChangeLogEntry(rows.getLong(1), Long.parseLong(rows.getString(2)), rows.getString(3),
+                    rows.getObject(4, UUID.class), rows.getLong(5), rows.getString(6), at == null ? null : at.toInstant()));
+        }
+        return entries;
+    }
+}
