@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -24,6 +25,8 @@ import dev.tidemark.support.Db;
 import dev.tidemark.support.GraphQL;
 import dev.tidemark.support.Tokens;
 import dev.tidemark.sync.auth.DevKeysConfigSourceFactory;
+import dev.tidemark.sync.query.ColumnRows;
+import dev.tidemark.sync.query.DirectJsonEventingService;
 import dev.tidemark.sync.query.OnePassRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
@@ -31,8 +34,10 @@ import io.smallrye.jwt.build.Jwt;
 /**
  * The read path, before and after in one run: the same lists and sync answer with graphql-java's
  * per-field execution ({@code tidemark.query.one-pass-rows=false}, switched in-process), with lists
- * completed in one pass, and in one pass with a bearer token never sent before (so verified, where the
- * others' one token is found in the verified-token cache), taking turns in every round. Prints p50/p99 and CPU per request (this JVM's
+ * completed in one pass over entities and SmallRye's JSON-P answer ({@code tidemark.query.direct-json=false},
+ * {@code tidemark.query.column-rows=false}), that with the answer written directly, over columns with the
+ * answer written directly, and that with a bearer token never sent before (so verified, where the others'
+ * one token is found in the verified-token cache), taking turns in every round. Prints p50/p99 and CPU per request (this JVM's
  * process CPU: server and HTTP client; the embedded PostgreSQL is another process) for the 9,000 rows of
  * an {@code eq} on email, the 10,000-row scope (the members of a group), one row by uid, and the sync
  * answer of that scope's first sync (10,000 upserts). {@code ./mvnw test -Pbenchmark -Dtest=ReadPathBenchmark}
@@ -46,9 +51,17 @@ class ReadPathBenchmark {
     static final int ROUNDS = BenchSize.of("bench.rounds", 40, 2);
     static final int WARMUP = BenchSize.of("bench.warmup", 10, 1);
     static final String PER_FIELD = "per field";
-    static final String NEW_TOKEN = "one pass, a new token each request";
-    /** The paths taking turns: graphql-java per field, one pass (the same token: verified once), one pass with a token never seen. */
-    static final List<String> PATHS = List.of(PER_FIELD, "one pass", NEW_TOKEN);
+    static final String JSON_P = "one pass, entities, JSON-P";
+    static final String DIRECT = "one pass, entities, direct JSON";
+    static final String NEW_TOKEN = "one pass, columns, direct JSON, a new token each request";
+    /**
+     * The paths taking turns: graphql-java per field, one pass over entities with SmallRye's JSON-P tree,
+     * that with the answer written directly, one pass over columns with the answer written directly (the
+     * same token: verified once), and that with a token never seen.
+     * {@code -Dbench.paths=per-field,json-p,direct,columns,new-token} (the default) names the ones to run.
+     */
+    static final Map<String, String> PATHS = Map.of("per-field", PER_FIELD, "json-p", JSON_P, "direct", DIRECT,
+            "columns", "one pass, columns, direct JSON", "new-token", NEW_TOKEN);
     static final String COLUMNS = "{ uid name email createdBy createdAt updatedAt deletedAt version }";
 
     @Inject
@@ -64,6 +77,8 @@ class ReadPathBenchmark {
     @AfterEach
     void restore() {
         OnePassRows.enable(true);
+        DirectJsonEventingService.enable(true);
+        ColumnRows.enable(true);
     }
 
     @Test
@@ -99,9 +114,15 @@ class ReadPathBenchmark {
         Map<String, List<Long>> nanos = new LinkedHashMap<>();
         Map<String, Long> cpu = new LinkedHashMap<>();
         String token = Tokens.admin();
+        List<String> paths = new ArrayList<>();
+        for (String id : System.getProperty("bench.paths", "per-field,json-p,direct,columns,new-token").split(",")) {
+            paths.add(Objects.requireNonNull(PATHS.get(id.trim()), () -> "bench.paths: no path " + id));
+        }
         for (int round = 0; round < WARMUP + ROUNDS; round++) {
-            for (String path : PATHS) {
+            for (String path : paths) {
                 OnePassRows.enable(!path.equals(PER_FIELD));
+                DirectJsonEventingService.enable(!path.equals(PER_FIELD) && !path.equals(JSON_P));
+                ColumnRows.enable(path.contains("columns"));
                 for (Map.Entry<String, String> entry : bodies.entrySet()) {
                     String body = entry.getValue() != null ? entry.getValue()
                             : GraphQL.body(syncDocument, "input", Map.of("syncId", UUID.randomUUID().toString(), "users", List.of(scope)));
@@ -126,7 +147,7 @@ class ReadPathBenchmark {
                 }
             }
         }
-        System.out.printf("%nread path, %d rounds (+%d warm-up), the two paths taking turns in each round%n", ROUNDS, WARMUP);
+        System.out.printf("%nread path, %d rounds (+%d warm-up), the paths taking turns in each round%n", ROUNDS, WARMUP);
         System.out.println("request | path | p50 | p99 | CPU per request (this JVM)");
         for (String key : nanos.keySet()) {
             List<Long> times = nanos.get(key);

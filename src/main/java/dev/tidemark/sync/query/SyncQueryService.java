@@ -14,6 +14,7 @@ import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.error.LimitExceededException;
 import dev.tidemark.sync.policy.ScopeCompiler;
+import dev.tidemark.sync.schema.SyncColumn;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.where.JpqlRenderer;
@@ -52,7 +53,9 @@ public class SyncQueryService {
             extra.add(JpqlScope.ROOT + ".deletedAt is null");
         }
         int max = config.query().maxRows();
-        List<T> rows = scope.select(em, type, table.entityName(), extra, ORDER).setMaxResults(max + 1)
+        List<SyncColumn> columns = ColumnRows.selected(table);
+        List<T> rows = columns != null ? ColumnRows.read(em, type, table, scope, extra, ORDER, max + 1, columns)
+                : scope.select(em, type, table.entityName(), extra, ORDER).setMaxResults(max + 1)
                 // Read for the answer only: no snapshot of each row's loaded state for dirty checking.
                 .setHint(HibernateHints.HINT_READ_ONLY, true)
                 .getResultList();
