@@ -16,6 +16,7 @@ import dev.tidemark.sync.schema.Columns;
 import dev.tidemark.sync.schema.SyncColumn;
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.where.JpqlScope;
+import graphql.language.OperationDefinition;
 import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.GraphQLList;
 import graphql.schema.GraphQLTypeUtil;
@@ -28,7 +29,8 @@ import io.smallrye.graphql.execution.context.SmallRyeContextManager;
  * one tuple query (the same where, row policy, tombstone filter, order and limit as the entity
  * query) and one plain, unmanaged object of the entity class per row with those columns set, instead
  * of Hibernate building a managed entity per row. The selection is graphql-java's own for the field
- * being fetched (fragments, type conditions, {@code @skip}/{@code @include} applied); a relation, a
+ * being fetched (fragments, type conditions, {@code @skip}/{@code @include} applied), in a query
+ * operation only (a mutation's resolver may change what it lists); a relation, a
  * field with arguments or anything that is not a column of the table, or no field being fetched
  * (a call from elsewhere), leaves the list to the entity query.
  */
@@ -55,7 +57,10 @@ public final class ColumnRows {
     static List<SyncColumn> selected(SyncTable table) {
         SmallRyeContext context = enabled ? SmallRyeContextManager.getCurrentSmallRyeContext() : null;
         DataFetchingEnvironment env = context == null ? null : context.getDataFetchingEnvironment();
-        if (env == null || !(GraphQLTypeUtil.unwrapNonNull(env.getFieldType()) instanceof GraphQLList)
+        // Only a query's list field: a mutation may change the rows it lists, which needs managed entities.
+        if (env == null || env.getOperationDefinition() == null
+                || env.getOperationDefinition().getOperation() != OperationDefinition.Operation.QUERY
+                || !(GraphQLTypeUtil.unwrapNonNull(env.getFieldType()) instanceof GraphQLList)
                 || !GraphQLTypeUtil.unwrapAll(env.getFieldType()).getName().equals(table.typeName())) {
             return null;
         }

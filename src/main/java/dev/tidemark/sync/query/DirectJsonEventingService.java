@@ -5,6 +5,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.annotation.Priority;
 
+import org.jboss.logging.Logger;
+
 import dev.tidemark.sync.config.TidemarkConfig;
 import graphql.ExecutionResult;
 import graphql.ExecutionResultImpl;
@@ -27,6 +29,8 @@ import io.smallrye.graphql.spi.config.Config;
  */
 @Priority(Integer.MIN_VALUE)
 public class DirectJsonEventingService implements EventingService {
+
+    private static final Logger LOG = Logger.getLogger(DirectJsonEventingService.class);
 
     private static volatile boolean enabled = true;
 
@@ -55,12 +59,18 @@ public class DirectJsonEventingService implements EventingService {
 
     @Override
     public void afterExecute(Context context) {
-        if (enabled && context instanceof SmallRyeContext smallRye) {
+        if (!enabled || !(context instanceof SmallRyeContext smallRye)) {
+            return;
+        }
+        try {
             ExecutionResult written = written(smallRye.unwrap(ExecutionResult.class));
             if (written != null) {
                 smallRye.setExecutionResult(written);
                 WRITTEN.increment();
             }
+        } catch (RuntimeException e) {
+            // An exception thrown out of this hook leaves SmallRye's HTTP answer unsent: SmallRye writes it instead.
+            LOG.errorf(e, "Writing an answer as JSON text failed; SmallRye writes it");
         }
     }
 

@@ -43,7 +43,10 @@ public class SyncQueryService {
 
     /**
      * Rows of {@code type} matching {@code where} (null: all), oldest first; tombstones only when
-     * {@code includeDeleted}. Fails with LIMIT_EXCEEDED rather than return a truncated list.
+     * {@code includeDeleted}. Fails with LIMIT_EXCEEDED rather than return a truncated list. Read
+     * only: when called as the data fetcher of a query's list field that selects only columns, the
+     * rows are plain objects with only those columns set ({@link ColumnRows}); otherwise read-only
+     * entities.
      */
     public <T extends SyncedEntity> List<T> list(Class<T> type, Object where, boolean includeDeleted) {
         SyncTable table = registry.table(type);
