@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -25,6 +26,8 @@ import dev.tidemark.support.GraphQL;
 import dev.tidemark.support.Tokens;
 import dev.tidemark.sync.auth.DevKeysConfigSourceFactory;
 import dev.tidemark.sync.limits.DocumentVerdicts;
+import dev.tidemark.sync.query.ColumnRows;
+import dev.tidemark.sync.query.DirectJsonEventingService;
 import dev.tidemark.sync.query.OnePassRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
@@ -32,9 +35,11 @@ import io.smallrye.jwt.build.Jwt;
 /**
  * The read path, before and after in one run: the same lists and sync answer with graphql-java's
  * per-field execution ({@code tidemark.query.one-pass-rows=false}, switched in-process), with lists
- * completed in one pass, and in one pass with a bearer token never sent before (so verified, where the
- * others' one token is found in the verified-token cache), and in one pass with the document limits measured on every
- * request instead of once per cached document, taking turns in every round. Prints p50/p99 and CPU per request (this JVM's
+ * completed in one pass over entities and SmallRye's JSON-P answer ({@code tidemark.query.direct-json=false},
+ * {@code tidemark.query.column-rows=false}), that with the answer written directly, over columns with the
+ * answer written directly, and that with a bearer token never sent before (so verified, where the others'
+ * one token is found in the verified-token cache), and with the document limits measured on every request
+ * instead of once per cached document, taking turns in every round. Prints p50/p99 and CPU per request (this JVM's
  * process CPU: server and HTTP client; the embedded PostgreSQL is another process) for the 9,000 rows of
  * an {@code eq} on email, the 10,000-row scope (the members of a group), one row by uid, and the sync
  * answer of that scope's first sync (10,000 upserts). {@code ./mvnw test -Pbenchmark -Dtest=ReadPathBenchmark}
@@ -48,16 +53,20 @@ class ReadPathBenchmark {
     static final int ROUNDS = BenchSize.of("bench.rounds", 40, 2);
     static final int WARMUP = BenchSize.of("bench.warmup", 10, 1);
     static final String PER_FIELD = "per field";
-    static final String NEW_TOKEN = "one pass, a new token each request";
-    static final String LIMITS_MEASURED = "one pass, document limits measured each request";
+    static final String JSON_P = "one pass, entities, JSON-P";
+    static final String DIRECT = "one pass, entities, direct JSON";
+    static final String NEW_TOKEN = "one pass, columns, direct JSON, a new token each request";
+    static final String LIMITS_MEASURED = "one pass, columns, direct JSON, document limits measured each request";
     /**
-     * The paths taking turns: graphql-java per field, one pass (the same token: verified once), one pass with a token
-     * never seen, one pass with the depth, complexity and size limits walking the document every time (no verdict kept
-     * per document). {@code -Dbench.paths="one pass|one pass, document limits measured each request"} keeps the paths named.
+     * The paths taking turns: graphql-java per field, one pass over entities with SmallRye's JSON-P tree,
+     * that with the answer written directly, one pass over columns with the answer written directly (the
+     * same token: verified once), that with a token never seen, and that with the depth, complexity and
+     * size limits walking the document every time (no verdict kept per document).
+     * {@code -Dbench.paths=per-field,json-p,direct,columns,new-token,limits-measured} (the default) names the ones to run.
      */
-    static final List<String> PATHS = List.of(PER_FIELD, "one pass", NEW_TOKEN, LIMITS_MEASURED).stream()
-            .filter(p -> System.getProperty("bench.paths", "").isEmpty()
-                    || List.of(System.getProperty("bench.paths").split("\\|")).contains(p)).toList();
+    static final Map<String, String> PATHS = Map.of("per-field", PER_FIELD, "json-p", JSON_P, "direct", DIRECT,
+            "columns", "one pass, columns, direct JSON", "new-token", NEW_TOKEN,
+            "limits-measured", LIMITS_MEASURED);
     static final String COLUMNS = "{ uid name email createdBy createdAt updatedAt deletedAt version }";
 
     @Inject
@@ -74,6 +83,8 @@ class ReadPathBenchmark {
     void restore() {
         OnePassRows.enable(true);
         DocumentVerdicts.enable(true);
+        DirectJsonEventingService.enable(true);
+        ColumnRows.enable(true);
     }
 
     @Test
@@ -109,10 +120,16 @@ class ReadPathBenchmark {
         Map<String, List<Long>> nanos = new LinkedHashMap<>();
         Map<String, Long> cpu = new LinkedHashMap<>();
         String token = Tokens.admin();
+        List<String> paths = new ArrayList<>();
+        for (String id : System.getProperty("bench.paths", "per-field,json-p,direct,columns,new-token,limits-measured").split(",")) {
+            paths.add(Objects.requireNonNull(PATHS.get(id.trim()), () -> "bench.paths: no path " + id));
+        }
         for (int round = 0; round < WARMUP + ROUNDS; round++) {
-            for (String path : PATHS) {
+            for (String path : paths) {
                 OnePassRows.enable(!path.equals(PER_FIELD));
                 DocumentVerdicts.enable(!path.equals(LIMITS_MEASURED));
+                DirectJsonEventingService.enable(!path.equals(PER_FIELD) && !path.equals(JSON_P));
+                ColumnRows.enable(path.contains("columns"));
                 for (Map.Entry<String, String> entry : bodies.entrySet()) {
                     String body = entry.getValue() != null ? entry.getValue()
                             : GraphQL.body(syncDocument, "input", Map.of("syncId", UUID.randomUUID().toString(), "users", List.of(scope)));

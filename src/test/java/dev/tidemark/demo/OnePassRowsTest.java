@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 import dev.tidemark.support.Db;
 import dev.tidemark.support.Demo;
 import dev.tidemark.support.GraphQL;
+import dev.tidemark.support.PathSwitch;
 import dev.tidemark.support.SyncCall;
 import dev.tidemark.support.Tokens;
 import dev.tidemark.sync.query.OnePassRows;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
 /**
@@ -33,6 +33,8 @@ import io.restassured.path.json.JsonPath;
 class OnePassRowsTest {
 
     static final String COLUMNS = "{ users(includeDeleted: true) { uid name email createdBy createdAt updatedAt deletedAt version } }";
+
+    static final PathSwitch PATH = new PathSwitch("one-pass path", OnePassRows::enable, OnePassRows::completedLists);
 
     @Inject
     Db db;
@@ -60,7 +62,7 @@ class OnePassRowsTest {
 
     @Test
     void shouldAnswerColumnsInOnePassAsGraphqlJavaDoes() {
-        assertSame(Tokens.admin(), COLUMNS, Map.of(), true);
+        PATH.assertSame(Tokens.admin(), COLUMNS, Map.of(), true);
     }
 
     @Test
@@ -71,8 +73,8 @@ class OnePassRowsTest {
                   again: users(where: {name: {eq: "Alice"}}) { name name uid }
                 }
                 fragment F on User { createdAt name }""";
-        assertSame(Tokens.admin(), document, Map.of("s", true), true);
-        assertSame(Tokens.admin(), document, Map.of("s", false), true);
+        PATH.assertSame(Tokens.admin(), document, Map.of("s", true), true);
+        PATH.assertSame(Tokens.admin(), document, Map.of("s", false), true);
         JsonPath on = GraphQL.ok(document, "s", true);
         assertEquals(List.of("User", "User"), on.getList("data.users.__typename"));
         assertEquals(List.of("User", "User"), on.getList("data.users.t"));
@@ -90,13 +92,13 @@ class OnePassRowsTest {
                   userDocuments { title events { kind payload document { title } } }
                   groups { uid name }
                 }""";
-        assertSame(Tokens.admin(), document, Map.of(), true);
+        PATH.assertSame(Tokens.admin(), document, Map.of(), true);
     }
 
     @Test
     void shouldApplyRowPoliciesTheSame() {
-        assertSame(Tokens.user(UUID.fromString(alice)), COLUMNS, Map.of(), true);
-        assertSame(Tokens.user(UUID.fromString(bob)), "{ users { uid name groups { name } } }", Map.of(), true);
+        PATH.assertSame(Tokens.user(UUID.fromString(alice)), COLUMNS, Map.of(), true);
+        PATH.assertSame(Tokens.user(UUID.fromString(bob)), "{ users { uid name groups { name } } }", Map.of(), true);
     }
 
     @Test
@@ -105,7 +107,7 @@ class OnePassRowsTest {
                 { __schema { types { name kind description specifiedByURL fields(includeDeprecated: true) { name isDeprecated
                   args { name defaultValue type { name kind ofType { name kind ofType { name } } } }
                   type { name kind ofType { name kind ofType { name kind ofType { name } } } } } } } }""";
-        assertSame(Tokens.admin(), introspection, Map.of(), false);
+        PATH.assertSame(Tokens.admin(), introspection, Map.of(), false);
         OnePassRows.enable(false);
         String off = given().when().get("/graphql/schema.graphql").then().statusCode(200).extract().asString();
         OnePassRows.enable(true);
@@ -116,8 +118,8 @@ class OnePassRowsTest {
     void shouldReportErrorsTheSame() {
         String document = """
                 { bad: users(where: {uid: {eq: "not-a-uid"}}) { uid } good: users { uid name } }""";
-        String off = body(Tokens.admin(), document, Map.of(), false);
-        String on = body(Tokens.admin(), document, Map.of(), true);
+        String off = PATH.body(Tokens.admin(), document, Map.of(), false);
+        String on = PATH.body(Tokens.admin(), document, Map.of(), true);
         assertEquals(off, on);
         assertTrue(on.contains("\"errors\""), on);
     }
@@ -147,23 +149,5 @@ class OnePassRowsTest {
         JsonPath answer = new SyncCall().scope("users", null, Map.of(), List.of()).send().json();
         // The sync id, the cursor and the stamps name the moment of each sync, not its rows.
         return answer.prettify().replaceAll("\"(syncId|cursor|stamp)\": \"[^\"]*\"", "");
-    }
-
-    private void assertSame(String token, String document, Map<String, Object> variables, boolean expectOnePass) {
-        long before = OnePassRows.completedLists();
-        String off = body(token, document, variables, false);
-        assertEquals(before, OnePassRows.completedLists());
-        String on = body(token, document, variables, true);
-        assertEquals(off, on, document);
-        assertEquals(expectOnePass, OnePassRows.completedLists() > before, "one-pass path taken for " + document);
-        assertFalse(on.contains("\"errors\""), on);
-    }
-
-    private static String body(String token, String document, Map<String, Object> variables, boolean onePass) {
-        OnePassRows.enable(onePass);
-        Object[] pairs = variables.entrySet().stream().flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toArray();
-        return given().contentType(ContentType.JSON).header("Authorization", "Bearer " + token)
-                .body(GraphQL.body(document, pairs)).when().post("/graphql")
-                .then().statusCode(200).extract().asString();
     }
 }

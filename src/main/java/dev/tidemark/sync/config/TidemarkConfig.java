@@ -103,6 +103,20 @@ public interface TidemarkConfig {
          */
         @WithDefault("true")
         boolean onePassRows();
+
+        /**
+         * The data of an answer is written as JSON text in one pass instead of through SmallRye's
+         * JSON-P tree (the same bytes); false: SmallRye's path.
+         */
+        @WithDefault("true")
+        boolean directJson();
+
+        /**
+         * A list query whose GraphQL selection is only columns reads those columns with a tuple
+         * query instead of loading managed entities; false: entities for every list.
+         */
+        @WithDefault("true")
+        boolean columnRows();
     }
 
     /** Subscriptions and the change log they are fed from. */

@@ -32,6 +32,7 @@ public class ReadPathEventingService implements EventingService {
     public GraphQL.Builder beforeGraphQLBuild(GraphQL.Builder builder) {
         TidemarkConfig config = Arc.container().instance(TidemarkConfig.class).get();
         OnePassRows.enable(config.query().onePassRows());
+        ColumnRows.enable(config.query().columnRows());
         GraphQLSchema schema = builder.build().getGraphQLSchema();
         GraphQLCodeRegistry code = schema.getCodeRegistry()
                 .transform(c -> c.fieldVisibility(new Visibility(schema.getCodeRegistry().getFieldVisibility(),

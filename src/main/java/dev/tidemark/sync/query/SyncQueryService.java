@@ -14,6 +14,7 @@ import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.error.LimitExceededException;
 import dev.tidemark.sync.policy.ScopeCompiler;
+import dev.tidemark.sync.schema.SyncColumn;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.where.JpqlRenderer;
@@ -42,7 +43,10 @@ public class SyncQueryService {
 
     /**
      * Rows of {@code type} matching {@code where} (null: all), oldest first; tombstones only when
-     * {@code includeDeleted}. Fails with LIMIT_EXCEEDED rather than return a truncated list.
+     * {@code includeDeleted}. Fails with LIMIT_EXCEEDED rather than return a truncated list. Read
+     * only: when called as the data fetcher of a query's list field that selects only columns, the
+     * rows are plain objects with only those columns set ({@link ColumnRows}); otherwise read-only
+     * entities.
      */
     public <T extends SyncedEntity> List<T> list(Class<T> type, Object where, boolean includeDeleted) {
         SyncTable table = registry.table(type);
@@ -52,7 +56,9 @@ public class SyncQueryService {
             extra.add(JpqlScope.ROOT + ".deletedAt is null");
         }
         int max = config.query().maxRows();
-        List<T> rows = scope.select(em, type, table.entityName(), extra, ORDER).setMaxResults(max + 1)
+        List<SyncColumn> columns = ColumnRows.selected(table);
+        List<T> rows = columns != null ? ColumnRows.read(em, type, table, scope, extra, ORDER, max + 1, columns)
+                : scope.select(em, type, table.entityName(), extra, ORDER).setMaxResults(max + 1)
                 // Read for the answer only: no snapshot of each row's loaded state for dirty checking.
                 .setHint(HibernateHints.HINT_READ_ONLY, true)
                 .getResultList();

@@ -39,6 +39,11 @@ public final class Columns {
         }
     }
 
+    /** The accessible field holding {@code column} in {@code type}: setting it is a plain write, without dirty tracking (rows Hibernate does not manage). */
+    public static Field field(Class<?> type, SyncColumn column) {
+        return field(type, column.field());
+    }
+
     private static Field field(Class<?> type, String name) {
         return FIELDS.computeIfAbsent(type.getName() + "#" + name, key -> find(type, name));
     }
