@@ -89,6 +89,22 @@ describe('scope stamps', () => {
     expect(await stampOf('Group:all')).toBeUndefined();
   });
 
+  it('should store no stamp from an answer to a sync built before its scope was evicted', async () => {
+    // The fault test's seed 20261201: a tab reloaded while its sync was in flight; closing, it
+    // released its scopes and (no TTL) evicted their rows, then the answer, compared against the
+    // rows held before, arrived and stored its stamp. The replica now lacked rows its stamp said it
+    // held, and every reconnect answered from the change log after it missed them for good.
+    const replica = await openReplica([groups]);
+    await syncWith(replica, stamped('s1', [red, blue]));
+    const plan = await buildSyncPlan(replica);
+    await evictScopes(replica, ['Group:all']);
+    expect(await replica.get('Group', red.uid)).toBeUndefined();
+    await applySyncResult(replica, plan, stamped('s2', [], { source: 'CHANGE_LOG', fallback: null }));
+    expect((await sent(replica)).stamp, 'the answer knew nothing of the eviction').toBeUndefined();
+    await syncWith(replica, stamped('s3', [red, blue]));
+    expect((await sent(replica)).stamp, 'the next answer, built after it, stamps the scope again').toBe('s3');
+  });
+
   it('should forget the stamp when an event moves a row into or out of the scope (it may predate the answer), and keep it for a newer version of a held row', async () => {
     // The fault test's seed 20261202: an answer dropped a user who had left the scope, then the
     // UPSERT event of that user, published before the answer, brought it back; the stamped

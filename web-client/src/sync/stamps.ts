@@ -50,30 +50,41 @@ export async function saveStamp(tx: Tx, scopeId: string, record: StampRecord): P
   await tx.objectStore(META).put({ key: key(scopeId), value: record });
 }
 
+/**
+ * Forgets a scope's stamp, and moves the scope's epoch: whatever made the stamp wrong (rows
+ * evicted, an event that moved a row, another where) happened after any sync in flight was built,
+ * so that sync's answer must not store a stamp either (see `stampEpoch`).
+ */
 export async function forgetStamp(tx: Tx, scopeId: string): Promise<void> {
   const done = forgotten.get(tx) ?? new Set<string>();
   forgotten.set(tx, done);
   if (done.has(scopeId)) return;
   done.add(scopeId);
   await tx.objectStore(META).delete(key(scopeId));
+  await tx.objectStore(META).put({ key: `${EPOCH}${scopeId}`, value: (await stampEpoch(tx, scopeId)) + 1 });
 }
 
-const MOVES = 'moves:';
+/** Stored under the name it had when only events moved it. */
+const EPOCH = 'moves:';
 
 /**
  * An event moved a row into or out of the scope. Such an event may be older than the scope's last
  * answer (the answer came first, the event waited), and then the replica is unlike the server at
- * the stamp in a way no log entry since the stamp shows: the stamp is forgotten, and the count of
- * such events moves, so that an answer to a sync sent before it does not store a new stamp either.
+ * the stamp in a way no log entry since the stamp shows: the stamp is forgotten.
  */
 export async function movedByEvent(tx: Tx, scopeId: string): Promise<void> {
   await forgetStamp(tx, scopeId);
-  await tx.objectStore(META).put({ key: `${MOVES}${scopeId}`, value: (await eventMoves(tx, scopeId)) + 1 });
 }
 
-/** How many events moved rows into or out of the scope so far (compared, never interpreted). */
-export async function eventMoves(tx: Pick<Tx, 'objectStore'>, scopeId: string): Promise<number> {
-  return ((await tx.objectStore(META).get(`${MOVES}${scopeId}`)) as { value: number } | undefined)?.value ?? 0;
+/**
+ * How many times the scope's stamp was forgotten so far (compared, never interpreted). A sync
+ * reads it when it reads the rows it holds, and its answer stores a stamp only if it has not moved
+ * since: an answer built on rows the replica has lost since (a tab closing evicted them while the
+ * sync was in flight, an event moved one) would otherwise stamp a replica that lacks them, and every
+ * reconnect answered from the log after it would miss them (the fault test's seed 20261201).
+ */
+export async function stampEpoch(tx: Pick<Tx, 'objectStore'>, scopeId: string): Promise<number> {
+  return ((await tx.objectStore(META).get(`${EPOCH}${scopeId}`)) as { value: number } | undefined)?.value ?? 0;
 }
 
 /** Forgets the stamps of scopes of these tables (their rows were cleared), or every stamp. */

@@ -16,7 +16,7 @@ import { recordRejection, rejectionOf } from './rejections.js';
 import { dropFromScope, normalize, sameScopes, storeServerRow, union, untie } from './row-store.js';
 import type { Settlement } from './settlements.js';
 import type { SyncPlan } from './sync-plan.js';
-import { eventMoves, forgetStamp, movedByEvent, saveStamp, type AnswerSource } from './stamps.js';
+import { stampEpoch, forgetStamp, movedByEvent, saveStamp, type AnswerSource } from './stamps.js';
 
 /** What applying an answer told: the refused or overridden local changes (now recorded), and every change's outcome. */
 export interface AppliedAnswer {
@@ -95,7 +95,7 @@ export async function applySyncResult(replica: Replica, plan: SyncPlan, result: 
 async function keepStamp(tx: Parameters<typeof dropFromScope>[0], plan: SyncPlan, scopeId: string, scope: ScopeResult, now: number): Promise<void> {
   const context = plan.stamps.get(scopeId);
   // An event that moved rows of the scope since the request was built: the answer does not know them.
-  if (!context || !scope.stamp || (await eventMoves(tx, scopeId)) !== context.moves) {
+  if (!context || !scope.stamp || (await stampEpoch(tx, scopeId)) !== context.epoch) {
     await forgetStamp(tx, scopeId);
     return;
   }

@@ -11,7 +11,7 @@ import { changeKey, takeFlight, utf8Length, type Flight, type TakenFlight } from
 import { HeldDigest } from './held-digest.js';
 import { discardChanges } from './rejections.js';
 import type { Settlement } from './settlements.js';
-import { eventMoves, readStamp, stampInput, VERIFY_EVERY_MS } from './stamps.js';
+import { stampEpoch, readStamp, stampInput, VERIFY_EVERY_MS } from './stamps.js';
 import { canonicalJson } from '../scopes/scope-key.js';
 
 /** Scopes holding at least this many unchanged rows send them as a digest (bucket checksums). */
@@ -70,8 +70,8 @@ export interface StampContext {
   where: string;
   identity: string | null;
   comparedAt: number | null;
-  /** The scope's count of events that moved its rows (`eventMoves`) when its held rows were read. */
-  moves: number;
+  /** The scope's `stampEpoch` when its held rows were read: its answer stores a stamp only if it has not moved since. */
+  epoch: number;
 }
 
 export async function buildSyncPlan(replica: Replica, options: PlanOptions = {}): Promise<SyncPlan> {
@@ -137,7 +137,7 @@ async function heldInputs(replica: Replica, flight: Flight, budget: { rows: numb
   for (const scope of flight.scopes) {
     const record = await readStamp(tx, scope.id);
     sentStamps.set(scope.id, stampInput(record, scope.where, who.identity, who.now, who.verifyEvery));
-    stamps.set(scope.id, { table: scope.table, where: canonicalJson(scope.where ?? null), identity: who.identity, comparedAt: record?.comparedAt ?? null, moves: await eventMoves(tx, scope.id) });
+    stamps.set(scope.id, { table: scope.table, where: canonicalJson(scope.where ?? null), identity: who.identity, comparedAt: record?.comparedAt ?? null, epoch: await stampEpoch(tx, scope.id) });
   }
   const skip = new Set([...((await tx.objectStore(OUTBOX).getAllKeys()) as string[]), ...flight.sent.map(([key]) => key)]);
   const unchanged = new Map<string, StoredRow[]>();

@@ -5,13 +5,13 @@
  * `online`/`offline` signal), its token (expirable, refreshable), and the Ledger that watches its
  * syncs and the rejections its tabs report.
  */
-import { WebSocket } from 'ws';
 import { TidemarkClient, type ScopeDeclaration, type ScopeHandle } from '../../src/index.js';
 import type { Rejection } from '../../src/replica/types.js';
 import type { FetchLike } from '../../src/transport/graphql-http.js';
 import type { Cluster } from './cluster.js';
 import { FaultProxy } from './fault-proxy.js';
 import { crash } from './crash.js';
+import { trace, tracedWebSocket } from './trace.js';
 import type { Ledger } from './ledger.js';
 
 /**
@@ -96,7 +96,7 @@ export class Device {
       dbName: this.dbName,
       scopes: SCOPES,
       token: () => this.currentToken,
-      webSocketImpl: WebSocket,
+      webSocketImpl: tracedWebSocket(this.name, tab.name),
       connectivity: this.network,
       fetch: this.watchedFetch(tab.name),
       keepAliveMs: 1000,
@@ -174,6 +174,7 @@ export class Device {
         throw e;
       }
       if (sent) this.ledger.answered(sent, response.status, text);
+      trace(this.name, { tab, request, status: response.status, answer: text });
       return { ok: response.ok, status: response.status, json: async () => JSON.parse(text) as unknown };
     };
   }

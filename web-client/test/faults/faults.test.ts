@@ -7,6 +7,8 @@
  *   FAULTS_REPLAY=<file>[,<file>...]: runs the operations failing runs recorded (target/client-faults/*.json)
  *   FAULTS_SHRINK_SECONDS (60): time spent shrinking each failing run; 0 prints the full run
  *   FAULTS_KEEP_GOING=1: a run goes on past its findings (to survey them all; nothing is shrunk)
+ *   FAULTS_TRACE=<dir>: every sync and answer, WebSocket message and operation, and at a missing row
+ *     its change log entries, written to <dir>/trace-*.jsonl (trace.ts)
  */
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';

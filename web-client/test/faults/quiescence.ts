@@ -13,6 +13,7 @@ import type { Row } from '../../src/replica/types.js';
 import type { Device } from './device.js';
 import { key, same, type Finding } from './ledger.js';
 import type { World } from './world.js';
+import { trace, tracing } from './trace.js';
 
 /** How long the replicas may take to settle after the faults are gone; longer is a wedge. */
 export const SETTLE_MS = Number(process.env.FAULTS_SETTLE_MS ?? 45_000);
@@ -106,6 +107,10 @@ async function compare(world: World, device: Device, index: number): Promise<Fin
       if (!server) continue;
       const differ = columns.filter((c) => !same(row[c], server[c]));
       if (differ.length) diffs.push(`${uid}: ${differ.map((c) => `${c} ${JSON.stringify(row[c])} ≠ server ${JSON.stringify(server[c])}`).join(', ')}`);
+    }
+    if (diffs.length && tracing) {
+      const uids = diffs.filter((d) => d.startsWith('missing ')).map((d) => d.split(' ')[1]);
+      trace(device.name, { missing: table.name, log: await world.cluster.sql('select id, tx::text, table_name, row_uid, row_version, deleted, old_row, changed_at from sync_change where row_uid = any($1) order by id', [uids]) });
     }
     if (diffs.length) {
       findings.push({ invariant: 'I1 convergence', detail: `at op #${index}, ${device.name} ${table.name}: ${diffs.slice(0, 5).join('; ')}${diffs.length > 5 ? ` (+${diffs.length - 5})` : ''}` });

@@ -11,6 +11,7 @@ import type { Op } from './ops.js';
 import { quiesce } from './quiescence.js';
 import type { SchemaFacts } from './schema-facts.js';
 import { World } from './world.js';
+import { trace } from './trace.js';
 
 export interface RunResult {
   ops: Op[];
@@ -50,6 +51,7 @@ export async function runOps(cluster: Cluster, schema: SchemaFacts, ops: Op[], k
           break;
         }
         const opStarted = Date.now();
+        trace('ops', { i, op });
         const list = await world.execute(op, i);
         if (op.k === 'quiesce') list.push(...(await quiesce(world, i)), ...serverErrors(cluster, i));
         world.time.set(op.k, (world.time.get(op.k) ?? 0) + Date.now() - opStarted);
