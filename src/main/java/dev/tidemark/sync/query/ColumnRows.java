@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
@@ -82,14 +83,8 @@ public final class ColumnRows {
     /** At most {@code limit} rows of {@code type} matching {@code scope} and {@code extra}, in {@code order}, with only {@code columns} set. */
     static <T extends SyncedEntity> List<T> read(EntityManager em, Class<T> type, SyncTable table, JpqlScope scope,
             List<String> extra, String order, int limit, List<SyncColumn> columns) {
-        StringBuilder jpql = new StringBuilder("select ");
-        for (int i = 0; i < columns.size(); i++) {
-            jpql.append(i == 0 ? "" : ", ").append(JpqlScope.ROOT).append('.').append(columns.get(i).field());
-        }
-        jpql.append(" from ").append(table.entityName()).append(' ').append(JpqlScope.ROOT).append(" where ").append(scope.predicate());
-        extra.forEach(e -> jpql.append(" and ").append(e));
-        jpql.append(" order by ").append(order);
-        TypedQuery<Object[]> query = scope.bind(em.createQuery(jpql.toString(), Object[].class)).setMaxResults(limit);
+        String projection = columns.stream().map(c -> JpqlScope.ROOT + "." + c.field()).collect(Collectors.joining(", "));
+        TypedQuery<Object[]> query = scope.select(em, Object[].class, projection, table.entityName(), extra, order).setMaxResults(limit);
         Field[] fields = columns.stream().map(c -> Columns.field(type, c)).toArray(Field[]::new);
         List<Object[]> tuples = query.getResultList();
         List<T> rows = new ArrayList<>(tuples.size());

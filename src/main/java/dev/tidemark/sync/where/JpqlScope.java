@@ -24,7 +24,13 @@ public record JpqlScope(String predicate, Map<String, Object> parameters) {
 
     /** {@code select e from <entity> e where <predicate> [and <extra>] order by ...} as a typed query. */
     public <T> TypedQuery<T> select(EntityManager em, Class<T> type, String entityName, List<String> extra, String orderBy) {
-        StringBuilder jpql = new StringBuilder("select ").append(ROOT).append(" from ").append(entityName)
+        return select(em, type, ROOT, entityName, extra, orderBy);
+    }
+
+    /** {@code select <projection> from <entity> e where <predicate> [and <extra>] order by ...} as a typed query. */
+    public <T> TypedQuery<T> select(EntityManager em, Class<T> type, String projection, String entityName, List<String> extra,
+            String orderBy) {
+        StringBuilder jpql = new StringBuilder("select ").append(projection).append(" from ").append(entityName)
                 .append(' ').append(ROOT).append(" where ").append(predicate);
         extra.forEach(e -> jpql.append(" and ").append(e));
         if (orderBy != null) {
