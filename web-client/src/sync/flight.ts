@@ -83,6 +83,10 @@ export async function takeFlight(replica: Replica, options: FlightOptions): Prom
     if (candidates.length === 0) continue;
     let scope = candidates.find((s) => row.__scopes.includes(s.id));
     for (const s of candidates) if (!scope && (await evaluator.matches(table, row, s.where))) scope = s;
+    // A row of a declared scope this sync does not carry (a cycle of fresh scopes alone, another group
+    // of scopes) waits for a sync of that scope: sent in another one, the server would refuse it as
+    // OUT_OF_SCOPE and the replica drop a row its own scope still holds.
+    if (!scope && (await elsewhere(replica, evaluator, table, row, scopes))) continue;
     const values = changeOf(replica, table, row, entry);
     const problem = rowProblem(replica.schema, table, { ...values, version: row.version }, replica.schema.maxChangeBytes);
     if (problem) {
@@ -105,6 +109,14 @@ export async function takeFlight(replica: Replica, options: FlightOptions): Prom
   await tx.done;
   if (flight.sent.length > 0 && invalid.length === 0) replica.notify([OUTBOX]); // its rows are `sent` now
   return { flight, replay: false, leftOut: leftOut || options.window != null, invalid };
+}
+
+/** The row is held by, or (a new row) matches, a declared scope that is not among `carried`. */
+async function elsewhere(replica: Replica, evaluator: ReturnType<Replica['evaluator']>, table: TableSchema, row: StoredRow, carried: FlightScope[]): Promise<boolean> {
+  const others = replica.scopes.filter((s) => s.table === table.name && !carried.some((c) => c.id === s.id));
+  if (others.some((s) => row.__scopes.includes(s.id))) return true;
+  for (const s of others) if (await evaluator.matches(table, row, s.where)) return true;
+  return false;
 }
 
 /** Ids of the scopes a flight makes for changes of a table no scope holds any more (the app removed them all). */

@@ -56,6 +56,9 @@ export async function dropFromScope(tx: Tx, table: TableSchema, scopeId: string 
     return false;
   }
   if (entry) await tx.objectStore(OUTBOX).delete(key); // a refused change of a row that is gone
+  // Other scopes held it: their stamps say they hold it, the next sync compares them whole and brings
+  // it back as the server has it if it is theirs still.
+  if (entry) for (const id of scopes) await forgetStamp(tx, id);
   if (entry || scopes.length === 0) await store.delete(uid);
   else await store.put({ ...existing, __scopes: scopes });
   return true;

@@ -89,6 +89,19 @@ describe('scope stamps', () => {
     expect(await stampOf('Group:all')).toBeUndefined();
   });
 
+  it('should forget the stamps of the other scopes that held a row dropped with its refused change', async () => {
+    const replica = await openReplica([groups, reds]);
+    const both = (g: string, r: string, extra: Record<string, unknown> = {}, rows: Row[] = [red]) =>
+      ({ groups: [...stamped(g, rows).groups as object[], ...stamped(r, rows, extra, 'reds').groups as object[]] } as SyncResult);
+    await syncWith(replica, both('g1', 'r1'));
+    await replica.save('Group', { uid: red.uid, name: 'Rouge' });
+    const refused = { drops: [red.uid], rejected: [{ uid: red.uid, reason: 'OUT_OF_SCOPE', field: null, message: 'not in this scope' }] };
+    const plan = await buildSyncPlan(replica, { scopes: [replica.scopes.find((s) => s.id === 'reds')!] });
+    await applySyncResult(replica, plan, { groups: stamped('r2', [], refused, 'reds').groups } as SyncResult);
+    expect(await replica.get('Group', red.uid)).toBeUndefined();
+    expect((await sent(replica)).stamp, 'Group:all held the row: compared whole next time').toBeUndefined();
+  });
+
   it('should store no stamp from an answer to a sync built before its scope was evicted', async () => {
     // The fault test's seed 20261201: a tab reloaded while its sync was in flight; closing, it
     // released its scopes and (no TTL) evicted their rows, then the answer, compared against the

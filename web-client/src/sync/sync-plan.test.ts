@@ -8,6 +8,7 @@ import { demoSchema } from '../test-support/demo-schema.js';
 import { bucketsFor, sizeHeld } from './budget.js';
 import { HeldDigest } from './held-digest.js';
 import { applySyncResult } from './sync-apply.js';
+import { dropFlight } from './flight.js';
 import { DIGEST_FROM, buildSyncPlan } from './sync-plan.js';
 
 describe('sync plans', () => {
@@ -33,6 +34,33 @@ describe('sync plans', () => {
     const plan = await buildSyncPlan(replica);
     const scopes = plan.input.groups as { id: string; changes: unknown[] }[];
     expect(scopes.map((s) => [s.id, s.changes.length])).toEqual([['Group:all', 1], ['reds', 0]]);
+  });
+});
+
+describe('changes of rows of scopes a sync does not carry', () => {
+  // The fault test's seed 20261702: a sync of one document's events alone (its scope had just become
+  // live) carried the pending change of an event of another open document; the server refused it
+  // (OUT_OF_SCOPE), the replica dropped the row its own scope held, and that scope's stamp hid it.
+  const blues: Scope = { id: 'blues', table: 'Group', where: { name: { startsWith: 'B' } } };
+  const changesBy = (plan: Awaited<ReturnType<typeof buildSyncPlan>>) =>
+    Object.fromEntries((plan.input.groups as { id: string; changes: { uid: string }[] }[]).map((s) => [s.id, s.changes.map((c) => c.uid)]));
+
+  it('should leave the change of a row held by another declared scope for a sync of that scope', async () => {
+    const replica = await openReplica([blues, reds]);
+    await seed(replica, 'Group', blue);
+    await replica.save('Group', { uid: blue.uid, name: 'Bleu' });
+    const rose = await replica.save('Group', { name: 'Rose' }); // new: matches reds only
+    const redsOnly = await buildSyncPlan(replica, { scopes: [reds] });
+    expect(changesBy(redsOnly)).toEqual({ reds: [rose.uid] });
+    expect(redsOnly.sent.size).toBe(1);
+    await dropFlight(replica, redsOnly.syncId);
+    expect(changesBy(await buildSyncPlan(replica, { scopes: [blues] }))).toEqual({ blues: [blue.uid] });
+  });
+
+  it('should still send a row no declared scope holds or matches in the first scope of its table (the server decides)', async () => {
+    const replica = await openReplica([blues, reds]);
+    const green = await replica.save('Group', { name: 'Green' });
+    expect(changesBy(await buildSyncPlan(replica, { scopes: [reds] }))).toEqual({ reds: [green.uid] });
   });
 });
 
