@@ -92,12 +92,12 @@ describe('scope stamps', () => {
   it('should forget the stamps of the other scopes that held a row dropped with its refused change', async () => {
     const replica = await openReplica([groups, reds]);
     const both = (g: string, r: string, extra: Record<string, unknown> = {}, rows: Row[] = [red]) =>
-      ({ groups: [...stamped(g, rows).groups as object[], ...stamped(r, rows, extra, 'reds').groups as object[]] } as SyncResult);
+      ({ ...stamped(g, rows), groups: [...stamped(g, rows).groups as object[], ...stamped(r, rows, extra, 'reds').groups as object[]] } as SyncResult);
     await syncWith(replica, both('g1', 'r1'));
     await replica.save('Group', { uid: red.uid, name: 'Rouge' });
     const refused = { drops: [red.uid], rejected: [{ uid: red.uid, reason: 'OUT_OF_SCOPE', field: null, message: 'not in this scope' }] };
     const plan = await buildSyncPlan(replica, { scopes: [replica.scopes.find((s) => s.id === 'reds')!] });
-    await applySyncResult(replica, plan, { groups: stamped('r2', [], refused, 'reds').groups } as SyncResult);
+    await applySyncResult(replica, plan, stamped('r2', [], refused, 'reds'));
     expect(await replica.get('Group', red.uid)).toBeUndefined();
     expect((await sent(replica)).stamp, 'Group:all held the row: compared whole next time').toBeUndefined();
   });
