@@ -78,6 +78,9 @@ class BoundWheresTest {
                   groups(where: {name: {contains: "ea"}, memberships: {none: {user: {name: {eq: "Dave"}}}}}) { name }
                 }""";
         PATH.assertSame(Tokens.admin(), document, Map.of("team", team, "names", List.of("Alice", "Bob \"the\" \\ \u2028 😀")), true);
+        // relation fields below a bound where: batched by graphql-java's data loaders, as before
+        PATH.assertSame(Tokens.admin(), "{ users(where: {email: {eq: \"a@example.com\"}}) { uid memberships { group { name } } groups { name } } }",
+                Map.of(), true);
         PATH.assertSame(Tokens.admin(), "{ users(where: {name: {eq: \"Bob \\\"the\\\" \\\\ \\u2028 😀\"}}) { uid name } }", Map.of(), true);
     }
 
