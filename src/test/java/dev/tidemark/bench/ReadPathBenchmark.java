@@ -26,6 +26,7 @@ import dev.tidemark.support.GraphQL;
 import dev.tidemark.support.Tokens;
 import dev.tidemark.sync.auth.DevKeysConfigSourceFactory;
 import dev.tidemark.sync.limits.DocumentVerdicts;
+import dev.tidemark.sync.query.BoundWheres;
 import dev.tidemark.sync.query.ColumnRows;
 import dev.tidemark.sync.query.DirectJsonEventingService;
 import dev.tidemark.sync.query.OnePassRows;
@@ -57,16 +58,18 @@ class ReadPathBenchmark {
     static final String DIRECT = "one pass, entities, direct JSON";
     static final String NEW_TOKEN = "one pass, columns, direct JSON, a new token each request";
     static final String LIMITS_MEASURED = "one pass, columns, direct JSON, document limits measured each request";
+    static final String WHERE_JSONB = "one pass, columns, direct JSON, where bound by SmallRye's JSON-B";
     /**
      * The paths taking turns: graphql-java per field, one pass over entities with SmallRye's JSON-P tree,
      * that with the answer written directly, one pass over columns with the answer written directly (the
      * same token: verified once), that with a token never seen, and that with the depth, complexity and
-     * size limits walking the document every time (no verdict kept per document).
+     * size limits walking the document every time (no verdict kept per document); {@code where-jsonb}: the
+     * where bound by SmallRye's JSON-B instead of from graphql-java's value (not in the default).
      * {@code -Dbench.paths=per-field,json-p,direct,columns,new-token,limits-measured} (the default) names the ones to run.
      */
     static final Map<String, String> PATHS = Map.of("per-field", PER_FIELD, "json-p", JSON_P, "direct", DIRECT,
             "columns", "one pass, columns, direct JSON", "new-token", NEW_TOKEN,
-            "limits-measured", LIMITS_MEASURED);
+            "limits-measured", LIMITS_MEASURED, "where-jsonb", WHERE_JSONB);
     static final String COLUMNS = "{ uid name email createdBy createdAt updatedAt deletedAt version }";
 
     @Inject
@@ -85,6 +88,7 @@ class ReadPathBenchmark {
         DocumentVerdicts.enable(true);
         DirectJsonEventingService.enable(true);
         ColumnRows.enable(true);
+        BoundWheres.enable(true);
     }
 
     @Test
@@ -130,6 +134,7 @@ class ReadPathBenchmark {
                 DocumentVerdicts.enable(!path.equals(LIMITS_MEASURED));
                 DirectJsonEventingService.enable(!path.equals(PER_FIELD) && !path.equals(JSON_P));
                 ColumnRows.enable(path.contains("columns"));
+                BoundWheres.enable(!path.equals(WHERE_JSONB));
                 for (Map.Entry<String, String> entry : bodies.entrySet()) {
                     String body = entry.getValue() != null ? entry.getValue()
                             : GraphQL.body(syncDocument, "input", Map.of("syncId", UUID.randomUUID().toString(), "users", List.of(scope)));

@@ -117,6 +117,14 @@ public interface TidemarkConfig {
          */
         @WithDefault("true")
         boolean columnRows();
+
+        /**
+         * A list query's {@code where} argument reaches its method bound from graphql-java's value
+         * when that needs no conversion, instead of SmallRye writing it as JSON and binding it with
+         * JSON-B; false: SmallRye's binding for every where.
+         */
+        @WithDefault("true")
+        boolean boundWhere();
     }
 
     /** Subscriptions and the change log they are fed from. */

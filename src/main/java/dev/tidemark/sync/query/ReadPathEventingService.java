@@ -18,7 +18,8 @@ import io.smallrye.graphql.spi.config.Config;
 /**
  * The read path of the {@code GraphQL} instance SmallRye builds (HTTP and the WebSocket endpoint's
  * executions): lists of rows completed in one pass ({@link OnePassRows}) for queries and mutations,
- * and field lookups without a regular expression ({@link Visibility}). Loaded with
+ * field lookups without a regular expression ({@link Visibility}), and the {@code where} of list
+ * queries bound without JSON-B ({@link BoundWheres}). Loaded with
  * {@code ServiceLoader}; listed last, so it sees the schema the other services made.
  */
 public class ReadPathEventingService implements EventingService {
@@ -33,10 +34,14 @@ public class ReadPathEventingService implements EventingService {
         TidemarkConfig config = Arc.container().instance(TidemarkConfig.class).get();
         OnePassRows.enable(config.query().onePassRows());
         ColumnRows.enable(config.query().columnRows());
+        BoundWheres.enable(config.query().boundWhere());
         GraphQLSchema schema = builder.build().getGraphQLSchema();
         GraphQLCodeRegistry code = schema.getCodeRegistry()
-                .transform(c -> c.fieldVisibility(new Visibility(schema.getCodeRegistry().getFieldVisibility(),
-                        "default".equals(Config.get().getFieldVisibility()))));
+                .transform(c -> {
+                    c.fieldVisibility(new Visibility(schema.getCodeRegistry().getFieldVisibility(),
+                            "default".equals(Config.get().getFieldVisibility())));
+                    BoundWheres.wrapQueries(schema, c);
+                });
         return builder.schema(schema.transformWithoutTypes(b -> b.codeRegistry(code)))
                 .queryExecutionStrategy(new OnePassStrategies.Query(new ExceptionHandler()))
                 .mutationExecutionStrategy(new OnePassStrategies.Mutation(new ExceptionHandler()));
