@@ -9,6 +9,8 @@ import java.util.UUID;
 
 import jakarta.persistence.EntityManager;
 
+import org.hibernate.Session;
+
 import dev.tidemark.sync.where.RelationLookup;
 import dev.tidemark.sync.where.RowImage;
 import dev.tidemark.sync.entity.SyncedEntity;
@@ -22,6 +24,7 @@ import dev.tidemark.sync.schema.SyncTable;
  */
 public final class BatchLookup implements RelationLookup {
 
+    private static final int CHUNK = 1000;
     private static final RowImage MISSING = new RowImage(null, Map.of());
 
     private final EntityManager em;
@@ -54,10 +57,27 @@ public final class BatchLookup implements RelationLookup {
             return;
         }
         missing.forEach(u -> cache.put(u, MISSING));
-        for (SyncedEntity row : em.createQuery("select e from " + table.entityName() + " e where e.uid in :uids",
-                table.entityClass()).setParameter("uids", missing).getResultList()) {
+        for (SyncedEntity row : rows(em, table, missing)) {
             remember(table, row);
         }
+    }
+
+    /**
+     * The rows of {@code table} among {@code uids}, by Hibernate's multi-id loader, a thousand uids a
+     * statement: its SQL ({@code uid = any(?)}) is built once per entity, where a query with
+     * {@code in :uids} was translated to SQL again on every call (a list parameter is not cached).
+     */
+    static List<SyncedEntity> rows(EntityManager em, SyncTable table, List<UUID> uids) {
+        Session session = em.unwrap(Session.class);
+        List<SyncedEntity> rows = new ArrayList<>(uids.size());
+        for (int i = 0; i < uids.size(); i += CHUNK) {
+            for (SyncedEntity row : session.findMultiple(table.entityClass(), uids.subList(i, Math.min(uids.size(), i + CHUNK)))) {
+                if (row != null) {
+                    rows.add(row);
+                }
+            }
+        }
+        return rows;
     }
 
     @Override

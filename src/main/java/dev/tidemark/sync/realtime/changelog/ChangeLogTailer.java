@@ -21,6 +21,8 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonReaderFactory;
 import jakarta.persistence.EntityManager;
 
+import org.hibernate.FlushMode;
+import org.hibernate.Session;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 
@@ -46,7 +48,6 @@ import io.quarkus.runtime.StartupEvent;
 public class ChangeLogTailer {
 
     private static final Logger LOG = Logger.getLogger(ChangeLogTailer.class);
-    private static final int CHUNK = 1000;
     private static final long MIN_BACKOFF_MILLIS = 100;
     private static final long MAX_BACKOFF_MILLIS = 1000;
     private static final int VALID_WITHIN_SECONDS = 2;
@@ -190,6 +191,7 @@ public class ChangeLogTailer {
         ChangeLogReader.Read read;
         do {
             read = QuarkusTransaction.requiringNew().call(() -> {
+                readOnly(em);
                 ChangeLogReader.Read next = reader.next(config.realtime().maxBatch());
                 // With no subscription on this instance there is nobody to decide events for: the
                 // rows are not loaded. A subscription made meanwhile syncs after READY (I7).
@@ -208,6 +210,16 @@ public class ChangeLogTailer {
                 QuarkusTransaction.requiringNew().run(reader::adoptIncarnation);
             }
         } while (read.more());
+    }
+
+    /**
+     * The read's transaction writes nothing (it is read-only in PostgreSQL too): its entities keep no
+     * loaded-state copy to compare, and the commit does not flush (no dirty check of every row).
+     */
+    static void readOnly(EntityManager em) {
+        Session session = em.unwrap(Session.class);
+        session.setDefaultReadOnly(true);
+        session.setHibernateFlushMode(FlushMode.MANUAL);
     }
 
     private ChangeBatch load(ChangeLogReader.Read read) {
@@ -234,12 +246,7 @@ public class ChangeLogTailer {
 
     private Map<UUID, ChangedRow> changedRows(ChangeBatch batch, SyncTable table, Map<UUID, List<ChangeLogEntry>> rows) {
         Map<UUID, SyncedEntity> entities = new HashMap<>();
-        List<UUID> uids = new ArrayList<>(rows.keySet());
-        for (int i = 0; i < uids.size(); i += CHUNK) {
-            em.createQuery("select e from " + table.entityName() + " e where e.uid in :uids", table.entityClass())
-                    .setParameter("uids", uids.subList(i, Math.min(uids.size(), i + CHUNK)))
-                    .getResultList().forEach(e -> entities.put(e.uid, e));
-        }
+        BatchLookup.rows(em, table, new ArrayList<>(rows.keySet())).forEach(e -> entities.put(e.uid, e));
         Map<UUID, ChangedRow> changed = new LinkedHashMap<>();
         rows.forEach((uid, log) -> {
             SyncedEntity entity = entities.get(uid);
