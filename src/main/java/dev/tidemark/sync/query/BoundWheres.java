@@ -11,12 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
+import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.spi.Bean;
 
+import org.eclipse.microprofile.graphql.GraphQLApi;
 import org.eclipse.microprofile.graphql.Input;
 import org.eclipse.microprofile.graphql.Query;
 
-import dev.tidemark.sync.api.TableApi;
 import dev.tidemark.sync.where.SyncedWhere;
 import graphql.schema.DataFetcher;
 import graphql.schema.DataFetchingEnvironment;
@@ -78,7 +79,7 @@ public final class BoundWheres {
 
     /**
      * Puts the binding in front of the data fetcher of every query field whose {@code where} argument
-     * is the where-input of a table API's query method (by its GraphQL input name).
+     * is the where-input of a GraphQL API class's query method (by its GraphQL input name).
      */
     static void wrapQueries(GraphQLSchema schema, GraphQLCodeRegistry.Builder code) {
         Map<String, Class<?>> wheres = whereInputs();
@@ -93,10 +94,16 @@ public final class BoundWheres {
         }
     }
 
-    /** The where-input classes the query methods of the table API classes take, by GraphQL input name. */
+    /**
+     * The where-input classes the query methods of the GraphQL API classes take, by GraphQL input name
+     * (found by annotation, not through the api package's table API base class: api depends on query).
+     */
     private static Map<String, Class<?>> whereInputs() {
         Map<String, Class<?>> wheres = new HashMap<>();
-        for (Bean<?> bean : Arc.container().beanManager().getBeans(TableApi.class)) {
+        for (Bean<?> bean : Arc.container().beanManager().getBeans(Object.class, Any.Literal.INSTANCE)) {
+            if (!bean.getBeanClass().isAnnotationPresent(GraphQLApi.class)) {
+                continue;
+            }
             for (Method method : bean.getBeanClass().getMethods()) {
                 if (!method.isAnnotationPresent(Query.class)) {
                     continue;
