@@ -68,15 +68,6 @@ export async function forgetStamp(tx: Tx, scopeId: string): Promise<void> {
 const EPOCH = 'moves:';
 
 /**
- * An event moved a row into or out of the scope. Such an event may be older than the scope's last
- * answer (the answer came first, the event waited), and then the replica is unlike the server at
- * the stamp in a way no log entry since the stamp shows: the stamp is forgotten.
- */
-export async function movedByEvent(tx: Tx, scopeId: string): Promise<void> {
-  await forgetStamp(tx, scopeId);
-}
-
-/**
  * How many times the scope's stamp was forgotten so far (compared, never interpreted). A sync
  * reads it when it reads the rows it holds, and its answer stores a stamp only if it has not moved
  * since: an answer built on rows the replica has lost since (a tab closing evicted them while the

@@ -16,7 +16,7 @@ import { recordRejection, rejectionOf } from './rejections.js';
 import { dropFromScope, normalize, sameScopes, storeServerRow, union, untie } from './row-store.js';
 import type { Settlement } from './settlements.js';
 import type { SyncPlan } from './sync-plan.js';
-import { stampEpoch, forgetStamp, movedByEvent, saveStamp, type AnswerSource } from './stamps.js';
+import { stampEpoch, forgetStamp, saveStamp, type AnswerSource } from './stamps.js';
 
 /** What applying an answer told: the refused or overridden local changes (now recorded), and every change's outcome. */
 export interface AppliedAnswer {
@@ -94,7 +94,7 @@ export async function applySyncResult(replica: Replica, plan: SyncPlan, result: 
  */
 async function keepStamp(tx: Parameters<typeof dropFromScope>[0], plan: SyncPlan, scopeId: string, scope: ScopeResult, now: number): Promise<void> {
   const context = plan.stamps.get(scopeId);
-  // An event that moved rows of the scope since the request was built: the answer does not know them.
+  // The stamp was forgotten since the request was built (rows evicted, an event moved one): the answer does not know it.
   if (!context || !scope.stamp || (await stampEpoch(tx, scopeId)) !== context.epoch) {
     await forgetStamp(tx, scopeId);
     return;
@@ -142,7 +142,7 @@ export async function applyEvent(replica: Replica, scope: Scope, event: ChangeEv
       const scopes = existing.__scopes.filter((id) => id !== scope.id);
       if (scopes.length === 0 && !pending) await store.delete(uid);
       else await store.put({ ...existing, __scopes: scopes });
-      await movedByEvent(tx, scope.id); // the event may predate the scope's last answer (see below)
+      await forgetStamp(tx, scope.id); // the event may predate the scope's last answer (see below)
       changed = true;
     }
   } else if (event.row && !existing && event.row.deletedAt != null) {
@@ -150,10 +150,10 @@ export async function applyEvent(replica: Replica, scope: Scope, event: ChangeEv
     // not hold (a sync answered while the event waited dropped it) must not bring it back.
   } else if (event.row) {
     // An event that moves a row into (or, above, out of) the scope may be older than the scope's last
-    // sync answer: the stamp goes (`movedByEvent`), so the next reconnect compares the whole scope. A
+    // sync answer: the stamp goes (`forgetStamp`), so the next reconnect compares the whole scope. A
     // newer version of a row the scope holds needs no such care: a stale one is older than the row
     // held and is not applied.
-    if (!(existing?.__scopes ?? []).includes(scope.id)) await movedByEvent(tx, scope.id);
+    if (!(existing?.__scopes ?? []).includes(scope.id)) await forgetStamp(tx, scope.id);
     const scopes = union(existing?.__scopes, scope.id, active);
     await untie(tx, existing?.__scopes, scopes);
     if (!existing || (existing.version < version && !pending)) {
