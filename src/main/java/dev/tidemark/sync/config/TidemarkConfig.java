@@ -137,6 +137,13 @@ public interface TidemarkConfig {
         @WithDefault("100")
         int maxSubscriptionsPerConnection();
 
+        /**
+         * Most operations (subscribe messages) of one WebSocket connection executed at once; the others
+         * wait in order, at most {@link #maxSubscriptionsPerConnection} of them (more: LIMIT_EXCEEDED).
+         */
+        @WithDefault("4")
+        int maxRunningOperationsPerConnection();
+
         /** How often the change log is read when no notification arrives (fallback if a NOTIFY is missed). */
         @WithDefault("1s")
         Duration pollInterval();

@@ -66,6 +66,8 @@ public final class ClientConnection implements EventSink {
      */
     final List<JsonObject> beforeAck = new ArrayList<>();
     private final ConnectionOutbox outbox;
+    /** Its subscribe messages not yet executed, and how many execute now. */
+    final OperationQueue queue;
     private volatile boolean ended;
     long initTimer = -1;
     /** Closes the connection when its token expires. */
@@ -78,13 +80,15 @@ public final class ClientConnection implements EventSink {
     /**
      * @param maxQueuedBytes {@code tidemark.realtime.max-queued-bytes-per-connection}
      * @param overflow called once, on the event loop, when the bound is exceeded
+     * @param queue its operations waiting to run
      */
     ClientConnection(ServerWebSocket socket, WireProtocol protocol, Context context, long maxQueuedBytes,
-            Consumer<ClientConnection> overflow) {
+            Consumer<ClientConnection> overflow, OperationQueue queue) {
         this.socket = socket;
         this.protocol = protocol;
         this.context = context;
         this.outbox = new ConnectionOutbox(socket, context, maxQueuedBytes, () -> overflow.accept(this));
+        this.queue = queue;
     }
 
     /** Bytes written to this connection and not yet taken by the network. */

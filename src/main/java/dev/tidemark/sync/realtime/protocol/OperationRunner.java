@@ -44,11 +44,36 @@ public class OperationRunner {
     @Inject
     GraphQLExecution execution;
 
-    /** Starts operation {@code id} of {@code connection} on a worker thread with a context of its own. */
+    /**
+     * Starts operation {@code id} of {@code connection} on a worker thread with a context of its own,
+     * or queues it behind the connection's running ones ({@link OperationQueue}), or refuses it
+     * with {@code LIMIT_EXCEEDED} when the connection already has as many waiting as it may hold
+     * subscriptions.
+     */
     void run(ClientConnection connection, String id, JsonObject payload, ClientConnection.Operation operation) {
+        OperationQueue.Waiting waiting = new OperationQueue.Waiting(id, payload, operation);
+        switch (connection.queue.offer(waiting)) {
+            case RUN -> start(connection, waiting);
+            case QUEUED -> LOG.tracef("Operation %s waits for one of its connection's running operations", id);
+            case REFUSED -> connection.fail(id, "LIMIT_EXCEEDED", "Too many operations of this connection wait to run"
+                    + " (more than tidemark.realtime.max-subscriptions-per-connection); wait for answers before sending more");
+        }
+    }
+
+    /** Executes one operation in its own context, then the next one waiting in the connection's queue. */
+    private void start(ClientConnection connection, OperationQueue.Waiting waiting) {
         Context own = VertxContext.createNewDuplicatedContext(connection.context);
         own.executeBlocking(() -> {
-            execute(connection, id, payload, operation);
+            try {
+                if (!waiting.operation().cancelled) { // completed by its client before it ran: nothing to do
+                    execute(connection, waiting.id(), waiting.payload(), waiting.operation());
+                }
+            } finally {
+                OperationQueue.Waiting next = connection.queue.finished();
+                if (next != null) {
+                    start(connection, next);
+                }
+            }
             return null;
         }, false);
     }

@@ -113,7 +113,9 @@ public class WebSocketEndpoint {
         }
         Context context = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
         ClientConnection connection = new ClientConnection(socket, protocol, context,
-                config.realtime().maxQueuedBytesPerConnection().asLongValue(), this::tooSlow);
+                config.realtime().maxQueuedBytesPerConnection().asLongValue(), this::tooSlow,
+                new OperationQueue(config.realtime().maxRunningOperationsPerConnection(),
+                        config.realtime().maxSubscriptionsPerConnection()));
         connection.upgradeAuthorization = socket.headers().get("Authorization");
         socket.closeHandler(v -> closed(connection));
         socket.exceptionHandler(connection::failed);
