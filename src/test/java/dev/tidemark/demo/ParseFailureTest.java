@@ -58,6 +58,7 @@ class ParseFailureTest {
             JsonPath error = error(document); // HTTP 200, checked by the helper
             assertEquals("GRAPHQL_PARSE_FAILED", error.getString("extensions.code"), shape + ": " + error.prettify());
             String message = error.getString("message");
+            System.out.printf("ParseFailureTest: %s -> %s%n", shape, message);
             assertFalse(JAVA.matcher(message).find(), shape + ": " + message);
             assertTrue(message.startsWith("the document "), shape + ": " + message);
             assertTrue(error.getInt("locations[0].line") >= 1, shape + ": " + error.prettify());

@@ -7,6 +7,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.error.ClientGone;
@@ -36,6 +37,7 @@ public class GraphQLHttpGuard {
     static final int ROUTE_ORDER = -101;
     static final String RATE_LIMITED = "RATE_LIMITED";
     static final String BATCHING_NOT_SUPPORTED = "BATCHING_NOT_SUPPORTED";
+    private static final Logger LOG = Logger.getLogger(GraphQLHttpGuard.class);
 
     @Inject
     TidemarkConfig config;
@@ -102,6 +104,11 @@ public class GraphQLHttpGuard {
     private boolean admitInFlight(RoutingContext context, String client) {
         Runnable release = inFlight.admit(client);
         if (release == null) {
+            long refusals = inFlight.refused();
+            if (refusals > 0) {
+                LOG.warnf("Refused %d request(s) over tidemark.limits.max-requests-in-flight-per-client (%d) since the last report, "
+                        + "the latest from %s", refusals, inFlight.maxPerClient(), client);
+            }
             context.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
             refuse(context, 429, RATE_LIMITED, "too many requests in flight from " + client
                     + ": over tidemark.limits.max-requests-in-flight-per-client (" + inFlight.maxPerClient()

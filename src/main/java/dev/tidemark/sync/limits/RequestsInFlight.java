@@ -1,7 +1,9 @@
 package dev.tidemark.sync.limits;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts the plain GraphQL requests each client address has in flight: from admission until the
@@ -11,8 +13,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class RequestsInFlight {
 
+    /** Refusals are logged at most this often, counted together (a client over the limit retries at once). */
+    static final long REPORT_EVERY = TimeUnit.SECONDS.toNanos(10);
+
     private final int maxPerClient;
     private final ConcurrentHashMap<String, Integer> counts = new ConcurrentHashMap<>();
+    private final AtomicLong refusals = new AtomicLong();
+    private final AtomicLong lastReport = new AtomicLong(System.nanoTime() - REPORT_EVERY);
 
     /** {@code maxPerClient} of 0 or less admits everything and counts nothing. */
     RequestsInFlight(int maxPerClient) {
@@ -47,6 +54,14 @@ final class RequestsInFlight {
                 counts.computeIfPresent(client, (key, count) -> count <= 1 ? null : count - 1);
             }
         };
+    }
+
+    /** Counts a refusal: the refusals to report now, at most once every {@link #REPORT_EVERY}, else 0. */
+    long refused() {
+        refusals.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastReport.get();
+        return now - last >= REPORT_EVERY && lastReport.compareAndSet(last, now) ? refusals.getAndSet(0) : 0;
     }
 
     /** Requests {@code client} has in flight now (tests). */
