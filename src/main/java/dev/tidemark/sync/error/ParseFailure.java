@@ -35,6 +35,8 @@ public final class ParseFailure {
     public static final String CODE = "GRAPHQL_PARSE_FAILED";
     static final String SMALLRYE_MESSAGE = "Unparseable input document";
     static final String TOKENS_KEY = "quarkus.smallrye-graphql.parser-max-tokens";
+    /** Characters of the client's own text a message repeats at most. */
+    private static final int MAX_ECHO = 40;
 
     /** The {@code validationErrorType} of the answer. */
     enum Kind implements ValidationErrorClassification {
@@ -80,7 +82,17 @@ public final class ParseFailure {
         if (failure instanceof ParseCancelledException) {
             return "the document has more than " + maxTokens() + " tokens (" + TOKENS_KEY + "); parsing stopped" + where;
         }
-        return "the document is not valid GraphQL: " + failure.getMessage();
+        return "the document is not valid GraphQL: " + shortened(failure);
+    }
+
+    /** graphql-java's sentence with the client's offending token cut short (it may be a megabyte-long string). */
+    private static String shortened(InvalidSyntaxException failure) {
+        String message = String.valueOf(failure.getMessage());
+        String token = failure.getOffendingToken();
+        if (token != null && token.length() > MAX_ECHO) {
+            message = message.replace(token, token.substring(0, MAX_ECHO) + "...");
+        }
+        return message.length() > 4 * MAX_ECHO ? message.substring(0, 4 * MAX_ECHO) + "..." : message;
     }
 
     private static String at(SourceLocation location) {

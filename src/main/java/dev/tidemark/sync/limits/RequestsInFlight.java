@@ -1,6 +1,5 @@
 package dev.tidemark.sync.limits;
 
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,13 +16,14 @@ final class RequestsInFlight {
     static final long REPORT_EVERY = TimeUnit.SECONDS.toNanos(10);
 
     private final int maxPerClient;
-    private final ConcurrentHashMap<String, Integer> counts = new ConcurrentHashMap<>();
+    private final PerKeyCounts<String> counts;
     private final AtomicLong refusals = new AtomicLong();
     private final AtomicLong lastReport = new AtomicLong(System.nanoTime() - REPORT_EVERY);
 
     /** {@code maxPerClient} of 0 or less admits everything and counts nothing. */
     RequestsInFlight(int maxPerClient) {
         this.maxPerClient = maxPerClient;
+        this.counts = new PerKeyCounts<>(maxPerClient);
     }
 
     boolean enabled() {
@@ -36,22 +36,13 @@ final class RequestsInFlight {
 
     /** Takes a place for {@code client}: the release to run once (later calls do nothing), or null when it has none left. */
     Runnable admit(String client) {
-        boolean[] over = { false };
-        counts.compute(client, (key, count) -> {
-            int next = count == null ? 1 : count + 1;
-            if (next > maxPerClient) {
-                over[0] = true;
-                return count;
-            }
-            return next;
-        });
-        if (over[0]) {
+        if (!counts.take(client)) {
             return null;
         }
         AtomicBoolean released = new AtomicBoolean();
         return () -> {
             if (released.compareAndSet(false, true)) {
-                counts.computeIfPresent(client, (key, count) -> count <= 1 ? null : count - 1);
+                counts.give(client);
             }
         };
     }
@@ -66,11 +57,11 @@ final class RequestsInFlight {
 
     /** Requests {@code client} has in flight now (tests). */
     int inFlight(String client) {
-        return counts.getOrDefault(client, 0);
+        return counts.count(client);
     }
 
     /** Addresses with a request in flight now (tests). */
     int clients() {
-        return counts.size();
+        return counts.keys();
     }
 }
