@@ -66,6 +66,7 @@ export class Tidemark extends ServerProcess {
         TIDEMARK_LIMITS_REQUESTS_PER_MINUTE: '1000000',
         TIDEMARK_LIMITS_REQUEST_BURST: '100000',
         TIDEMARK_LIMITS_MAX_CONNECTIONS_PER_CLIENT: '0',
+        TIDEMARK_LIMITS_MAX_REQUESTS_IN_FLIGHT_PER_CLIENT: '0',
       },
     });
     return new Tidemark(child, port, logFile, managementPort, keys, jar);

@@ -88,6 +88,8 @@ export class ServerProcess {
         // Likewise the per-address request rate (as the Java ITs' servers and the test profile do).
         TIDEMARK_LIMITS_REQUESTS_PER_MINUTE: '1000000',
         TIDEMARK_LIMITS_REQUEST_BURST: '100000',
+        // And the requests one address has in flight (every actor's syncs and writes at once).
+        TIDEMARK_LIMITS_MAX_REQUESTS_IN_FLIGHT_PER_CLIENT: '0',
       },
     });
     child.stdout!.pipe(this.log, { end: false });

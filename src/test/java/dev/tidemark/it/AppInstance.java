@@ -131,6 +131,7 @@ final class AppInstance implements AutoCloseable {
         builder.environment().put("TIDEMARK_LIMITS_REQUESTS_PER_MINUTE", "1000000");
         builder.environment().put("TIDEMARK_LIMITS_REQUEST_BURST", "100000");
         builder.environment().put("TIDEMARK_LIMITS_MAX_CONNECTIONS_PER_CLIENT", "0");
+        builder.environment().put("TIDEMARK_LIMITS_MAX_REQUESTS_IN_FLIGHT_PER_CLIENT", "0");
         builder.environment().putAll(Tokens.serverEnvironment());
         builder.environment().putAll(env);
         File log = Path.of("target", "it-" + name + ".log").toFile();

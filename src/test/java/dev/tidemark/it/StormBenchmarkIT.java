@@ -76,6 +76,7 @@ class StormBenchmarkIT {
         env.put("TIDEMARK_LIMITS_TRUST_FORWARDED_FOR", "true");
         env.put("TIDEMARK_LIMITS_REQUESTS_PER_MINUTE", "1200");
         env.put("TIDEMARK_LIMITS_REQUEST_BURST", "300");
+        env.put("TIDEMARK_LIMITS_MAX_REQUESTS_IN_FLIGHT_PER_CLIENT", "16");
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("storm.env."))
                 .forEach(k -> env.put(k.substring("storm.env.".length()), System.getProperty(k)));
         try (PostgresCluster postgres = PostgresCluster.create("storm")) {

@@ -36,8 +36,19 @@ public final class RawHttp implements AutoCloseable {
 
     /** Connects from {@code localAddress} to the server of {@code uri} (on 127.0.0.1). */
     public static RawHttp connect(String localAddress, URI uri) {
+        return connect(localAddress, uri, 0);
+    }
+
+    /**
+     * The same with a receive buffer of {@code receiveBufferBytes} (0: the system's): a client that
+     * reads nothing then takes little of a large answer into its buffers, the rest waits on the server.
+     */
+    public static RawHttp connect(String localAddress, URI uri, int receiveBufferBytes) {
         try {
             Socket socket = new Socket();
+            if (receiveBufferBytes > 0) {
+                socket.setReceiveBufferSize(receiveBufferBytes); // before connecting: it sets the window offered
+            }
             socket.bind(new InetSocketAddress(localAddress, 0));
             socket.connect(new InetSocketAddress("127.0.0.1", uri.getPort()), 10_000);
             socket.setSoTimeout(20_000);
@@ -58,8 +69,8 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
-    /** Reads one response with a {@code Content-Length} (the head and that many bytes); the connection stays open. */
-    public String readResponse() {
+    /** Reads a response's status line and headers only, leaving its body unread; returns them. */
+    public String readHead() {
         try {
             StringBuilder head = new StringBuilder();
             while (!head.toString().endsWith("\r\n\r\n")) {
@@ -69,7 +80,17 @@ public final class RawHttp implements AutoCloseable {
                 }
                 head.append((char) b);
             }
-            String lower = head.toString().toLowerCase();
+            return head.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads one response with a {@code Content-Length} (the head and that many bytes); the connection stays open. */
+    public String readResponse() {
+        try {
+            String head = readHead();
+            String lower = head.toLowerCase();
             int at = lower.indexOf("content-length:");
             int length = at < 0 ? 0 : Integer.parseInt(lower.substring(at + 15, lower.indexOf("\r\n", at)).trim());
             return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);

@@ -61,6 +61,14 @@ public interface LimitsConfig {
     @WithDefault("300")
     int requestBurst();
 
+    /**
+     * Most plain GraphQL requests one client address may have in flight at once, each from its
+     * admission until its answer is written to the socket or its connection closes (an answer the
+     * client does not read still counts); more: HTTP 429 RATE_LIMITED with Retry-After. 0 turns it off.
+     */
+    @WithDefault("16")
+    int maxRequestsInFlightPerClient();
+
     /** Plain GraphQL requests one instance runs at once (at most the pool's max-size minus the two kept connections); the rest wait in turn. */
     @WithDefault("16")
     int maxRunningRequests();

@@ -2,7 +2,6 @@ package dev.tidemark.sync.limits;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.channel.Channel;
@@ -28,12 +27,13 @@ final class AcceptedConnections extends ChannelInboundHandlerAdapter {
     private final long headerMillis;
     private final long bodyMillis;
     private final long keepAliveMillis;
-    private final ConcurrentHashMap<InetAddress, Integer> open = new ConcurrentHashMap<>();
+    private final PerKeyCounts<InetAddress> open;
     private final AtomicLong refused = new AtomicLong();
 
     /** {@code maxPerClient} of 0 or less counts nothing. */
     AcceptedConnections(int maxPerClient, long headerMillis, long bodyMillis, long keepAliveMillis) {
         this.maxPerClient = maxPerClient;
+        this.open = new PerKeyCounts<>(maxPerClient);
         this.headerMillis = headerMillis;
         this.bodyMillis = bodyMillis;
         this.keepAliveMillis = keepAliveMillis;
@@ -44,12 +44,12 @@ final class AcceptedConnections extends ChannelInboundHandlerAdapter {
         if (message instanceof Channel child) {
             if (maxPerClient > 0 && child.remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null) {
                 InetAddress address = remote.getAddress();
-                if (!admit(address)) {
+                if (!open.take(address)) {
                     refused.incrementAndGet();
                     child.unsafe().closeForcibly();
                     return;
                 }
-                child.closeFuture().addListener((ChannelFutureListener) closed -> release(address));
+                child.closeFuture().addListener((ChannelFutureListener) closed -> open.give(address));
             }
             child.pipeline().addFirst(ConnectionDeadlines.NAME, new ConnectionDeadlines(headerMillis, bodyMillis, keepAliveMillis));
         }
@@ -59,22 +59,5 @@ final class AcceptedConnections extends ChannelInboundHandlerAdapter {
     /** Connections refused for being over the per-address limit, since start. */
     long refused() {
         return refused.get();
-    }
-
-    private boolean admit(InetAddress address) {
-        boolean[] over = { false };
-        open.compute(address, (key, count) -> {
-            int next = count == null ? 1 : count + 1;
-            if (next > maxPerClient) {
-                over[0] = true;
-                return count;
-            }
-            return next;
-        });
-        return !over[0];
-    }
-
-    private void release(InetAddress address) {
-        open.computeIfPresent(address, (key, count) -> count <= 1 ? null : count - 1);
     }
 }

@@ -7,6 +7,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.error.ClientGone;
@@ -23,7 +24,8 @@ import io.vertx.ext.web.RoutingContext;
  * WebSocket endpoint's -100 and SmallRye's handler): a client address over
  * {@code tidemark.limits.connections-per-minute} gets HTTP 429 with {@code Retry-After} instead of
  * a WebSocket upgrade, and over {@code tidemark.limits.requests-per-minute} instead of an answer to
- * a plain request; the body is read by {@link LimitedBodyReader} (HTTP 413 over a size limit, while
+ * a plain request, and with {@code tidemark.limits.max-requests-in-flight-per-client} of its plain
+ * requests already in flight ({@link RequestsInFlight}); the body is read by {@link LimitedBodyReader} (HTTP 413 over a size limit, while
  * it arrives); a batch (a JSON array of operations) gets HTTP 400, because batching is not
  * supported (SmallRye would answer it with a code-less "Unparseable request" and HTTP 200). All
  * answer with a GraphQL-style body whose {@code extensions.code} names the refusal.
@@ -35,6 +37,7 @@ public class GraphQLHttpGuard {
     static final int ROUTE_ORDER = -101;
     static final String RATE_LIMITED = "RATE_LIMITED";
     static final String BATCHING_NOT_SUPPORTED = "BATCHING_NOT_SUPPORTED";
+    private static final Logger LOG = Logger.getLogger(GraphQLHttpGuard.class);
 
     @Inject
     TidemarkConfig config;
@@ -47,6 +50,7 @@ public class GraphQLHttpGuard {
 
     private ClientRateLimiter connections;
     private ClientRateLimiter requests;
+    private RequestsInFlight inFlight;
 
     void route(@Observes Router router) {
         TidemarkConfig.Limits limits = config.limits();
@@ -54,6 +58,7 @@ public class GraphQLHttpGuard {
                 System::nanoTime);
         requests = new ClientRateLimiter(limits.requestsPerMinute(), limits.requestBurst(), limits.maxTrackedClients(),
                 System::nanoTime);
+        inFlight = new RequestsInFlight(limits.maxRequestsInFlightPerClient());
         RequestAdmission admission = new RequestAdmission(limits.maxRunningRequests(), limits.maxQueuedRequests(),
                 limits.queueTimeout().toMillis(), config.database().retryAfter().toSeconds());
         String path = rootPath.startsWith("/") ? rootPath : "/" + rootPath;
@@ -85,7 +90,37 @@ public class GraphQLHttpGuard {
             LimitedBodyReader.discardBody(context, maxBodySize.asLongValue());
             return;
         }
+        if (!upgrade && inFlight.enabled() && !admitInFlight(context, client)) {
+            return;
+        }
         context.next();
+    }
+
+    /**
+     * Takes one of the client's places in flight, given back once the answer is written or the
+     * connection closes (on HTTP/2, once the answer is handed over); false, answered 429, when it has
+     * none left.
+     */
+    private boolean admitInFlight(RoutingContext context, String client) {
+        Runnable release = inFlight.admit(client);
+        if (release == null) {
+            long refusals = inFlight.refused();
+            if (refusals > 0) {
+                LOG.warnf("Refused %d request(s) over tidemark.limits.max-requests-in-flight-per-client (%d) since the last report, "
+                        + "the latest from %s", refusals, inFlight.maxPerClient(), client);
+            }
+            context.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+            refuse(context, 429, RATE_LIMITED, "too many requests in flight from " + client
+                    + ": over tidemark.limits.max-requests-in-flight-per-client (" + inFlight.maxPerClient()
+                    + "); a request counts until its answer is written: read the answers, or retry after 1 s", null);
+            LimitedBodyReader.discardBody(context, maxBodySize.asLongValue());
+            return false;
+        }
+        if (!AnswerWritten.whenWritten(context.request(), release)) {
+            context.addEndHandler(ended -> release.run());
+            context.addHeadersEndHandler(v -> release.run());
+        }
+        return true;
     }
 
     private static void refuseBatches(RoutingContext context) {
