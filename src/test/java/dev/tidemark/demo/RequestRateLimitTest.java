@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
 
+import jakarta.json.JsonObject;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -94,16 +96,44 @@ class RequestRateLimitTest {
     }
 
     @Test
-    void shouldKeepWebSocketUpgradesAndRequestsInBucketsOfTheirOwn() {
+    void shouldKeepWebSocketUpgradesInABucketOfTheirOwn() {
         String address = ownAddress();
         for (int i = 0; i < 3; i++) {
             post(address, "{ users { uid } }");
         }
         assertEquals(429, post(address, "{ users { uid } }").statusCode());
-        try (GraphQLWs ws = GraphQLWs.connectWithHeaders(graphql, "X-Forwarded-For", address)) {
-            ws.subscribeReady("subscription { userChanged { operation } }");
-        }
+        // upgraded and acknowledged although its requests are spent (connectWithHeaders asserts the ack)
+        GraphQLWs.connectWithHeaders(graphql, "X-Forwarded-For", address).close();
         assertEquals(List.of(), GraphQL.ok("{ users(where: {name: {eq: \"nobody\"}}) { uid } }").getList("data.users"),
                 "requests without the header come from the test's own address, which still has its tokens");
+    }
+
+    /**
+     * An operation sent over a WebSocket costs what a plain request costs, so it draws on the same
+     * bucket: over it, an {@code error} with {@code RATE_LIMITED} and {@code retryAfterSeconds} for that
+     * operation, unexecuted, the connection kept; and the address's plain requests are refused too. A
+     * client could otherwise run any number of operations through its sockets.
+     */
+    @Test
+    void shouldCountOperationsSentOverAWebSocketInTheAddressRequestBucket() {
+        String address = ownAddress();
+        String document = "subscription { userChanged { operation } }";
+        try (GraphQLWs ws = GraphQLWs.connectWithHeaders(graphql, "X-Forwarded-For", address)) {
+            // sent back to back, so that no token is refilled (one every 10 s) before the fourth
+            List<String> ids = List.of(ws.subscribe(document), ws.subscribe(document), ws.subscribe(document), ws.subscribe(document));
+            // refused as it arrives, before the three others have run: its answer comes first
+            JsonObject error = GraphQLWs.firstError(ws.message(ids.get(3)));
+            assertEquals(429, post(address, "{ users { uid } }").statusCode(), "one bucket for the socket's operations and the requests");
+            for (String id : ids.subList(0, 3)) { // the burst
+                assertEquals("READY", ws.event(id).getString("operation"));
+            }
+            assertEquals("RATE_LIMITED", error.getJsonObject("extensions").getString("code"), error::toString);
+            long retryAfter = error.getJsonObject("extensions").getJsonNumber("retryAfterSeconds").longValue();
+            assertTrue(retryAfter >= 1 && retryAfter <= 10, "6 a minute: a token every 10 s, got " + retryAfter);
+            assertTrue(error.getString("message").contains("tidemark.limits.requests-per-minute"), error::toString);
+            String later = ws.subscribe(document);
+            String type = ws.message(later).getString("type");
+            assertTrue(type.equals("next") || type.equals("error"), "the connection is kept: a later subscribe is answered, got " + type);
+        }
     }
 }

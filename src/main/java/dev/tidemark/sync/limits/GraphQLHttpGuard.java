@@ -24,7 +24,7 @@ import io.vertx.ext.web.RoutingContext;
  * WebSocket endpoint's -100 and SmallRye's handler): a client address over
  * {@code tidemark.limits.connections-per-minute} gets HTTP 429 with {@code Retry-After} instead of
  * a WebSocket upgrade, and over {@code tidemark.limits.requests-per-minute} instead of an answer to
- * a plain request, and with {@code tidemark.limits.max-requests-in-flight-per-client} of its plain
+ * a plain request or an operation sent over a WebSocket ({@link #takeOperation}), and with {@code tidemark.limits.max-requests-in-flight-per-client} of its plain
  * requests already in flight ({@link RequestsInFlight}); the body is read by {@link LimitedBodyReader} (HTTP 413 over a size limit, while
  * it arrives); a batch (a JSON array of operations) gets HTTP 400, because batching is not
  * supported (SmallRye would answer it with a code-less "Unparseable request" and HTTP 200). All
@@ -37,6 +37,8 @@ public class GraphQLHttpGuard {
     static final int ROUTE_ORDER = -101;
     static final String RATE_LIMITED = "RATE_LIMITED";
     static final String BATCHING_NOT_SUPPORTED = "BATCHING_NOT_SUPPORTED";
+    /** Where an admitted WebSocket upgrade's routing context holds the client address it is limited by. */
+    public static final String CLIENT_ADDRESS = "tidemark.client-address";
     private static final Logger LOG = Logger.getLogger(GraphQLHttpGuard.class);
 
     @Inject
@@ -93,7 +95,19 @@ public class GraphQLHttpGuard {
         if (!upgrade && inFlight.enabled() && !admitInFlight(context, client)) {
             return;
         }
+        if (upgrade) {
+            context.put(CLIENT_ADDRESS, client);
+        }
         context.next();
+    }
+
+    /**
+     * Takes a token of {@code client}'s request bucket for an operation sent over its WebSocket (a
+     * {@code subscribe}), as a plain request takes one: 0 if it may run, else the seconds until it may
+     * be sent again. Operations cost what requests cost, so they draw on the same budget.
+     */
+    public long takeOperation(String client) {
+        return requests.acquire(client == null ? "unknown" : client);
     }
 
     /**

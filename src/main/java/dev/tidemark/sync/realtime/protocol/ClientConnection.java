@@ -76,6 +76,8 @@ public final class ClientConnection implements EventSink {
     volatile Identity identity;
     /** The {@code Authorization} header of the upgrade request, for clients that can set one. */
     String upgradeAuthorization;
+    /** The address the client is limited by, as the upgrade request gave it. */
+    String clientAddress;
 
     /**
      * @param maxQueuedBytes {@code tidemark.realtime.max-queued-bytes-per-connection}
@@ -131,6 +133,13 @@ public final class ClientConnection implements EventSink {
         operations.remove(id);
         sendError(id, Json.createArrayBuilder().add(Json.createObjectBuilder().add("message", message)
                 .add("extensions", Json.createObjectBuilder().add("code", code))).build());
+    }
+
+    /** An {@code error} for operation {@code id}, refused for the client's rate: try again after {@code retryAfterSeconds}. */
+    void rateLimited(String id, String message, long retryAfterSeconds) {
+        sendError(id, Json.createArrayBuilder().add(Json.createObjectBuilder().add("message", message)
+                .add("extensions", Json.createObjectBuilder().add("code", "RATE_LIMITED")
+                        .add("retryAfterSeconds", retryAfterSeconds))).build());
     }
 
     void sendNext(String id, String payload) {

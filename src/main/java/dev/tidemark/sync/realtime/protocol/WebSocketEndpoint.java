@@ -18,6 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.tidemark.sync.config.TidemarkConfig;
+import dev.tidemark.sync.limits.GraphQLHttpGuard;
 import dev.tidemark.sync.metrics.SyncMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -98,14 +99,14 @@ public class WebSocketEndpoint {
         }
         request.toWebSocket().onComplete(upgraded -> {
             if (upgraded.succeeded()) {
-                open(upgraded.result());
+                open(upgraded.result(), context.get(GraphQLHttpGuard.CLIENT_ADDRESS));
             } else {
                 LOG.debugf(upgraded.cause(), "WebSocket upgrade failed");
             }
         });
     }
 
-    private void open(ServerWebSocket socket) {
+    private void open(ServerWebSocket socket, String clientAddress) {
         WireProtocol protocol = protocols.stream().filter(p -> p.name().equals(socket.subProtocol())).findFirst().orElse(null);
         if (protocol == null) {
             socket.close((short) 4406, "Subprotocol not acceptable");
@@ -117,6 +118,7 @@ public class WebSocketEndpoint {
                 new OperationQueue(config.realtime().maxRunningOperationsPerConnection(),
                         config.realtime().maxSubscriptionsPerConnection()));
         connection.upgradeAuthorization = socket.headers().get("Authorization");
+        connection.clientAddress = clientAddress;
         socket.closeHandler(v -> closed(connection));
         socket.exceptionHandler(connection::failed);
         socket.textMessageHandler(text -> onMessage(connection, text));

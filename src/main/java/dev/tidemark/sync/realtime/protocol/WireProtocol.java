@@ -4,6 +4,7 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+import dev.tidemark.sync.limits.GraphQLHttpGuard;
 import dev.tidemark.sync.realtime.hub.Subscriber;
 
 /**
@@ -18,6 +19,9 @@ public abstract class WireProtocol {
 
     @Inject
     protected ConnectionInit handshake;
+
+    @Inject
+    protected GraphQLHttpGuard limits;
 
     /** The subprotocol name the client offers in {@code Sec-WebSocket-Protocol}. */
     public abstract String name();
@@ -45,11 +49,19 @@ public abstract class WireProtocol {
             connection.close(4400, "Invalid message received: subscribe needs an id and a payload object");
             return;
         }
-        ClientConnection.Operation operation = new ClientConnection.Operation();
-        if (connection.operations.putIfAbsent(id, operation) != null) {
+        if (connection.operations.containsKey(id)) {
             connection.close(4409, "Subscriber for " + quote(id) + " already exists");
             return;
         }
+        long retryAfter = limits.takeOperation(connection.clientAddress);
+        if (retryAfter > 0) {
+            connection.rateLimited(id, "too many requests from " + connection.clientAddress + ": over "
+                    + "tidemark.limits.requests-per-minute, which counts the operations sent over WebSockets too; retry after "
+                    + retryAfter + " s", retryAfter);
+            return;
+        }
+        ClientConnection.Operation operation = new ClientConnection.Operation();
+        connection.operations.put(id, operation);
         runner.run(connection, id, payload, operation);
     }
 
