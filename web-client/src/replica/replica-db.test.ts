@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { freshName, openReplica, seed, serverRow, uid } from '../test-support/replica-fixture.js';
 import { demoSchema } from '../test-support/demo-schema.js';
 import type { SyncSchema } from '../schema/sync-schema.js';
-import { openReplicaDb } from './replica-db.js';
+import { markFilled } from '../sync/paging-state.js';
+import { META, openReplicaDb } from './replica-db.js';
 
 /** The demo schema as an older server had it: no email column, no documents. */
 function olderSchema(): SyncSchema {
@@ -27,6 +28,24 @@ describe('schema migration', () => {
     const again = await openReplicaDb(name, demoSchema, () => undefined);
     expect(again.migration).toBeNull();
     again.db.close();
+  });
+
+  it('should forget that the scopes of a table whose rows it cleared were filled: they are paged again', async () => {
+    const name = freshName();
+    const old = olderSchema();
+    const users = { id: 'u', table: 'User', where: null };
+    const groups = { id: 'g', table: 'Group', where: null };
+    const replica = await openReplica([users, groups], name, old);
+    const tx = replica.transaction('readwrite');
+    await markFilled(tx, users);
+    await markFilled(tx, groups);
+    await tx.done;
+    replica.db.close();
+
+    const { db } = await openReplicaDb(name, demoSchema, () => undefined);
+    expect(await db.get(META, 'filled:u')).toBeUndefined(); // User's rows were cleared (a new column)
+    expect(await db.get(META, 'filled:g')).toBeDefined(); // Group's were kept
+    db.close();
   });
 
   it('should migrate to a changed schema keeping pending changes and forgetting cached rows of changed tables', async () => {

@@ -6,6 +6,7 @@
  */
 import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { SyncSchema, TableSchema } from '../schema/sync-schema.js';
+import { forgetFilledOf } from '../sync/paging-state.js';
 import { forgetStamps } from '../sync/stamps.js';
 
 export const OUTBOX = '__outbox';
@@ -130,7 +131,10 @@ async function migrate(db: ReplicaDb, tx: UpgradeTx, from: SyncSchema | null, to
     }
   }
   // Scopes of tables whose rows were cleared no longer hold what their stamps say: compared whole next time.
-  if (resynced.length > 0) await forgetStamps(tx as never, new Set(resynced));
+  if (resynced.length > 0) {
+    await forgetStamps(tx as never, new Set(resynced));
+    await forgetFilledOf(tx as never, new Set(resynced)); // and, holding nothing, they are paged again
+  }
   const discarded: OutboxEntry[] = [];
   const kept = new Set(to.tables.map((t) => t.name));
   for (const name of [...db.objectStoreNames]) {

@@ -3,13 +3,13 @@
  * row left in no scope leaves the replica — unless it has a pending change (it must still reach
  * the server) or an open rejection record (the app has not dealt with it yet; see `rejections()`).
  * Such a row stays, in no scope, until its change is answered or its record is dealt with (then
- * `dropUnscoped` removes it). The paging state and the stamp of an evicted scope go too: adding it
- * again is a new first sync.
+ * `dropUnscoped` removes it). The paging state, the mark of its first sync done and the stamp of an
+ * evicted scope go too: adding it again is a new first sync.
  */
 import { OUTBOX, REJECTIONS, SCOPES_INDEX, outboxKey, type StoredRow } from '../replica/replica-db.js';
 import type { Replica, Tx } from '../replica/replica.js';
 import type { RejectionRecord } from '../replica/types.js';
-import { forgetPaging } from '../sync/paging-state.js';
+import { forgetFilled, forgetPaging } from '../sync/paging-state.js';
 import { forgetStamp } from '../sync/stamps.js';
 
 /** Makes the replica forget the scopes `ids`; returns the tables whose rows changed. */
@@ -34,6 +34,7 @@ export async function evictScopes(replica: Replica, ids: string[]): Promise<Set<
   }
   for (const id of ids) {
     await forgetPaging(tx, id);
+    await forgetFilled(tx, id);
     await forgetStamp(tx, id);
   }
   await tx.done;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Row } from '../replica/types.js';
 import { GraphQLHttp, type FetchLike } from '../transport/graphql-http.js';
 import { freshName, openReplica, seed, serverRow, uid } from '../test-support/replica-fixture.js';
+import { evictScopes } from '../scopes/eviction.js';
 import { readPaging } from './paging-state.js';
 import { ScopePaging } from './paging.js';
 
@@ -51,6 +52,19 @@ describe('a paged first sync', () => {
     await paging.fill([groups], () => true);
     expect(log.map((l) => l.pageSize)).toEqual([200, 2000]);
     expect((await replica.list('Group')).length).toBe(250);
+  });
+
+  it('should not page again a scope that came empty, until it is evicted or its where changes', async () => {
+    const replica = await openReplica([groups]);
+    const log: PageInput[] = [];
+    const paging = new ScopePaging(replica, new GraphQLHttp('http://s/graphql', pagingServer([], log)), 10, { progress: () => undefined });
+    expect(await paging.fill([groups], () => true)).toEqual({ kind: 'filled', needsReconcile: [] });
+    // its first sync is done: it holds no row because there is none, so it is synced as filled scopes are
+    expect(await paging.unfilled([groups])).toEqual([]);
+    expect(await paging.unfilled([{ ...groups, where: { name: { eq: 'other' } } }])).toHaveLength(1); // another where: a new first sync
+    await evictScopes(replica, ['g']);
+    expect(await paging.unfilled([groups])).toEqual([groups]); // added again later: a new first sync
+    expect(log).toHaveLength(1);
   });
 
   it('should need no reconcile for a scope read in one page', async () => {

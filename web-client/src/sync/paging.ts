@@ -13,7 +13,7 @@ import type { Row, Scope, ScopeResult } from '../replica/types.js';
 import type { TableSchema } from '../schema/sync-schema.js';
 import type { GraphQLHttp } from '../transport/graphql-http.js';
 import { newUid } from '../util/uid.js';
-import { forgetPaging, readPaging, savePaging, type PagingState } from './paging-state.js';
+import { forgetPaging, isFilled, markFilled, readPaging, savePaging, type PagingState } from './paging-state.js';
 import { storeServerRow } from './row-store.js';
 import { forgetStamp } from './stamps.js';
 import { classify, failureCode } from './sync-errors.js';
@@ -46,12 +46,16 @@ export class ScopePaging {
     private readonly hooks: PageHooks,
   ) {}
 
-  /** The scopes among these whose first sync is not done: paging under way, or no row held yet. */
+  /**
+   * The scopes among these whose first sync is not done: paging under way, or no row held yet and no
+   * first sync done for this where (a scope the server has nothing for stays empty once filled).
+   */
   async unfilled(scopes: Scope[]): Promise<Scope[]> {
     const result: Scope[] = [];
     for (const scope of scopes) {
       const paging = await readPaging(this.replica.db, scope.id);
-      if (paging || (await this.replica.db.countFromIndex(scope.table, SCOPES_INDEX, scope.id)) === 0) result.push(scope);
+      if (paging || ((await this.replica.db.countFromIndex(scope.table, SCOPES_INDEX, scope.id)) === 0
+          && !(await isFilled(this.replica.db, scope)))) result.push(scope);
     }
     return result;
   }
@@ -131,7 +135,10 @@ export class ScopePaging {
         const before = states.get(scope.id)!;
         const state: PagingState = { after: result.nextAfter ?? before.after, received: before.received + result.upserts.length, total: before.total ?? result.total ?? null, pages: before.pages + 1 };
         if (result.more) await savePaging(tx, scope.id, state);
-        else await forgetPaging(tx, scope.id);
+        else {
+          await forgetPaging(tx, scope.id);
+          await markFilled(tx, scope);
+        }
         states.set(scope.id, result.more ? state : { ...state, after: DONE });
         done.push(scope.id);
       }
