@@ -71,7 +71,9 @@ public class OperationRunner {
             } finally {
                 OperationQueue.Waiting next = connection.queue.finished();
                 if (next != null) {
-                    start(connection, next);
+                    // started from the connection's event loop, as every operation is, not from this worker thread
+                    // (whose Vert.x context is this operation's own)
+                    connection.context.runOnContext(v -> start(connection, next));
                 }
             }
             return null;
