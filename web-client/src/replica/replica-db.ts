@@ -5,12 +5,22 @@
  * the stored one migrates it in a version upgrade, keeping every pending change.
  */
 import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import type { Tx } from './replica.js';
 import type { SyncSchema, TableSchema } from '../schema/sync-schema.js';
 import { forgetFilledOf } from '../sync/paging-state.js';
 import { forgetStamps } from '../sync/stamps.js';
 
 export const OUTBOX = '__outbox';
 export const META = '__meta';
+
+/** Deletes the meta records whose key starts with `prefix` and whose value `match` accepts. */
+export async function deleteMeta<T>(tx: Pick<Tx, 'objectStore'>, prefix: string, match: (value: T) => boolean): Promise<void> {
+  let cursor = await tx.objectStore(META).openCursor(IDBKeyRange.bound(prefix, `${prefix}\uffff`));
+  while (cursor) {
+    if (match((cursor.value as { value: T }).value)) await cursor.delete();
+    cursor = await cursor.continue();
+  }
+}
 /** Local changes the server refused, kept with their values until the app acknowledges them. */
 export const REJECTIONS = '__rejections';
 /** Multi-entry index of a table store: the ids of the scopes a row is in. */

@@ -4,7 +4,7 @@
  * scope's total when the first page was read. A dropped link, a reload or another leader resumes
  * from it instead of starting over; it is removed when the last page is stored.
  */
-import { META, type ReplicaDb } from '../replica/replica-db.js';
+import { META, deleteMeta, type ReplicaDb } from '../replica/replica-db.js';
 import type { Tx } from '../replica/replica.js';
 import type { Scope } from '../replica/types.js';
 import { canonicalJson } from '../scopes/scope-key.js';
@@ -61,9 +61,5 @@ export async function forgetFilled(tx: Tx, scopeId: string): Promise<void> {
 
 /** Forgets that the scopes of `tables` were filled (their rows were cleared by a migration). */
 export async function forgetFilledOf(tx: Pick<Tx, 'objectStore'>, tables: Set<string>): Promise<void> {
-  let cursor = await tx.objectStore(META).openCursor(IDBKeyRange.bound(FILLED, `${FILLED}\uffff`));
-  while (cursor) {
-    if (tables.has((cursor.value as { value: FilledRecord }).value.table)) await cursor.delete();
-    cursor = await cursor.continue();
-  }
+  await deleteMeta<FilledRecord>(tx, FILLED, (record) => tables.has(record.table));
 }

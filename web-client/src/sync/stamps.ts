@@ -8,7 +8,7 @@
  * paged first sync, or the server refused it. A stamp answers "what changed since": it is only
  * right while the replica holds every row of the scope as of that stamp.
  */
-import { META } from '../replica/replica-db.js';
+import { META, deleteMeta } from '../replica/replica-db.js';
 import type { Tx } from '../replica/replica.js';
 import type { Where } from '../replica/where.js';
 import { canonicalJson } from '../scopes/scope-key.js';
@@ -80,13 +80,7 @@ export async function stampEpoch(tx: Pick<Tx, 'objectStore'>, scopeId: string): 
 
 /** Forgets the stamps of scopes of these tables (their rows were cleared), or every stamp. */
 export async function forgetStamps(tx: Pick<Tx, 'objectStore'>, tables?: Set<string>): Promise<void> {
-  const store = tx.objectStore(META);
-  let cursor = await store.openCursor(IDBKeyRange.bound(PREFIX, `${PREFIX}\uffff`));
-  while (cursor) {
-    const record = (cursor.value as { value: StampRecord }).value;
-    if (!tables || tables.has(record.table)) await cursor.delete();
-    cursor = await cursor.continue();
-  }
+  await deleteMeta<StampRecord>(tx, PREFIX, (record) => !tables || tables.has(record.table));
 }
 
 /**

@@ -131,15 +131,18 @@ public final class ClientConnection implements EventSink {
     @Override
     public void fail(String id, String code, String message) {
         operations.remove(id);
-        sendError(id, Json.createArrayBuilder().add(Json.createObjectBuilder().add("message", message)
-                .add("extensions", Json.createObjectBuilder().add("code", code))).build());
+        sendError(id, code, message, Json.createObjectBuilder());
     }
 
     /** An {@code error} for operation {@code id}, refused for the client's rate: try again after {@code retryAfterSeconds}. */
     void rateLimited(String id, String message, long retryAfterSeconds) {
+        sendError(id, "RATE_LIMITED", message, Json.createObjectBuilder().add("retryAfterSeconds", retryAfterSeconds));
+    }
+
+    /** An {@code error} message with one GraphQL error: {@code message}, and {@code extensions} with its {@code code}. */
+    private void sendError(String id, String code, String message, jakarta.json.JsonObjectBuilder extensions) {
         sendError(id, Json.createArrayBuilder().add(Json.createObjectBuilder().add("message", message)
-                .add("extensions", Json.createObjectBuilder().add("code", "RATE_LIMITED")
-                        .add("retryAfterSeconds", retryAfterSeconds))).build());
+                .add("extensions", Json.createObjectBuilder().add("code", code).addAll(extensions))).build());
     }
 
     void sendNext(String id, String payload) {
