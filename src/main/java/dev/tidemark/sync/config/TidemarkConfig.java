@@ -144,6 +144,14 @@ public interface TidemarkConfig {
         @WithDefault("4")
         int maxRunningOperationsPerConnection();
 
+        /**
+         * An event whose subscriber selects only scalar fields of the event and columns of its row is
+         * written directly, the same bytes as executing the subscriber's document; false: every event
+         * is rendered by executing the document.
+         */
+        @WithDefault("true")
+        boolean directEvents();
+
         /** How often the change log is read when no notification arrives (fallback if a NOTIFY is missed). */
         @WithDefault("1s")
         Duration pollInterval();

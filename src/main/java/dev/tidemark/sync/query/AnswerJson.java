@@ -20,7 +20,7 @@ import java.util.Map;
  * string keys, a collection, a string, a boolean, a number of the JDK's, an enum or null) or a JSON-P value makes
  * {@link #write} return null, and the answer is left to SmallRye's path.
  */
-final class AnswerJson {
+public final class AnswerJson {
 
     /** A value this writer does not write as SmallRye would: the whole answer goes SmallRye's way. */
     private static final class Unsupported extends RuntimeException {
@@ -38,7 +38,7 @@ final class AnswerJson {
     }
 
     /** The JSON text of {@code data}, or null when a value in it is one this writer leaves to SmallRye. */
-    static String write(Object data) {
+    public static String write(Object data) {
         AnswerJson json = new AnswerJson(8192);
         try {
             json.value(data);

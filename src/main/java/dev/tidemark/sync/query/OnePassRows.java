@@ -56,8 +56,8 @@ public final class OnePassRows {
     private static final LongAdder COMPLETED = new LongAdder();
 
     /** Column accessors by class and name; a column that cannot be read so is cached as {@link #NONE}. */
-    private static final Map<Class<?>, Map<String, Accessor>> ACCESSORS = new ConcurrentHashMap<>();
-    private static final Accessor NONE = row -> null;
+    private static final Map<Class<?>, Map<String, ColumnReader>> ACCESSORS = new ConcurrentHashMap<>();
+    private static final ColumnReader NONE = row -> null;
 
     private final FieldCollector collector = new FieldCollector();
 
@@ -102,7 +102,7 @@ public final class OnePassRows {
         }
         List<Object> result = rows instanceof List<?> sized ? new ArrayList<>(sized.size()) : new ArrayList<>();
         Class<?> rowClass = null;
-        Accessor[] fields = new Accessor[columns.length];
+        ColumnReader[] fields = new ColumnReader[columns.length];
         for (Object row : rows) {
             if (!(row instanceof SyncedEntity)) {
                 return null; // a null row, or an object that is not a synced row (introspection's, a result type)
@@ -164,7 +164,7 @@ public final class OnePassRows {
      * private fields with accessors, which is also how the field is read lazily), else its public
      * field; {@link #NONE} when neither exists with a column type.
      */
-    private static Accessor accessor(Class<?> type, String name) {
+    private static ColumnReader accessor(Class<?> type, String name) {
         return ACCESSORS.computeIfAbsent(type, t -> new ConcurrentHashMap<>()).computeIfAbsent(name, n -> {
             String suffix = Character.toUpperCase(n.charAt(0)) + n.substring(1);
             for (String getter : List.of("get" + suffix, "is" + suffix)) {
@@ -201,8 +201,18 @@ public final class OnePassRows {
         }
     }
 
+    /**
+     * How the column {@code name} of rows of class {@code type} is read (its getter, else its public
+     * field, of a column type), or null when it cannot be read so: the same read as the one-pass
+     * lists make (the realtime events' direct rendering uses it).
+     */
+    public static ColumnReader columnReader(Class<?> type, String name) {
+        ColumnReader reader = accessor(type, name);
+        return reader == NONE ? null : reader;
+    }
+
     /** Reads one column of a row. */
-    private interface Accessor {
+    public interface ColumnReader {
         Object read(Object row);
     }
 

@@ -9,7 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -29,7 +31,9 @@ import graphql.language.SelectionSet;
 import graphql.language.VariableDefinition;
 import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
+import graphql.schema.GraphQLSchema;
 import io.smallrye.graphql.execution.ExecutionResponse;
+import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.realtime.ChangeEvent;
 
 /**
@@ -50,6 +54,20 @@ public class EventRenderer {
 
     @Inject
     GraphQLExecution execution;
+
+    @Inject
+    Instance<GraphQLSchema> schemas;
+
+    @Inject
+    TidemarkConfig config;
+
+    private final DirectEvents direct = new DirectEvents();
+    private volatile GraphQLSchema schema;
+
+    @PostConstruct
+    void configure() {
+        DirectEvents.enable(config.realtime().directEvents());
+    }
 
     /**
      * The key of the selection set of a subscribe request, or null if the document does not parse
@@ -106,8 +124,27 @@ public class EventRenderer {
         return key.toString().intern(); // one instance per selection: the hub's cache compares keys by identity first
     }
 
-    /** The {@code payload} of a data message carrying {@code event} for {@code subscriber}'s selection set: {@code {"data":...}}. */
+    /**
+     * The {@code payload} of a data message carrying {@code event} for {@code subscriber}'s selection set:
+     * {@code {"data":...}}, written directly when the selection allows ({@link DirectEvents}), else by
+     * executing the subscriber's document.
+     */
     String render(Subscriber subscriber, ChangeEvent<?> event) {
+        String written = direct.render(subscriber, event, schema());
+        return written != null ? written : execute(subscriber, event);
+    }
+
+    /** The schema SmallRye built (its types: the scalars and enums that serialise values); null before it is built. */
+    private GraphQLSchema schema() {
+        GraphQLSchema built = schema;
+        if (built == null && schemas.isResolvable()) {
+            built = schemas.get();
+            schema = built;
+        }
+        return built;
+    }
+
+    private String execute(Subscriber subscriber, ChangeEvent<?> event) {
         CompletableFuture<ExecutionResult> first = new CompletableFuture<>();
         execution.execute(subscriber.request, subscriber.sink.identity(), new SubscriptionField.Render(event), response -> {
             ExecutionResult result = response.getExecutionResult();
