@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -46,7 +45,8 @@ import io.smallrye.graphql.spi.config.Config;
  * ({@link AnswerJson}): the bytes the execution gives ({@code DirectEventsTest}). A document with
  * fragments, directives, arguments below its root field, relation fields, or an event with a null where
  * the schema says non-null (an error in graphql-java's execution), or a value the writer leaves to
- * SmallRye, is rendered by execution as before. One plan per selection set ({@link Subscriber#renderKey}).
+ * SmallRye, is rendered by execution as before. The plan is made once per subscriber, from its own
+ * document, and goes with it (no cache that hostile selection sets could grow).
  */
 final class DirectEvents {
 
@@ -60,7 +60,7 @@ final class DirectEvents {
     }
 
     /** The payload's shape for one selection set: its root field's key and the event's fields. */
-    private record Plan(String rootKey, List<EventField> fields) {
+    record Plan(String rootKey, List<EventField> fields) {
     }
 
     private static final Plan NONE = new Plan(null, List.of());
@@ -70,8 +70,6 @@ final class DirectEvents {
     private static volatile boolean enabled = true;
 
     private static final LongAdder WRITTEN = new LongAdder();
-
-    private final Map<String, Plan> plans = new ConcurrentHashMap<>();
 
     /** Turns direct rendering on or off for the whole process ({@code tidemark.realtime.direct-events}; tests' A/B). */
     static void enable(boolean on) {
@@ -88,7 +86,11 @@ final class DirectEvents {
         if (!enabled || subscriber.renderKey == null || schema == null || Config.get().isExcludeNullFieldsInResponses()) {
             return null;
         }
-        Plan plan = plans.computeIfAbsent(subscriber.renderKey, k -> plan(subscriber.request, schema));
+        Plan plan = subscriber.directPlan;
+        if (plan == null) {
+            plan = plan(subscriber.request, schema);
+            subscriber.directPlan = plan; // immutable: a race makes it twice, harmlessly
+        }
         if (plan == NONE) {
             return null;
         }

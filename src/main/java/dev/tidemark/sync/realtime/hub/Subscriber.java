@@ -25,6 +25,8 @@ public final class Subscriber {
     final ScopeGroup.Key groupKey;
     /** The cursor of READY, taken before the subscriber joins its group. */
     final String readyCursor;
+    /** How its events are written without an execution ({@link DirectEvents}), once made. */
+    DirectEvents.Plan directPlan;
     /** {@code {"id":"<id>","type":"next","payload":}}: the envelope, the payload and "}" make one frame. */
     private final String prefix;
     private final AtomicBoolean terminated = new AtomicBoolean();
