@@ -24,7 +24,7 @@ import io.vertx.ext.web.RoutingContext;
  * WebSocket endpoint's -100 and SmallRye's handler): a client address over
  * {@code tidemark.limits.connections-per-minute} gets HTTP 429 with {@code Retry-After} instead of
  * a WebSocket upgrade, and over {@code tidemark.limits.requests-per-minute} instead of an answer to
- * a plain request or an operation sent over a WebSocket ({@link #takeOperation}), and with {@code tidemark.limits.max-requests-in-flight-per-client} of its plain
+ * a plain request or an operation sent over a WebSocket (the buckets are {@link AddressBuckets}'), and with {@code tidemark.limits.max-requests-in-flight-per-client} of its plain
  * requests already in flight ({@link RequestsInFlight}); the body is read by {@link LimitedBodyReader} (HTTP 413 over a size limit, while
  * it arrives); a batch (a JSON array of operations) gets HTTP 400, because batching is not
  * supported (SmallRye would answer it with a code-less "Unparseable request" and HTTP 200). All
@@ -50,16 +50,13 @@ public class GraphQLHttpGuard {
     @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K")
     MemorySize maxBodySize;
 
-    private ClientRateLimiter connections;
-    private ClientRateLimiter requests;
+    @Inject
+    AddressBuckets buckets;
+
     private RequestsInFlight inFlight;
 
     void route(@Observes Router router) {
         TidemarkConfig.Limits limits = config.limits();
-        connections = new ClientRateLimiter(limits.connectionsPerMinute(), limits.connectionBurst(), limits.maxTrackedClients(),
-                System::nanoTime);
-        requests = new ClientRateLimiter(limits.requestsPerMinute(), limits.requestBurst(), limits.maxTrackedClients(),
-                System::nanoTime);
         inFlight = new RequestsInFlight(limits.maxRequestsInFlightPerClient());
         RequestAdmission admission = new RequestAdmission(limits.maxRunningRequests(), limits.maxQueuedRequests(),
                 limits.queueTimeout().toMillis(), config.database().retryAfter().toSeconds());
@@ -81,7 +78,7 @@ public class GraphQLHttpGuard {
         boolean upgrade = request.headers().contains(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET, true);
         String client = clientAddress(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
                 request.getHeader("X-Forwarded-For"), config.limits().trustForwardedFor());
-        long retryAfter = (upgrade ? connections : requests).acquire(client);
+        long retryAfter = upgrade ? buckets.takeConnection(client) : buckets.takeRequest(client);
         if (retryAfter > 0) {
             String what = upgrade ? "connections" : "requests";
             String key = upgrade ? "tidemark.limits.connections-per-minute" : "tidemark.limits.requests-per-minute";
@@ -99,15 +96,6 @@ public class GraphQLHttpGuard {
             context.put(CLIENT_ADDRESS, client);
         }
         context.next();
-    }
-
-    /**
-     * Takes a token of {@code client}'s request bucket for an operation sent over its WebSocket (a
-     * {@code subscribe}), as a plain request takes one: 0 if it may run, else the seconds until it may
-     * be sent again. Operations cost what requests cost, so they draw on the same budget.
-     */
-    public long takeOperation(String client) {
-        return requests.acquire(client == null ? "unknown" : client);
     }
 
     /**

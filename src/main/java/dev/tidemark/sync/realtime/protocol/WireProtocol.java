@@ -4,7 +4,7 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-import dev.tidemark.sync.limits.GraphQLHttpGuard;
+import dev.tidemark.sync.limits.AddressBuckets;
 import dev.tidemark.sync.realtime.hub.Subscriber;
 
 /**
@@ -21,7 +21,7 @@ public abstract class WireProtocol {
     protected ConnectionInit handshake;
 
     @Inject
-    protected GraphQLHttpGuard limits;
+    protected AddressBuckets buckets;
 
     /** The subprotocol name the client offers in {@code Sec-WebSocket-Protocol}. */
     public abstract String name();
@@ -53,7 +53,7 @@ public abstract class WireProtocol {
             connection.close(4409, "Subscriber for " + quote(id) + " already exists");
             return;
         }
-        long retryAfter = limits.takeOperation(connection.clientAddress);
+        long retryAfter = buckets.takeRequest(connection.clientAddress);
         if (retryAfter > 0) {
             connection.rateLimited(id, "too many requests from " + connection.clientAddress + ": over "
                     + "tidemark.limits.requests-per-minute, which counts the operations sent over WebSockets too; retry after "
