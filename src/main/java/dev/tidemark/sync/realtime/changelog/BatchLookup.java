@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import jakarta.persistence.EntityManager;
-
-import org.hibernate.Session;
+import org.hibernate.StatelessSession;
 
 import dev.tidemark.sync.where.RelationLookup;
 import dev.tidemark.sync.where.RowImage;
@@ -27,13 +25,19 @@ public final class BatchLookup implements RelationLookup {
     private static final int CHUNK = 1000;
     private static final RowImage MISSING = new RowImage(null, Map.of());
 
-    private final EntityManager em;
+    private final StatelessSession session;
     private final Map<String, Map<UUID, RowImage>> parents = new HashMap<>();
     private final Map<String, List<RowImage>> children = new HashMap<>();
     private final Map<String, SyncedEntity> entities = new HashMap<>();
 
-    BatchLookup(EntityManager em) {
-        this.em = em;
+    /** A lookup reading through {@code session} (the tailer's read: no persistence context, nothing to flush). */
+    BatchLookup(StatelessSession session) {
+        this.session = session;
+    }
+
+    /** The session of the batch's read (open while the listener decides the batch). */
+    StatelessSession session() {
+        return session;
     }
 
     /** Records a row already read (the batch's changed rows) and returns its image. */
@@ -57,21 +61,26 @@ public final class BatchLookup implements RelationLookup {
             return;
         }
         missing.forEach(u -> cache.put(u, MISSING));
-        for (SyncedEntity row : rows(em, table, missing)) {
+        for (SyncedEntity row : rows(session, table, missing)) {
             remember(table, row);
         }
     }
 
     /**
-     * The rows of {@code table} among {@code uids}, by Hibernate's multi-id loader, a thousand uids a
-     * statement: its SQL ({@code uid = any(?)}) is built once per entity, where a query with
-     * {@code in :uids} was translated to SQL again on every call (a list parameter is not cached).
+     * The rows of {@code table} among {@code uids}. One uid (a batch of one write, the usual case) by
+     * the entity's single-id loader, whose SQL Hibernate builds once; more by the multi-id loader, a
+     * thousand uids a statement ({@code uid = any(?)}), which builds its SQL AST on every call (a
+     * query with {@code in :uids} was translated to SQL again on every call: a list parameter is not
+     * cached).
      */
-    static List<SyncedEntity> rows(EntityManager em, SyncTable table, List<UUID> uids) {
-        Session session = em.unwrap(Session.class);
+    static List<SyncedEntity> rows(StatelessSession session, SyncTable table, List<UUID> uids) {
+        if (uids.size() == 1) {
+            SyncedEntity row = session.get(table.entityClass(), uids.get(0));
+            return row == null ? List.of() : List.of(row);
+        }
         List<SyncedEntity> rows = new ArrayList<>(uids.size());
         for (int i = 0; i < uids.size(); i += CHUNK) {
-            for (SyncedEntity row : session.findMultiple(table.entityClass(), uids.subList(i, Math.min(uids.size(), i + CHUNK)))) {
+            for (SyncedEntity row : session.getMultiple(table.entityClass(), uids.subList(i, Math.min(uids.size(), i + CHUNK)))) {
                 if (row != null) {
                     rows.add(row);
                 }
@@ -91,7 +100,7 @@ public final class BatchLookup implements RelationLookup {
     public List<RowImage> liveChildren(SyncTable child, ParentRelation back, UUID parentUid) {
         return children.computeIfAbsent(child.tableName() + "#" + back.field() + "#" + parentUid, k -> {
             List<RowImage> rows = new ArrayList<>();
-            for (SyncedEntity row : em.createQuery("select e from " + child.entityName() + " e where e."
+            for (SyncedEntity row : session.createSelectionQuery("select e from " + child.entityName() + " e where e."
                     + back.foreignKey().field() + " = :parent and e.deletedAt is null", child.entityClass())
                     .setParameter("parent", parentUid).getResultList()) {
                 rows.add(remember(child, row));

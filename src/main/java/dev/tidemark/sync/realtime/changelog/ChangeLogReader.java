@@ -15,8 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
-import org.hibernate.Session;
-
 import dev.tidemark.sync.cursor.CursorSource;
 import dev.tidemark.sync.cursor.SyncCursor;
 
@@ -100,21 +98,19 @@ public class ChangeLogReader {
 
     /**
      * Entries visible now and not read before, in log order. Nothing moves until {@link #advance}
-     * is called after they were delivered, so a failed delivery is read again. Must run in a
-     * transaction that the caller opened, before any other statement. One round trip to the
-     * database ({@link ChangeLogQuery}), two when the unread entries are more than {@code maxBatch}.
+     * is called after they were delivered, so a failed delivery is read again. Must be the first
+     * statement of a transaction the caller opened on {@code connection} (autocommit off): it makes
+     * that transaction repeatable-read and read-only. One round trip to the database
+     * ({@link ChangeLogQuery}), two when the unread entries are more than {@code maxBatch}.
      */
-    public Read next(int maxBatch) {
-        String seen = ids(read);
-        return em.unwrap(Session.class).doReturningWork(connection -> {
-            ChangeLogQuery.Opening opening = ChangeLogQuery.open(connection, watermark, seen, maxBatch);
-            SyncCursor snapshot = opening.snapshot();
-            if (!Objects.equals(incarnation, opening.incarnation())) {
-                // Another history (emptied unlogged table, or another id): ids read before may be reused.
-                return new Read(List.of(), Set.of(), true, false, snapshot.xmin(), snapshot, true);
-            }
-            return choose(opening, maxBatch, connection);
-        });
+    public Read next(Connection connection, int maxBatch) throws SQLException {
+        ChangeLogQuery.Opening opening = ChangeLogQuery.open(connection, watermark, ids(read), maxBatch);
+        SyncCursor snapshot = opening.snapshot();
+        if (!Objects.equals(incarnation, opening.incarnation())) {
+            // Another history (emptied unlogged table, or another id): ids read before may be reused.
+            return new Read(List.of(), Set.of(), true, false, snapshot.xmin(), snapshot, true);
+        }
+        return choose(opening, maxBatch, connection);
     }
 
     /**

@@ -1,37 +1,24 @@
 package dev.tidemark.sync.realtime.changelog;
 
-import java.io.StringReader;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonReaderFactory;
-import jakarta.persistence.EntityManager;
 
-import org.hibernate.FlushMode;
-import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.hibernate.StatelessSession;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 
-import dev.tidemark.sync.where.RowImage;
 import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.cursor.SyncCursor;
-import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.schema.SyncRegistry;
-import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.health.DatabaseWatch;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -51,14 +38,12 @@ public class ChangeLogTailer {
     private static final long MIN_BACKOFF_MILLIS = 100;
     private static final long MAX_BACKOFF_MILLIS = 1000;
     private static final int VALID_WITHIN_SECONDS = 2;
-    /** One factory: {@code Json.createReader} looks the JSON provider up again on every call. */
-    private static final JsonReaderFactory JSON = Json.createReaderFactory(Map.of());
 
     @Inject
     AgroalDataSource dataSource;
 
     @Inject
-    EntityManager em;
+    SessionFactory sessions;
 
     @Inject
     ChangeLogReader reader;
@@ -154,7 +139,7 @@ public class ChangeLogTailer {
                 int wait = (int) Math.max(10, config.realtime().pollInterval().toMillis());
                 boolean reconnected = lost != null;
                 while (running) {
-                    readBatch();
+                    readBatch(connection);
                     lastRead = Instant.now();
                     if (reconnected) {
                         LOG.infof("Change-log listener reconnected and caught up, %d ms after it lost its connection",
@@ -182,27 +167,24 @@ public class ChangeLogTailer {
         }
     }
 
+    /** {@link #readBatch(Connection)} on a connection of the pool (the tests' reads: the tailer thread uses its own). */
+    void readBatch() {
+        try (Connection connection = dataSource.getConnection()) {
+            readBatch(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the change log could not be read: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * One read: every entry now visible, delivered as one batch. If loading or delivering fails
      * (e.g. a deadlock with a TRUNCATE), the reader does not advance and the batch is read again;
      * subscribers may then get an event twice, which the version makes harmless.
      */
-    void readBatch() {
+    void readBatch(Connection connection) throws SQLException {
         ChangeLogReader.Read read;
         do {
-            read = QuarkusTransaction.requiringNew().call(() -> {
-                readOnly(em);
-                ChangeLogReader.Read next = reader.next(config.realtime().maxBatch());
-                // With no subscription on this instance there is nobody to decide events for: the
-                // rows are not loaded. A subscription made meanwhile syncs after READY (I7).
-                if (!next.entries().isEmpty() && !hub.idle()) {
-                    hub.deliver(load(next));
-                }
-                if (next.bulk()) {
-                    hub.resyncAll(next.cursor().encode());
-                }
-                return next;
-            });
+            read = readOnce(connection);
             reader.advance(read);
             if (read.otherHistory()) {
                 LOG.warn("The database's incarnation changed (a restore, a failover or a crash recovery): change-log positions"
@@ -213,58 +195,36 @@ public class ChangeLogTailer {
     }
 
     /**
-     * The read's transaction writes nothing (it is read-only in PostgreSQL too): its entities keep no
-     * loaded-state copy to compare, and the commit does not flush (no dirty check of every row).
+     * One transaction of {@code connection}, outside JTA: the reader's opening makes it repeatable-read
+     * and read-only in PostgreSQL, and the rows are loaded in its snapshot by a stateless session on
+     * the same connection (no persistence context: no loaded-state copy of a row, nothing to flush or
+     * dirty-check at the commit). Its connection is in autocommit again afterwards (LISTEN, pruning).
      */
-    static void readOnly(EntityManager em) {
-        Session session = em.unwrap(Session.class);
-        session.setDefaultReadOnly(true);
-        session.setHibernateFlushMode(FlushMode.MANUAL);
-    }
-
-    private ChangeBatch load(ChangeLogReader.Read read) {
-        List<ChangeLogEntry> entries = read.entries();
-        ChangeBatch batch = new ChangeBatch(new BatchLookup(em), read.cursor().encode());
-        Map<String, Map<UUID, List<ChangeLogEntry>>> byTable = new LinkedHashMap<>();
-        for (ChangeLogEntry entry : entries) {
-            if (entry.changedAt() != null && (batch.oldest == null || entry.changedAt().isBefore(batch.oldest))) {
-                batch.oldest = entry.changedAt();
+    private ChangeLogReader.Read readOnce(Connection connection) throws SQLException {
+        connection.setAutoCommit(false);
+        ChangeLogReader.Read next;
+        try (StatelessSession session = sessions.openStatelessSession(connection)) {
+            next = reader.next(connection, config.realtime().maxBatch());
+            // With no subscription on this instance there is nobody to decide events for: the
+            // rows are not loaded. A subscription made meanwhile syncs after READY (I7).
+            if (!next.entries().isEmpty() && !hub.idle()) {
+                hub.deliver(BatchLoad.load(session, registry, next));
             }
-            byTable.computeIfAbsent(entry.table(), t -> new LinkedHashMap<>())
-                    .computeIfAbsent(entry.uid(), u -> new ArrayList<>()).add(entry);
+            if (next.bulk()) {
+                hub.resyncAll(next.cursor().encode());
+            }
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            } catch (SQLException | RuntimeException rollback) {
+                e.addSuppressed(rollback); // a lost connection: the tailer reconnects
+            }
+            throw e;
         }
-        Map<String, SyncTable> tables = new HashMap<>();
-        registry.all().forEach(t -> tables.put(t.tableName(), t));
-        byTable.forEach((name, rows) -> {
-            SyncTable table = tables.get(name);
-            if (table != null) {
-                batch.changed.put(name, changedRows(batch, table, rows));
-            }
-        });
-        return batch;
-    }
-
-    private Map<UUID, ChangedRow> changedRows(ChangeBatch batch, SyncTable table, Map<UUID, List<ChangeLogEntry>> rows) {
-        Map<UUID, SyncedEntity> entities = new HashMap<>();
-        BatchLookup.rows(em, table, new ArrayList<>(rows.keySet())).forEach(e -> entities.put(e.uid, e));
-        Map<UUID, ChangedRow> changed = new LinkedHashMap<>();
-        rows.forEach((uid, log) -> {
-            SyncedEntity entity = entities.get(uid);
-            if (entity != null) {
-                String old = log.get(0).oldRow();
-                RowImage before = old == null ? null : RowImage.ofJson(table, parse(old));
-                List<RowImage> between = new ArrayList<>(log.size() - 1);
-                for (int i = 1; i < log.size(); i++) {
-                    String state = log.get(i).oldRow();
-                    if (state != null) {
-                        between.add(RowImage.ofJson(table, parse(state)));
-                    }
-                }
-                changed.put(uid, new ChangedRow(before, batch.now.remember(table, entity), entity, log.get(log.size() - 1).id(),
-                        between));
-            }
-        });
-        return changed;
+        connection.setAutoCommit(true);
+        return next;
     }
 
     private void prune(Connection connection) throws java.sql.SQLException {
@@ -280,12 +240,6 @@ public class ChangeLogTailer {
             if (deleted > 0) {
                 LOG.debugf("Pruned %d change-log entries older than %d s", deleted, seconds);
             }
-        }
-    }
-
-    private static jakarta.json.JsonObject parse(String json) {
-        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
-            return reader.readObject();
         }
     }
 }

@@ -13,6 +13,8 @@ import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import org.hibernate.SessionFactory;
+import org.hibernate.StatelessSession;
 import org.junit.jupiter.api.Test;
 
 import dev.tidemark.demo.model.User;
@@ -68,6 +70,9 @@ class RowMatcherConsistencyTest {
     @Inject
     EntityManager em;
 
+    @Inject
+    SessionFactory sessions;
+
     @Test
     @ActivateRequestContext
     void shouldSelectTheSameRowsInMemoryAsInSql() {
@@ -100,11 +105,13 @@ class RowMatcherConsistencyTest {
             caller.actAs(who);
             QuarkusTransaction.requiringNew().run(() -> {
                 queries.list(User.class, where, true).forEach(u -> sql.add(u.uid.toString()));
-                BatchLookup lookup = new BatchLookup(em);
-                var condition = policies.restrict(table, parser.parse(table, where, "where"), who);
-                for (User user : em.createQuery("select u from AppUser u", User.class).getResultList()) {
-                    if (RowMatcher.matches(condition, RowImage.of(table, user), lookup)) {
-                        memory.add(user.uid.toString());
+                try (StatelessSession session = sessions.openStatelessSession()) { // on the transaction's connection
+                    BatchLookup lookup = new BatchLookup(session);
+                    var condition = policies.restrict(table, parser.parse(table, where, "where"), who);
+                    for (User user : em.createQuery("select u from AppUser u", User.class).getResultList()) {
+                        if (RowMatcher.matches(condition, RowImage.of(table, user), lookup)) {
+                            memory.add(user.uid.toString());
+                        }
                     }
                 }
             });

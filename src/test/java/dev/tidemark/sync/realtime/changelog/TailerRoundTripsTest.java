@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.net.URI;
 
 import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +52,30 @@ class TailerRoundTripsTest {
             trips.reset();
             tailer.readBatch();
             assertEquals(2, trips.count(), trips::toString);
+        }
+    }
+
+    /**
+     * A row with lazy to-one relations (a membership's user and group) is loaded without them: the
+     * events render its columns, and its relations are read by the GraphQL relation loader, never
+     * through the tailer's entity (which no session can load later).
+     */
+    @Test
+    void shouldLoadARowWithoutItsLazyRelations() {
+        String group = Demo.group("Trips-" + Demo.uid());
+        String user = Demo.user("Trips-" + Demo.uid(), null);
+        try (GraphQLWs ws = GraphQLWs.connect(graphql); RoundTrips trips = RoundTrips.onThisThread()) {
+            String id = ws.subscribeReady("""
+                    subscription($g: String!) { userGroupChanged(where: {groupUid: {eq: $g}}) { operation uid row { userUid } } }""",
+                    "g", group);
+            tailer.readBatch(); // whatever came before
+            String membership = Demo.membership(user, group);
+            trips.reset();
+            tailer.readBatch();
+            assertEquals(3, trips.count(), trips::toString);
+            JsonObject event = ws.event(id);
+            assertEquals(membership, event.getString("uid"));
+            assertEquals(user, event.getJsonObject("row").getString("userUid"));
         }
     }
 }
