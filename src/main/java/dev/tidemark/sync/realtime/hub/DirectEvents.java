@@ -63,6 +63,9 @@ final class DirectEvents {
     record Plan(String rootKey, List<EventField> fields) {
     }
 
+    private DirectEvents() {
+    }
+
     private static final Plan NONE = new Plan(null, List.of());
     private static final Map<String, Function<ChangeEvent<?>, Object>> EVENT_VALUES = Map.of(
             "operation", e -> e.operation, "uid", e -> e.uid, "version", e -> e.version, "cursor", e -> e.cursor);
@@ -82,7 +85,7 @@ final class DirectEvents {
     }
 
     /** The payload of {@code event} for {@code subscriber}'s selection, or null when it must be executed. */
-    String render(Subscriber subscriber, ChangeEvent<?> event, GraphQLSchema schema) {
+    static String render(Subscriber subscriber, ChangeEvent<?> event, GraphQLSchema schema) {
         if (!enabled || subscriber.renderKey == null || schema == null || Config.get().isExcludeNullFieldsInResponses()) {
             return null;
         }
@@ -184,15 +187,8 @@ final class DirectEvents {
         if (definition == null || !(GraphQLTypeUtil.unwrapNonNull(definition.getType()) instanceof GraphQLObjectType eventType)) {
             return NONE;
         }
-        List<EventField> fields = new ArrayList<>();
-        for (Field field : plainFields(root.getSelectionSet())) {
-            EventField planned = eventField(eventType, field);
-            if (planned == null) {
-                return NONE;
-            }
-            fields.add(planned);
-        }
-        return fields.isEmpty() ? NONE : new Plan(root.getResultKey(), List.copyOf(fields));
+        List<EventField> fields = each(root.getSelectionSet(), field -> eventField(eventType, field));
+        return fields == null ? NONE : new Plan(root.getResultKey(), fields);
     }
 
     private static EventField eventField(GraphQLObjectType eventType, Field field) {
@@ -206,15 +202,8 @@ final class DirectEvents {
         boolean nonNull = definition.getType() instanceof GraphQLNonNull;
         GraphQLType type = GraphQLTypeUtil.unwrapNonNull(definition.getType());
         if (field.getName().equals("row") && type instanceof GraphQLObjectType rowType) {
-            List<Column> columns = new ArrayList<>();
-            for (Field selected : plainFields(field.getSelectionSet())) {
-                Column column = column(rowType, selected);
-                if (column == null) {
-                    return null;
-                }
-                columns.add(column);
-            }
-            return columns.isEmpty() ? null : new EventField(field.getResultKey(), null, null, nonNull, null, List.copyOf(columns));
+            List<Column> columns = each(field.getSelectionSet(), selected -> column(rowType, selected));
+            return columns == null ? null : new EventField(field.getResultKey(), null, null, nonNull, null, columns);
         }
         Function<ChangeEvent<?>, Object> value = EVENT_VALUES.get(field.getName());
         if (value == null || field.getSelectionSet() != null || !(type instanceof GraphQLScalarType || type instanceof GraphQLEnumType)) {
@@ -236,6 +225,19 @@ final class DirectEvents {
             return null;
         }
         return new Column(field.getResultKey(), field.getName(), scalar, definition.getType() instanceof GraphQLNonNull, null);
+    }
+
+    /** {@code planned} of every plain field of a selection set, or null when one has no plan or there is none. */
+    private static <T> List<T> each(SelectionSet selectionSet, Function<Field, T> planned) {
+        List<T> plans = new ArrayList<>();
+        for (Field field : plainFields(selectionSet)) {
+            T plan = planned.apply(field);
+            if (plan == null) {
+                return null;
+            }
+            plans.add(plan);
+        }
+        return plans.isEmpty() ? null : List.copyOf(plans);
     }
 
     /**

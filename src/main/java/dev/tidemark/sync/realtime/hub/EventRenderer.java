@@ -61,7 +61,6 @@ public class EventRenderer {
     @Inject
     TidemarkConfig config;
 
-    private final DirectEvents direct = new DirectEvents();
     private volatile GraphQLSchema schema;
 
     @PostConstruct
@@ -130,7 +129,7 @@ public class EventRenderer {
      * executing the subscriber's document.
      */
     String render(Subscriber subscriber, ChangeEvent<?> event) {
-        String written = direct.render(subscriber, event, schema());
+        String written = DirectEvents.render(subscriber, event, schema());
         return written != null ? written : execute(subscriber, event);
     }
 
