@@ -13,6 +13,7 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonReaderFactory;
 
 import org.hibernate.StatelessSession;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
 
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.schema.SyncRegistry;
@@ -20,8 +21,8 @@ import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.where.RowImage;
 
 /**
- * A read's entries made into a {@link ChangeBatch}: the rows they name, loaded in the read's snapshot
- * (one statement per table), with their state before the batch and between its writes from the
+ * A read's entries made into a {@link ChangeBatch}: the rows they name, read in the read's snapshot
+ * (by its opening, {@link OpeningRows}, or else one statement per table), with their state before the batch and between its writes from the
  * entries' old images.
  */
 final class BatchLoad {
@@ -35,6 +36,7 @@ final class BatchLoad {
     /** The batch of {@code read}'s entries (rows of tables the registry does not know are left out). */
     static ChangeBatch load(StatelessSession session, SyncRegistry registry, ChangeLogReader.Read read) {
         List<ChangeLogEntry> entries = read.entries();
+        Map<String, OpeningRows.Rows> loaded = read.rows();
         ChangeBatch batch = new ChangeBatch(new BatchLookup(session), read.cursor().encode());
         Map<String, Map<UUID, List<ChangeLogEntry>>> byTable = new LinkedHashMap<>();
         for (ChangeLogEntry entry : entries) {
@@ -49,16 +51,23 @@ final class BatchLoad {
         byTable.forEach((name, rows) -> {
             SyncTable table = tables.get(name);
             if (table != null) {
-                batch.changed.put(name, changedRows(session, batch, table, rows));
+                OpeningRows.Rows opened = loaded == null ? null : loaded.get(name);
+                batch.changed.put(name, changedRows(session, batch, table, rows, opened));
             }
         });
         return batch;
     }
 
+    /** The changed rows of one table: those the opening read ({@code read}), else read now. */
     private static Map<UUID, ChangedRow> changedRows(StatelessSession session, ChangeBatch batch, SyncTable table,
-            Map<UUID, List<ChangeLogEntry>> rows) {
-        Map<UUID, SyncedEntity> entities = new HashMap<>();
-        BatchLookup.rows(session, table, new ArrayList<>(rows.keySet())).forEach(e -> entities.put(e.uid, e));
+            Map<UUID, List<ChangeLogEntry>> rows, OpeningRows.Rows read) {
+        Map<UUID, SyncedEntity> entities;
+        if (read != null) {
+            entities = OpeningRows.entities(read, (SharedSessionContractImplementor) session);
+        } else {
+            entities = new HashMap<>();
+            BatchLookup.rows(session, table, new ArrayList<>(rows.keySet())).forEach(e -> entities.put(e.uid, e));
+        }
         Map<UUID, ChangedRow> changed = new LinkedHashMap<>();
         rows.forEach((uid, log) -> {
             SyncedEntity entity = entities.get(uid);

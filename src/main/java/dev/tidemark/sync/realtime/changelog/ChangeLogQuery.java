@@ -16,12 +16,16 @@ import dev.tidemark.sync.cursor.SyncCursor;
  * repeatable-read setting of its transaction, the snapshot's cursor and the database incarnation,
  * the transactions with entries the reader has not read, and those entries when they all fit in one
  * batch. The statements are sent together (one {@code Sync}) and all see the transaction's snapshot,
- * which its first {@code select} takes. When the entries do not fit, the reader chooses whole
- * transactions and loads theirs with {@link #entries}.
+ * which its first {@code select} takes; with them, the rows the entries name ({@link OpeningRows}).
+ * When the entries do not fit, the reader chooses whole transactions and loads theirs with
+ * {@link #entries} (and the batch its rows with another statement per table).
  */
 final class ChangeLogQuery {
 
-    private static final String PENDING_WHERE = "tx >= cast(? as xid8) and not (tx = any(cast(? as xid8[])))";
+    /** Unread entries: two parameters, the watermark and the transactions read at or above it. */
+    static final String PENDING_WHERE = "tx >= cast(? as xid8) and not (tx = any(cast(? as xid8[])))";
+    /** Every unread entry fits in the batch: three parameters, {@link #PENDING_WHERE}'s and the batch size. */
+    static final String FITS = "(select count(*) from sync_change where " + PENDING_WHERE + ") <= ?";
     static final String ENTRY_COLUMNS = "id, tx::text, table_name, row_uid, row_version, old_row::text, changed_at";
     private static final String OPEN = "set transaction isolation level repeatable read, read only;"
             + " select pg_snapshot_xmin(pg_current_snapshot())::text::bigint, statement_timestamp(),"
@@ -29,8 +33,7 @@ final class ChangeLogQuery {
             + " from (select 1) s left join (select tx, count(*) n, min(id) first from sync_change where " + PENDING_WHERE
             + " group by tx) p on true order by p.first;"
             // The entries only when every pending one fits: else the count's one-time filter skips the scan.
-            + " select " + ENTRY_COLUMNS + " from sync_change where " + PENDING_WHERE
-            + " and (select count(*) from sync_change where " + PENDING_WHERE + ") <= ? order by id";
+            + " select " + ENTRY_COLUMNS + " from sync_change where " + PENDING_WHERE + " and " + FITS + " order by id;";
 
     /** A transaction with unread entries: its id, how many entries it wrote, and its first log id. */
     record Pending(long tx, long count, long first) {
@@ -43,22 +46,42 @@ final class ChangeLogQuery {
      * @param incarnation the database incarnation (null when the unlogged table was emptied)
      * @param pending unread transactions by first log id
      * @param entries every pending entry in log order, or null when they were more than the batch
+     * @param rows the rows those entries name, per table of {@link OpeningRows#tables()} in its order,
+     *        as {@link OpeningRows#read} values; null when the entries are, or when rows were not asked for
      */
-    record Opening(SyncCursor snapshot, UUID incarnation, List<Pending> pending, List<ChangeLogEntry> entries) {
+    record Opening(SyncCursor snapshot, UUID incarnation, List<Pending> pending, List<ChangeLogEntry> entries,
+            List<List<Object[]>> rows) {
     }
 
     private ChangeLogQuery() {
     }
 
-    /** Runs the opening statements; must be the first of its transaction. */
-    static Opening open(Connection connection, long watermark, String seen, int maxBatch) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(OPEN)) {
+    /** The opening's text with {@code rows}' statements: the same for every read of one process. */
+    static String text(OpeningRows rows) {
+        return OPEN + rows.statements();
+    }
+
+    /**
+     * Runs the opening statements ({@link #text} of {@code named}); must be the first of its
+     * transaction. With {@code loadRows} false the tables' statements return nothing.
+     */
+    static Opening open(Connection connection, String text, OpeningRows named, long watermark, String seen, int maxBatch,
+            boolean loadRows) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(text)) {
             int p = 1;
             for (int i = 0; i < 3; i++) {
                 statement.setString(p++, String.valueOf(watermark));
                 statement.setString(p++, seen);
             }
-            statement.setLong(p, maxBatch);
+            statement.setLong(p++, maxBatch);
+            for (int t = 0; t < named.tables().size(); t++) {
+                statement.setString(p++, String.valueOf(watermark));
+                statement.setString(p++, seen);
+                statement.setBoolean(p++, loadRows);
+                statement.setString(p++, String.valueOf(watermark));
+                statement.setString(p++, seen);
+                statement.setLong(p++, maxBatch);
+            }
             statement.execute();
             SyncCursor snapshot = null;
             UUID incarnation = null;
@@ -77,8 +100,14 @@ final class ChangeLogQuery {
             try (ResultSet rows = nextResultSet(statement)) {
                 entries = entries(rows);
             }
+            List<List<Object[]>> tables = new ArrayList<>(named.tables().size());
+            for (OpeningRows.Table table : named.tables()) {
+                try (ResultSet rows = nextResultSet(statement)) {
+                    tables.add(named.read(table, rows));
+                }
+            }
             boolean fits = pending.stream().mapToLong(Pending::count).sum() <= maxBatch;
-            return new Opening(snapshot, incarnation, pending, fits ? entries : null);
+            return new Opening(snapshot, incarnation, pending, fits ? entries : null, fits && loadRows ? tables : null);
         }
     }
 

@@ -4,8 +4,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -15,8 +17,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import org.hibernate.SessionFactory;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+
 import dev.tidemark.sync.cursor.CursorSource;
 import dev.tidemark.sync.cursor.SyncCursor;
+import dev.tidemark.sync.schema.SyncRegistry;
 
 /**
  * Reads the change log without gaps (docs/design.md §5). Entries are selected by the writing
@@ -45,6 +51,16 @@ public class ChangeLogReader {
 
     @Inject
     CursorSource cursors;
+
+    @Inject
+    SessionFactory sessions;
+
+    @Inject
+    SyncRegistry registry;
+
+    /** The rows' statements of the opening, and its text: made on first use (the mapping does not change). */
+    private OpeningRows openingRows;
+    private String opening;
 
     private long watermark = -1;
     private final Set<Long> read = new HashSet<>();
@@ -91,9 +107,11 @@ public class ChangeLogReader {
      * @param otherHistory whether the database's incarnation changed since the reader's last read: the
      *        read holds nothing, every subscription must resync, and the reader starts again at this
      *        snapshot once {@link #advance}d (then {@link #adoptIncarnation})
+     * @param rows the rows the entries name, by table name, read in the same snapshot; null when they were
+     *        not asked for or the entries did not fit in the opening (then {@link BatchLoad} reads them)
      */
     public record Read(List<ChangeLogEntry> entries, Set<Long> transactions, boolean bulk, boolean more, long watermark,
-            SyncCursor cursor, boolean otherHistory) {
+            SyncCursor cursor, boolean otherHistory, Map<String, OpeningRows.Rows> rows) {
     }
 
     /**
@@ -101,14 +119,21 @@ public class ChangeLogReader {
      * is called after they were delivered, so a failed delivery is read again. Must be the first
      * statement of a transaction the caller opened on {@code connection} (autocommit off): it makes
      * that transaction repeatable-read and read-only. One round trip to the database
-     * ({@link ChangeLogQuery}), two when the unread entries are more than {@code maxBatch}.
+     * ({@link ChangeLogQuery}), two when the unread entries are more than {@code maxBatch}. With
+     * {@code loadRows}, the opening also reads the rows the entries name ({@link Read#rows}).
      */
-    public Read next(Connection connection, int maxBatch) throws SQLException {
-        ChangeLogQuery.Opening opening = ChangeLogQuery.open(connection, watermark, ids(read), maxBatch);
+    public Read next(Connection connection, int maxBatch, boolean loadRows) throws SQLException {
+        if (opening == null) {
+            openingRows = new OpeningRows(sessions.unwrap(SessionFactoryImplementor.class), registry.all(),
+                    ChangeLogQuery.PENDING_WHERE, ChangeLogQuery.FITS);
+            opening = ChangeLogQuery.text(openingRows);
+        }
+        ChangeLogQuery.Opening opening = ChangeLogQuery.open(connection, this.opening, openingRows, watermark, ids(read),
+                maxBatch, loadRows);
         SyncCursor snapshot = opening.snapshot();
         if (!Objects.equals(incarnation, opening.incarnation())) {
             // Another history (emptied unlogged table, or another id): ids read before may be reused.
-            return new Read(List.of(), Set.of(), true, false, snapshot.xmin(), snapshot, true);
+            return new Read(List.of(), Set.of(), true, false, snapshot.xmin(), snapshot, true, null);
         }
         return choose(opening, maxBatch, connection);
     }
@@ -143,7 +168,16 @@ public class ChangeLogReader {
         if (firstLeft != null) {
             xmin = Math.min(xmin, firstLeft); // a transaction left unread keeps the watermark below it
         }
-        return new Read(entries, chosen, bulk, firstLeft != null, xmin, new SyncCursor(xmin, opening.snapshot().at()), false);
+        Map<String, OpeningRows.Rows> rows = null;
+        if (opening.rows() != null) {
+            rows = new HashMap<>();
+            for (int t = 0; t < openingRows.tables().size(); t++) {
+                OpeningRows.Table table = openingRows.tables().get(t);
+                rows.put(table.table().tableName(), new OpeningRows.Rows(table, opening.rows().get(t)));
+            }
+        }
+        return new Read(entries, chosen, bulk, firstLeft != null, xmin, new SyncCursor(xmin, opening.snapshot().at()), false,
+                rows);
     }
 
     private static String ids(Collection<Long> transactions) {

@@ -204,9 +204,10 @@ public class ChangeLogTailer {
         connection.setAutoCommit(false);
         ChangeLogReader.Read next;
         try (StatelessSession session = sessions.openStatelessSession(connection)) {
-            next = reader.next(connection, config.realtime().maxBatch());
             // With no subscription on this instance there is nobody to decide events for: the
-            // rows are not loaded. A subscription made meanwhile syncs after READY (I7).
+            // rows are not loaded. A subscription made meanwhile syncs after READY (I7). One made
+            // during the opening is decided for, its rows read by BatchLoad.
+            next = reader.next(connection, config.realtime().maxBatch(), !hub.idle());
             if (!next.entries().isEmpty() && !hub.idle()) {
                 hub.deliver(BatchLoad.load(session, registry, next));
             }
