@@ -28,10 +28,11 @@ import io.restassured.path.json.JsonPath;
 
 /**
  * {@code tidemark.limits.refused}: each refusal by a limit counted once, under the limit that
- * refused and the transport it came over (requests over the rate and too-deep documents over HTTP;
- * a too-deep subscription, an operation over the rate, a message over the size limit and an upgrade
- * over the connection rate over the WebSocket), and nothing counted for what is accepted. The
- * limits are tight here, and every client has an address of its own ({@code X-Forwarded-For}).
+ * refused and the transport it came over (requests over the rate, a too-deep document and one over
+ * the token limit over HTTP; a too-deep subscription, an operation over the rate, a message over the
+ * size limit and an upgrade over the connection rate over the WebSocket), and nothing counted for
+ * what is accepted or refused by no limit. The limits are tight here, and every client has an address
+ * of its own ({@code X-Forwarded-For}).
  */
 @QuarkusTest
 @TestProfile(LimitRefusalsMetricTest.TightLimits.class)
@@ -47,6 +48,7 @@ class LimitRefusalsMetricTest {
                     "tidemark.limits.connections-per-minute", "1",
                     "tidemark.limits.connection-burst", "1",
                     "tidemark.limits.trust-forwarded-for", "true",
+                    "quarkus.smallrye-graphql.parser-max-tokens", "400",
                     "quarkus.http.websocket-server.max-message-size", "8192");
         }
     }
@@ -119,8 +121,12 @@ class LimitRefusalsMetricTest {
         JsonPath tooDeep = post(ownAddress(), deep("{ users", 6));
         assertEquals("LIMIT_EXCEEDED", tooDeep.getString("errors[0].extensions.code"), tooDeep.prettify());
         assertTrue(tooDeep.getString("errors[0].message").contains("depth"), tooDeep.prettify());
+        JsonPath tooLong = post(ownAddress(), "{ users(where: {name: {in: [" + "\"n\", ".repeat(450) + "]}}) { uid } }");
+        assertTrue(tooLong.getString("errors[0].message").contains("parser-max-tokens"), tooLong.prettify());
+        JsonPath unparseable = post(ownAddress(), "{ users { uid }");
+        assertEquals("GRAPHQL_PARSE_FAILED", unparseable.getString("errors[0].extensions.code"), "not a limit: not counted");
 
-        assertCounted(before, Map.of("requests-per-minute/http", 2.0, "query-depth/http", 1.0));
+        assertCounted(before, Map.of("requests-per-minute/http", 2.0, "query-depth/http", 1.0, "parser-max-tokens/http", 1.0));
     }
 
     @Test

@@ -56,6 +56,7 @@ public class LimitRefusals {
         MAX_JSON_VALUES("max-json-values", Transport.HTTP),
         MAX_JSON_DEPTH("max-json-depth", Transport.HTTP),
         MAX_ROWS("max-rows", Transport.HTTP),
+        PARSER_MAX_TOKENS("parser-max-tokens", Transport.HTTP, Transport.WEBSOCKET),
         MAX_FIELDS("max-fields", Transport.HTTP, Transport.WEBSOCKET),
         MAX_ALIASES("max-aliases", Transport.HTTP, Transport.WEBSOCKET),
         MAX_FRAGMENT_DEPTH("max-fragment-depth", Transport.HTTP, Transport.WEBSOCKET),
