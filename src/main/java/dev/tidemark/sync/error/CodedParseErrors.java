@@ -6,6 +6,8 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
+import dev.tidemark.sync.metrics.LimitRefusals;
+import graphql.parser.InvalidSyntaxException;
 import graphql.schema.GraphQLSchema;
 import io.smallrye.graphql.execution.ExecutionResponse;
 import io.smallrye.graphql.execution.ExecutionResponseWriter;
@@ -22,23 +24,38 @@ import io.smallrye.graphql.schema.model.Schema;
 final class CodedParseErrors extends ExecutionService {
 
     private final ExecutionService smallRye;
+    private final LimitRefusals refusals;
 
-    CodedParseErrors(ExecutionService smallRye, GraphQLSchema graphQLSchema, Schema schema) {
+    CodedParseErrors(ExecutionService smallRye, GraphQLSchema graphQLSchema, Schema schema, LimitRefusals refusals) {
         super(graphQLSchema, schema);
         this.smallRye = smallRye;
+        this.refusals = refusals;
     }
 
     @Override
     public void execute(JsonObject request, Map<String, Object> metadata, ExecutionResponseWriter writer, boolean async) {
-        smallRye.execute(request, metadata, new Writer(request, writer), async);
+        smallRye.execute(request, metadata, new Writer(request, metadata, writer, refusals), async);
     }
 
-    /** Passes every answer on, but SmallRye's code-less one to an unparseable document becomes {@link ParseFailure}'s. */
-    private record Writer(JsonObject request, ExecutionResponseWriter writer) implements ExecutionResponseWriter {
+    /**
+     * Passes every answer on, but SmallRye's code-less one to an unparseable document becomes {@link ParseFailure}'s;
+     * a document over the token limit is counted as that limit's refusal.
+     */
+    private record Writer(JsonObject request, Map<String, Object> metadata, ExecutionResponseWriter writer, LimitRefusals refusals)
+            implements ExecutionResponseWriter {
 
         @Override
         public void write(ExecutionResponse response) {
-            writer.write(ParseFailure.isUnparseable(response) ? ParseFailure.answer(document(request)) : response);
+            if (!ParseFailure.isUnparseable(response)) {
+                writer.write(response);
+                return;
+            }
+            InvalidSyntaxException failure = ParseFailure.failure(document(request));
+            if (ParseFailure.overTokenLimit(failure)) {
+                refusals.refused(LimitRefusals.Limit.PARSER_MAX_TOKENS,
+                        LimitRefusals.transport(metadata == null ? null : metadata.get(LimitRefusals.TRANSPORT_KEY)));
+            }
+            writer.write(ParseFailure.answer(failure));
         }
 
         @Override

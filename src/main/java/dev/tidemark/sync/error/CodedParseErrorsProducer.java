@@ -8,6 +8,7 @@ import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Singleton;
 
+import dev.tidemark.sync.metrics.LimitRefusals;
 import graphql.schema.GraphQLSchema;
 import io.quarkus.arc.Unremovable;
 import io.smallrye.graphql.execution.ExecutionService;
@@ -24,8 +25,8 @@ public class CodedParseErrorsProducer {
     @Priority(1)
     @Singleton
     @Unremovable // looked up by type at runtime only (Arc.container().instance), which the build does not see
-    ExecutionService codedParseErrors(BeanManager beans, GraphQLSchema graphQLSchema, Schema schema) {
-        return new CodedParseErrors(smallRyes(beans), graphQLSchema, schema);
+    ExecutionService codedParseErrors(BeanManager beans, GraphQLSchema graphQLSchema, Schema schema, LimitRefusals refusals) {
+        return new CodedParseErrors(smallRyes(beans), graphQLSchema, schema, refusals);
     }
 
     /** SmallRye's own service: the bean of that type that is not this producer's. */

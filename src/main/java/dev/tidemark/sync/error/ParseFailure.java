@@ -56,9 +56,24 @@ public final class ParseFailure {
         return SMALLRYE_MESSAGE.equals(error.getMessage()) && (error.getExtensions() == null || !error.getExtensions().containsKey("code"));
     }
 
+    /** Why {@code document}, which SmallRye could not parse, cannot be parsed (null if it can, after all). */
+    public static InvalidSyntaxException failure(String document) {
+        return ParseAndValidate.parse(ExecutionInput.newExecutionInput(document).build()).getSyntaxException();
+    }
+
+    /** True if parsing stopped at {@code quarkus.smallrye-graphql.parser-max-tokens}, as {@link #sentence} says so. */
+    public static boolean overTokenLimit(InvalidSyntaxException failure) {
+        return failure instanceof ParseCancelledException && !(failure instanceof ParseCancelledTooDeepException)
+                && !(failure instanceof ParseCancelledTooManyCharsException);
+    }
+
     /** The coded answer for {@code document}, which SmallRye could not parse. */
     public static ExecutionResponse answer(String document) {
-        InvalidSyntaxException failure = ParseAndValidate.parse(ExecutionInput.newExecutionInput(document).build()).getSyntaxException();
+        return answer(failure(document));
+    }
+
+    /** The coded answer to a document whose parse failed with {@code failure}. */
+    public static ExecutionResponse answer(InvalidSyntaxException failure) {
         ValidationError.Builder error = ValidationError.newValidationError().validationErrorType(Kind.InvalidSyntax)
                 .description(sentence(failure)).extensions(Map.of("code", CODE));
         if (failure != null && failure.getLocation() != null && failure.getLocation().getLine() > 0) {

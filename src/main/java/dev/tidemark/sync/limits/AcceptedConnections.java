@@ -4,6 +4,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.tidemark.sync.metrics.LimitRefusals;
+import dev.tidemark.sync.metrics.LimitRefusals.Limit;
+import dev.tidemark.sync.metrics.LimitRefusals.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -29,14 +32,16 @@ final class AcceptedConnections extends ChannelInboundHandlerAdapter {
     private final long keepAliveMillis;
     private final PerKeyCounts<InetAddress> open;
     private final AtomicLong refused = new AtomicLong();
+    private final LimitRefusals refusals;
 
     /** {@code maxPerClient} of 0 or less counts nothing. */
-    AcceptedConnections(int maxPerClient, long headerMillis, long bodyMillis, long keepAliveMillis) {
+    AcceptedConnections(int maxPerClient, long headerMillis, long bodyMillis, long keepAliveMillis, LimitRefusals refusals) {
         this.maxPerClient = maxPerClient;
         this.open = new PerKeyCounts<>(maxPerClient);
         this.headerMillis = headerMillis;
         this.bodyMillis = bodyMillis;
         this.keepAliveMillis = keepAliveMillis;
+        this.refusals = refusals;
     }
 
     @Override
@@ -46,12 +51,13 @@ final class AcceptedConnections extends ChannelInboundHandlerAdapter {
                 InetAddress address = remote.getAddress();
                 if (!open.take(address)) {
                     refused.incrementAndGet();
+                    refusals.refused(Limit.MAX_CONNECTIONS_PER_CLIENT, Transport.HTTP);
                     child.unsafe().closeForcibly();
                     return;
                 }
                 child.closeFuture().addListener((ChannelFutureListener) closed -> open.give(address));
             }
-            child.pipeline().addFirst(ConnectionDeadlines.NAME, new ConnectionDeadlines(headerMillis, bodyMillis, keepAliveMillis));
+            child.pipeline().addFirst(ConnectionDeadlines.NAME, new ConnectionDeadlines(headerMillis, bodyMillis, keepAliveMillis, refusals));
         }
         context.fireChannelRead(message);
     }

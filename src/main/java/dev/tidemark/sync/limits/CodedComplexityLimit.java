@@ -1,5 +1,6 @@
 package dev.tidemark.sync.limits;
 
+import dev.tidemark.sync.metrics.LimitRefusals;
 import graphql.ExecutionResult;
 import graphql.analysis.MaxQueryComplexityInstrumentation;
 import graphql.execution.AbortExecutionException;
@@ -18,15 +19,17 @@ class CodedComplexityLimit extends MaxQueryComplexityInstrumentation {
     static final String KEY = "quarkus.smallrye-graphql.instrumentation-query-complexity";
 
     final DocumentVerdicts verdicts = new DocumentVerdicts();
+    private final LimitRefusals refusals;
 
-    CodedComplexityLimit(int maxComplexity) {
+    CodedComplexityLimit(int maxComplexity, LimitRefusals refusals) {
         super(maxComplexity);
+        this.refusals = refusals;
     }
 
     @Override
     public InstrumentationContext<ExecutionResult> beginExecuteOperation(InstrumentationExecuteOperationParameters parameters,
             InstrumentationState state) {
-        verdicts.check(parameters.getExecutionContext(), () -> super.beginExecuteOperation(parameters, state));
+        verdicts.check(parameters.getExecutionContext(), refusals, () -> super.beginExecuteOperation(parameters, state));
         return SimpleInstrumentationContext.noOp();
     }
 

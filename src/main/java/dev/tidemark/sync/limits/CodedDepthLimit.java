@@ -1,5 +1,6 @@
 package dev.tidemark.sync.limits;
 
+import dev.tidemark.sync.metrics.LimitRefusals;
 import graphql.ExecutionResult;
 import graphql.analysis.MaxQueryDepthInstrumentation;
 import graphql.execution.AbortExecutionException;
@@ -17,15 +18,17 @@ class CodedDepthLimit extends MaxQueryDepthInstrumentation {
     static final String KEY = "quarkus.smallrye-graphql.instrumentation-query-depth";
 
     final DocumentVerdicts verdicts = new DocumentVerdicts();
+    private final LimitRefusals refusals;
 
-    CodedDepthLimit(int maxDepth) {
+    CodedDepthLimit(int maxDepth, LimitRefusals refusals) {
         super(maxDepth);
+        this.refusals = refusals;
     }
 
     @Override
     public InstrumentationContext<ExecutionResult> beginExecuteOperation(InstrumentationExecuteOperationParameters parameters,
             InstrumentationState state) {
-        verdicts.check(parameters.getExecutionContext(), () -> super.beginExecuteOperation(parameters, state));
+        verdicts.check(parameters.getExecutionContext(), refusals, () -> super.beginExecuteOperation(parameters, state));
         return SimpleInstrumentationContext.noOp();
     }
 

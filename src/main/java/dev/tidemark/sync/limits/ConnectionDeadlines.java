@@ -4,6 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.tidemark.sync.metrics.LimitRefusals;
+import dev.tidemark.sync.metrics.LimitRefusals.Limit;
+import dev.tidemark.sync.metrics.LimitRefusals.Transport;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -44,16 +47,18 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
     private final long headerMillis;
     private final long bodyMillis;
     private final long keepAliveMillis;
+    private final LimitRefusals refusals;
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.HEAD;
     private boolean headStarted;
     private RoutingContext current;
     private ScheduledFuture<?> timer;
 
-    ConnectionDeadlines(long headerMillis, long bodyMillis, long keepAliveMillis) {
+    ConnectionDeadlines(long headerMillis, long bodyMillis, long keepAliveMillis, LimitRefusals refusals) {
         this.headerMillis = headerMillis;
         this.bodyMillis = bodyMillis;
         this.keepAliveMillis = keepAliveMillis;
+        this.refusals = refusals;
     }
 
     @Override
@@ -154,6 +159,7 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
             return;
         }
         phase = Phase.UNTRACKED;
+        refusals.refused(Limit.REQUEST_HEADER_TIMEOUT, Transport.HTTP);
         // 408 only where it can be read: a plain HTTP/1 connection that sent part of a head (a silent one is just closed)
         if (headStarted && ctx.pipeline().get(SslHandler.class) == null && ctx.pipeline().get("httpDecoder") != null) {
             ctx.writeAndFlush(Unpooled.wrappedBuffer(TIMEOUT_RESPONSE)).addListener(ChannelFutureListener.CLOSE);
@@ -164,6 +170,7 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
 
     private void bodyTimedOut(RoutingContext request) {
         phase = Phase.UNTRACKED;
+        refusals.refused(Limit.REQUEST_BODY_TIMEOUT, Transport.HTTP);
         current = null;
         // what it still sends is dropped, and the close is not a failure of the request (nothing to log)
         request.request().handler(chunk -> { }).exceptionHandler(closed -> { });

@@ -9,6 +9,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.tidemark.sync.metrics.LimitRefusals;
 import graphql.GraphQLError;
 import graphql.execution.AbortExecutionException;
 import graphql.execution.ExecutionContext;
@@ -56,9 +57,19 @@ public final class DocumentVerdicts {
 
     /**
      * Runs {@code measure} (which throws {@link AbortExecutionException} to refuse) unless the verdict
-     * for this document, operation and directive variables is known; replays a known refusal.
+     * for this document, operation and directive variables is known; replays a known refusal. Each
+     * refusal, measured or replayed, is counted once in {@code refusals}.
      */
-    void check(ExecutionContext context, Runnable measure) {
+    void check(ExecutionContext context, LimitRefusals refusals, Runnable measure) {
+        try {
+            checkOnce(context, measure);
+        } catch (AbortExecutionException refused) {
+            LimitError.count(refusals, refused, context.getGraphQLContext());
+            throw refused;
+        }
+    }
+
+    private void checkOnce(ExecutionContext context, Runnable measure) {
         if (!enabled || context.getGraphQLContext().get(ConditionalNodeDecision.class) != null) {
             measure(measure);
             return;

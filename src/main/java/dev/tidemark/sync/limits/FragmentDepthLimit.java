@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.tidemark.sync.metrics.LimitRefusals;
+import graphql.execution.AbortExecutionException;
 import graphql.execution.instrumentation.InstrumentationContext;
 import graphql.execution.instrumentation.InstrumentationState;
 import graphql.execution.instrumentation.SimplePerformantInstrumentation;
@@ -33,9 +35,11 @@ public class FragmentDepthLimit extends SimplePerformantInstrumentation {
     static final String KEY = "tidemark.limits.max-fragment-depth";
 
     private final int maxDepth;
+    private final LimitRefusals refusals;
 
-    public FragmentDepthLimit(int maxDepth) {
+    public FragmentDepthLimit(int maxDepth, LimitRefusals refusals) {
         this.maxDepth = maxDepth;
+        this.refusals = refusals;
     }
 
     @Override
@@ -47,8 +51,11 @@ public class FragmentDepthLimit extends SimplePerformantInstrumentation {
         for (String name : fragments.keySet()) {
             int depth = depth(name, fragments, memo);
             if (depth > maxDepth) {
-                throw LimitError.abort(LimitError.Limit.MaxFragmentDepthExceeded, "fragment " + name + " spreads fragments "
-                        + depth + " deep, more than " + KEY + " (" + maxDepth + "); spread fragments into fewer levels of fragments");
+                AbortExecutionException refused = LimitError.abort(LimitError.Limit.MaxFragmentDepthExceeded, "fragment " + name
+                        + " spreads fragments " + depth + " deep, more than " + KEY + " (" + maxDepth
+                        + "); spread fragments into fewer levels of fragments");
+                LimitError.count(refusals, refused, parameters.getGraphQLContext());
+                throw refused;
             }
         }
         return super.beginValidation(parameters, state);

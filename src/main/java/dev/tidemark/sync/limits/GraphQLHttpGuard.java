@@ -11,6 +11,9 @@ import org.jboss.logging.Logger;
 
 import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.error.ClientGone;
+import dev.tidemark.sync.metrics.LimitRefusals;
+import dev.tidemark.sync.metrics.LimitRefusals.Limit;
+import dev.tidemark.sync.metrics.LimitRefusals.Transport;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -53,20 +56,23 @@ public class GraphQLHttpGuard {
     @Inject
     AddressBuckets buckets;
 
+    @Inject
+    LimitRefusals refusals;
+
     private RequestsInFlight inFlight;
 
     void route(@Observes Router router) {
         TidemarkConfig.Limits limits = config.limits();
         inFlight = new RequestsInFlight(limits.maxRequestsInFlightPerClient());
         RequestAdmission admission = new RequestAdmission(limits.maxRunningRequests(), limits.maxQueuedRequests(),
-                limits.queueTimeout().toMillis(), config.database().retryAfter().toSeconds());
+                limits.queueTimeout().toMillis(), config.database().retryAfter().toSeconds(), refusals);
         String path = rootPath.startsWith("/") ? rootPath : "/" + rootPath;
         router.route(path).order(ROUTE_ORDER).handler(this::limitRate);
         // The body is read here, earlier than SmallRye's own body handler would (which then sees it
         // read and goes on), with the limits applied while it arrives, so a batch can be recognised.
         router.route(path).order(ROUTE_ORDER).method(HttpMethod.POST)
                 .handler(new LimitedBodyReader(maxBodySize.asLongValue(), new JsonBodyScanner.Limits(limits.maxStringLength().asLongValue(),
-                        limits.maxNumberLength(), limits.maxJsonValues(), limits.maxJsonDepth(), config.sync().maxRows())))
+                        limits.maxNumberLength(), limits.maxJsonValues(), limits.maxJsonDepth(), config.sync().maxRows()), refusals))
                 .handler(GraphQLHttpGuard::refuseBatches).handler(admission);
         router.route(path).order(ROUTE_ORDER).method(HttpMethod.GET).handler(admission);
     }
@@ -80,6 +86,11 @@ public class GraphQLHttpGuard {
                 request.getHeader("X-Forwarded-For"), config.limits().trustForwardedFor());
         long retryAfter = upgrade ? buckets.takeConnection(client) : buckets.takeRequest(client);
         if (retryAfter > 0) {
+            if (upgrade) {
+                refusals.refused(Limit.CONNECTIONS_PER_MINUTE, Transport.WEBSOCKET);
+            } else {
+                refusals.refused(Limit.REQUESTS_PER_MINUTE, Transport.HTTP);
+            }
             String what = upgrade ? "connections" : "requests";
             String key = upgrade ? "tidemark.limits.connections-per-minute" : "tidemark.limits.requests-per-minute";
             int perMinute = upgrade ? config.limits().connectionsPerMinute() : config.limits().requestsPerMinute();
@@ -106,10 +117,11 @@ public class GraphQLHttpGuard {
     private boolean admitInFlight(RoutingContext context, String client) {
         Runnable release = inFlight.admit(client);
         if (release == null) {
-            long refusals = inFlight.refused();
-            if (refusals > 0) {
+            refusals.refused(Limit.MAX_REQUESTS_IN_FLIGHT_PER_CLIENT, Transport.HTTP);
+            long unreported = inFlight.refused();
+            if (unreported > 0) {
                 LOG.warnf("Refused %d request(s) over tidemark.limits.max-requests-in-flight-per-client (%d) since the last report, "
-                        + "the latest from %s", refusals, inFlight.maxPerClient(), client);
+                        + "the latest from %s", unreported, inFlight.maxPerClient(), client);
             }
             context.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
             refuse(context, 429, RATE_LIMITED, "too many requests in flight from " + client

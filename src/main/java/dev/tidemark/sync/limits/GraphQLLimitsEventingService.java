@@ -7,6 +7,7 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import dev.tidemark.sync.config.TidemarkConfig;
+import dev.tidemark.sync.metrics.LimitRefusals;
 import graphql.GraphQL;
 import graphql.analysis.MaxQueryComplexityInstrumentation;
 import graphql.analysis.MaxQueryDepthInstrumentation;
@@ -41,23 +42,24 @@ public class GraphQLLimitsEventingService implements EventingService {
         limitOperationTokens(config);
         List<Instrumentation> chain = new ArrayList<>();
         TidemarkConfig.Limits limits = Arc.container().instance(TidemarkConfig.class).get().limits();
-        chain.add(new OperationSizeLimit(limits.maxFields(), limits.maxAliases()));
+        LimitRefusals refusals = Arc.container().instance(LimitRefusals.class).get();
+        chain.add(new OperationSizeLimit(limits.maxFields(), limits.maxAliases(), refusals));
         Instrumentation smallrye = builder.build().getInstrumentation();
         for (Instrumentation instrumentation : smallrye instanceof ChainedInstrumentation chained
                 ? chained.getInstrumentations() : List.of(smallrye)) {
-            chain.add(coded(instrumentation, config));
+            chain.add(coded(instrumentation, config, refusals));
         }
-        chain.add(new FragmentDepthLimit(limits.maxFragmentDepth())); // after SmallRye's QueryCache: see its doc
+        chain.add(new FragmentDepthLimit(limits.maxFragmentDepth(), refusals)); // after SmallRye's QueryCache: see its doc
         return builder.instrumentation(new ChainedInstrumentation(chain));
     }
 
     /** SmallRye's depth and complexity limits answer without a code; the same limits with one. */
-    private static Instrumentation coded(Instrumentation instrumentation, Config config) {
+    private static Instrumentation coded(Instrumentation instrumentation, Config config, LimitRefusals refusals) {
         if (instrumentation instanceof MaxQueryDepthInstrumentation) {
-            return new CodedDepthLimit(config.getValue(CodedDepthLimit.KEY, Integer.class));
+            return new CodedDepthLimit(config.getValue(CodedDepthLimit.KEY, Integer.class), refusals);
         }
         if (instrumentation instanceof MaxQueryComplexityInstrumentation) {
-            return new CodedComplexityLimit(config.getValue(CodedComplexityLimit.KEY, Integer.class));
+            return new CodedComplexityLimit(config.getValue(CodedComplexityLimit.KEY, Integer.class), refusals);
         }
         return instrumentation;
     }

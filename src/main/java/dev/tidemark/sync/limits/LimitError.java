@@ -3,6 +3,9 @@ package dev.tidemark.sync.limits;
 import java.util.List;
 import java.util.Map;
 
+import dev.tidemark.sync.metrics.LimitRefusals;
+import graphql.GraphQLContext;
+import graphql.GraphQLError;
 import graphql.execution.AbortExecutionException;
 import graphql.validation.ValidationError;
 import graphql.validation.ValidationErrorClassification;
@@ -14,9 +17,19 @@ import graphql.validation.ValidationErrorClassification;
  */
 final class LimitError {
 
-    /** The {@code validationErrorType} of each refusal. */
+    /** The {@code validationErrorType} of each refusal, and the {@code limit} tag it is counted under. */
     enum Limit implements ValidationErrorClassification {
-        MaxFieldsExceeded, MaxFragmentDepthExceeded, MaxAliasesExceeded, MaxDepthExceeded, MaxComplexityExceeded
+        MaxFieldsExceeded(LimitRefusals.Limit.MAX_FIELDS),
+        MaxFragmentDepthExceeded(LimitRefusals.Limit.MAX_FRAGMENT_DEPTH),
+        MaxAliasesExceeded(LimitRefusals.Limit.MAX_ALIASES),
+        MaxDepthExceeded(LimitRefusals.Limit.QUERY_DEPTH),
+        MaxComplexityExceeded(LimitRefusals.Limit.QUERY_COMPLEXITY);
+
+        final LimitRefusals.Limit counted;
+
+        Limit(LimitRefusals.Limit counted) {
+            this.counted = counted;
+        }
     }
 
     private LimitError() {
@@ -28,5 +41,18 @@ final class LimitError {
                 .description(description)
                 .extensions(Map.of("code", "LIMIT_EXCEEDED"))
                 .build()));
+    }
+
+    /**
+     * Counts {@code refused} (thrown by a document limit, measured or replayed from its cached
+     * verdict) once, under the limit it names, for the transport {@code context} says the operation came over.
+     */
+    static void count(LimitRefusals refusals, AbortExecutionException refused, GraphQLContext context) {
+        for (GraphQLError error : refused.getUnderlyingErrors()) {
+            if (error instanceof ValidationError validation && validation.getValidationErrorType() instanceof Limit limit) {
+                refusals.refused(limit.counted, LimitRefusals.transport(context.get(LimitRefusals.TRANSPORT_KEY)));
+                return;
+            }
+        }
     }
 }

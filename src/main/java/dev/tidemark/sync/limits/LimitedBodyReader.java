@@ -1,5 +1,8 @@
 package dev.tidemark.sync.limits;
 
+import dev.tidemark.sync.metrics.LimitRefusals;
+import dev.tidemark.sync.metrics.LimitRefusals.Limit;
+import dev.tidemark.sync.metrics.LimitRefusals.Transport;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -25,10 +28,12 @@ final class LimitedBodyReader implements Handler<RoutingContext> {
 
     private final long maxBodySize;
     private final JsonBodyScanner.Limits limits;
+    private final LimitRefusals refusals;
 
-    LimitedBodyReader(long maxBodySize, JsonBodyScanner.Limits limits) {
+    LimitedBodyReader(long maxBodySize, JsonBodyScanner.Limits limits, LimitRefusals refusals) {
         this.maxBodySize = maxBodySize;
         this.limits = limits;
+        this.refusals = refusals;
     }
 
     @Override
@@ -107,10 +112,23 @@ final class LimitedBodyReader implements Handler<RoutingContext> {
 
     /** Answers 413 at once; the rest of the body is discarded. */
     private void refuse(RoutingContext context, JsonBodyScanner.Violation violation) {
+        refusals.refused(limit(violation.key()), Transport.HTTP);
         String where = violation.path() == null || violation.path().isEmpty() ? "" : violation.path() + ": ";
         GraphQLHttpGuard.refuse(context, 413, "LIMIT_EXCEEDED", where + violation.message() + " in one request, over "
                 + violation.key() + "; send less per request (split a sync into several calls)", violation.path());
         discardBody(context, maxBodySize);
+    }
+
+    /** The limit a violation's configuration key names. */
+    private static Limit limit(String key) {
+        return switch (key) {
+            case JsonBodyScanner.Limits.STRING_KEY -> Limit.MAX_STRING_LENGTH;
+            case JsonBodyScanner.Limits.NUMBER_KEY -> Limit.MAX_NUMBER_LENGTH;
+            case JsonBodyScanner.Limits.VALUES_KEY -> Limit.MAX_JSON_VALUES;
+            case JsonBodyScanner.Limits.DEPTH_KEY -> Limit.MAX_JSON_DEPTH;
+            case JsonBodyScanner.Limits.ROWS_KEY -> Limit.MAX_ROWS;
+            default -> Limit.MAX_BODY_SIZE;
+        };
     }
 
     /**

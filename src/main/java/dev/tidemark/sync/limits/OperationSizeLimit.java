@@ -1,5 +1,6 @@
 package dev.tidemark.sync.limits;
 
+import dev.tidemark.sync.metrics.LimitRefusals;
 import graphql.ExecutionResult;
 import graphql.execution.ExecutionContext;
 import graphql.execution.instrumentation.InstrumentationContext;
@@ -32,17 +33,19 @@ public class OperationSizeLimit extends SimplePerformantInstrumentation {
     final DocumentVerdicts verdicts = new DocumentVerdicts();
     private final int maxFields;
     private final int maxAliases;
+    private final LimitRefusals refusals;
 
-    public OperationSizeLimit(int maxFields, int maxAliases) {
+    public OperationSizeLimit(int maxFields, int maxAliases, LimitRefusals refusals) {
         this.maxFields = maxFields;
         this.maxAliases = maxAliases;
+        this.refusals = refusals;
     }
 
     @Override
     public InstrumentationContext<ExecutionResult> beginExecuteOperation(InstrumentationExecuteOperationParameters parameters,
             InstrumentationState state) {
         ExecutionContext context = parameters.getExecutionContext();
-        verdicts.check(context, () -> measure(context));
+        verdicts.check(context, refusals, () -> measure(context));
         return super.beginExecuteOperation(parameters, state);
     }
 

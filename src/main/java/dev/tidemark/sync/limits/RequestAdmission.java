@@ -4,6 +4,10 @@ import java.util.ArrayDeque;
 
 import jakarta.json.Json;
 
+import dev.tidemark.sync.metrics.LimitRefusals;
+import dev.tidemark.sync.metrics.LimitRefusals.Limit;
+import dev.tidemark.sync.metrics.LimitRefusals.Transport;
+
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -30,14 +34,16 @@ final class RequestAdmission implements Handler<RoutingContext> {
     private final int maxQueued;
     private final long queueTimeoutMillis;
     private final long retryAfterSeconds;
+    private final LimitRefusals refusals;
     private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
     private int running;
 
-    RequestAdmission(int maxRunning, int maxQueued, long queueTimeoutMillis, long retryAfterSeconds) {
+    RequestAdmission(int maxRunning, int maxQueued, long queueTimeoutMillis, long retryAfterSeconds, LimitRefusals refusals) {
         this.maxRunning = Math.max(1, maxRunning);
         this.maxQueued = Math.max(0, maxQueued);
         this.queueTimeoutMillis = Math.max(1, queueTimeoutMillis);
         this.retryAfterSeconds = Math.max(1, retryAfterSeconds);
+        this.refusals = refusals;
     }
 
     /** One request waiting for its turn; every field is guarded by the admission's lock. */
@@ -75,6 +81,7 @@ final class RequestAdmission implements Handler<RoutingContext> {
             }
         }
         if (full) {
+            refusals.refused(Limit.MAX_QUEUED_REQUESTS, Transport.HTTP);
             refuse(context, maxQueued + " requests are already waiting on this instance (tidemark.limits.max-queued-requests)");
             return;
         }
@@ -109,6 +116,7 @@ final class RequestAdmission implements Handler<RoutingContext> {
             }
             waiting.done = true;
         }
+        refusals.refused(Limit.QUEUE_TIMEOUT, Transport.HTTP);
         refuse(waiting.context, "the request waited " + queueTimeoutMillis + " ms for its turn on this busy instance "
                 + "(tidemark.limits.queue-timeout)");
     }

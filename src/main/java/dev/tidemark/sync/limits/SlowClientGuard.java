@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import dev.tidemark.sync.config.LimitsConfig;
 import dev.tidemark.sync.config.TidemarkConfig;
+import dev.tidemark.sync.metrics.LimitRefusals;
 import io.netty.channel.Channel;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.HttpServerStart;
@@ -53,6 +54,9 @@ public class SlowClientGuard {
     @Inject
     Vertx vertx;
 
+    @Inject
+    LimitRefusals refusals;
+
     @ConfigProperty(name = "quarkus.management.enabled", defaultValue = "false")
     boolean managementEnabled;
 
@@ -85,7 +89,8 @@ public class SlowClientGuard {
         if (accepted == null) {
             LimitsConfig limits = config.limits();
             accepted = new AcceptedConnections(limits.trustForwardedFor() ? 0 : limits.maxConnectionsPerClient(),
-                    limits.requestHeaderTimeout().toMillis(), limits.requestBodyTimeout().toMillis(), limits.keepAliveTimeout().toMillis());
+                    limits.requestHeaderTimeout().toMillis(), limits.requestBodyTimeout().toMillis(), limits.keepAliveTimeout().toMillis(),
+                    refusals);
         }
         boolean any = false;
         for (Channel listening : listeningChannels()) {

@@ -25,7 +25,8 @@ import io.micrometer.core.instrument.Timer;
  * connections closed for reading too slowly ({@code tidemark_realtime_slow_consumers_closed_total}),
  * event lag ({@code tidemark_realtime_event_lag_seconds}), syncs and their duration
  * ({@code tidemark_sync_seconds}), conflicts and rejected changes by reason
- * ({@code tidemark_sync_conflicts_total}, {@code tidemark_sync_rejected_total}).
+ * ({@code tidemark_sync_conflicts_total}, {@code tidemark_sync_rejected_total}). The refusals of the request limits
+ * are {@link LimitRefusals}'.
  */
 @ApplicationScoped
 public class SyncMetrics {

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.tidemark.sync.metrics.LimitRefusals;
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
 import graphql.GraphQL;
@@ -24,6 +25,7 @@ import graphql.schema.idl.RuntimeWiring;
 import graphql.schema.idl.SchemaGenerator;
 import graphql.schema.idl.SchemaParser;
 import graphql.validation.ValidationError;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The depth, complexity and expanded-size limits give the same verdicts and errors when their verdict is kept per
@@ -38,9 +40,11 @@ class DocumentVerdictsTest {
     /** 2 fields, or 6 with the skipped part; complexity limit 5. */
     static final String SOMETIMES_WIDE = "query($narrow: Boolean!) { users { name ... @skip(if: $narrow) { a: name b: name c: name d: name } } }";
 
-    final CodedDepthLimit depth = new CodedDepthLimit(3);
-    final CodedComplexityLimit complexity = new CodedComplexityLimit(5);
-    final OperationSizeLimit size = new OperationSizeLimit(100, 4);
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final LimitRefusals refusals = new LimitRefusals(registry);
+    final CodedDepthLimit depth = new CodedDepthLimit(3, refusals);
+    final CodedComplexityLimit complexity = new CodedComplexityLimit(5, refusals);
+    final OperationSizeLimit size = new OperationSizeLimit(100, 4, refusals);
     final GraphQL graphQL = GraphQL.newGraphQL(new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(SDL),
                     RuntimeWiring.newRuntimeWiring().build()))
             .instrumentation(new ChainedInstrumentation(List.of(size, depth, complexity)))
@@ -72,6 +76,11 @@ class DocumentVerdictsTest {
         return result.getErrors();
     }
 
+    /** Refusals counted under {@code limit} for plain HTTP (these operations carry no transport in their context). */
+    double refused(String limit) {
+        return registry.get(LimitRefusals.NAME).tag("limit", limit).tag("transport", "http").counter().count();
+    }
+
     static String code(List<GraphQLError> errors) {
         assertEquals(1, errors.size(), errors::toString);
         return errors.get(0).getExtensions().get("code") + " " + ((ValidationError) errors.get(0)).getValidationErrorType() + ": "
@@ -95,6 +104,8 @@ class DocumentVerdictsTest {
         assertEquals(first, code(run(deep, null)), "the kept refusal is the same error");
         assertEquals(List.of(), run("{ users { friend { name } } }", null));
         assertEquals(2, depth.verdicts.measured());
+        assertEquals(2, refused("query-depth"), "the measured refusal and the kept one, each once");
+        assertEquals(0, refused("query-complexity") + refused("max-fields") + refused("max-aliases"));
     }
 
     @Test
@@ -130,6 +141,7 @@ class DocumentVerdictsTest {
         assertEquals(measured, code(run(aliases, null)));
         assertTrue(measured.startsWith("LIMIT_EXCEEDED MaxAliasesExceeded"), measured);
         assertEquals(2, size.verdicts.measured(), "once with the cache off, once to fill it");
+        assertEquals(3, refused("max-aliases"));
     }
 
     @Test

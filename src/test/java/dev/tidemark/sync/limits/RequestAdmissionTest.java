@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.tidemark.sync.metrics.LimitRefusals;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -68,7 +70,7 @@ class RequestAdmissionTest {
 
     @Test
     void shouldAnswerAStormOverTheLimitInTurnWithNeverMoreRunningThanTheLimit() throws Exception {
-        start(new RequestAdmission(3, 100, 30_000, 5), 50);
+        start(new RequestAdmission(3, 100, 30_000, 5, new LimitRefusals(new SimpleMeterRegistry())), 50);
         List<CompletableFuture<HttpResponse<String>>> storm = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             storm.add(send(i));
@@ -82,7 +84,7 @@ class RequestAdmissionTest {
 
     @Test
     void shouldRefuseWith503AndRetryAfterWhenTheQueueIsFullOrTheWaitTooLong() throws Exception {
-        start(new RequestAdmission(1, 1, 300, 7), 1000);
+        start(new RequestAdmission(1, 1, 300, 7, new LimitRefusals(new SimpleMeterRegistry())), 1000);
         CompletableFuture<HttpResponse<String>> first = send(1);
         awaitRunning(1);
         CompletableFuture<HttpResponse<String>> waiting = send(2);

@@ -11,6 +11,7 @@ import jakarta.json.JsonObject;
 
 import dev.tidemark.sync.auth.Caller;
 import dev.tidemark.sync.auth.Identity;
+import dev.tidemark.sync.metrics.LimitRefusals;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.InjectableContext;
 import io.quarkus.arc.ManagedContext;
@@ -46,6 +47,8 @@ public class GraphQLExecution {
         Map<String, Object> metadata = new HashMap<>();
         metadata.put("runBlocking", Boolean.TRUE);
         metadata.put("state", state);
+        // the document limits count a refusal of this operation under this transport
+        metadata.put(LimitRefusals.TRANSPORT_KEY, LimitRefusals.Transport.WEBSOCKET);
         if (field != null) {
             metadata.put(SubscriptionField.CONTEXT_KEY, field);
         }

@@ -22,6 +22,9 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.impl.WebSocketInternal;
 
 import dev.tidemark.sync.auth.Identity;
+import dev.tidemark.sync.metrics.LimitRefusals;
+import dev.tidemark.sync.metrics.LimitRefusals.Limit;
+import dev.tidemark.sync.metrics.LimitRefusals.Transport;
 import dev.tidemark.sync.realtime.hub.EventSink;
 import dev.tidemark.sync.realtime.hub.Subscriber;
 
@@ -66,6 +69,7 @@ public final class ClientConnection implements EventSink {
      */
     final List<JsonObject> beforeAck = new ArrayList<>();
     private final ConnectionOutbox outbox;
+    private final LimitRefusals refusals;
     /** Its subscribe messages not yet executed, and how many execute now. */
     final OperationQueue queue;
     private volatile boolean ended;
@@ -83,14 +87,16 @@ public final class ClientConnection implements EventSink {
      * @param maxQueuedBytes {@code tidemark.realtime.max-queued-bytes-per-connection}
      * @param overflow called once, on the event loop, when the bound is exceeded
      * @param queue its operations waiting to run
+     * @param refusals where the limits it applies itself (subscriptions, message and frame size) count their refusals
      */
     ClientConnection(ServerWebSocket socket, WireProtocol protocol, Context context, long maxQueuedBytes,
-            Consumer<ClientConnection> overflow, OperationQueue queue) {
+            Consumer<ClientConnection> overflow, OperationQueue queue, LimitRefusals refusals) {
         this.socket = socket;
         this.protocol = protocol;
         this.context = context;
         this.outbox = new ConnectionOutbox(socket, context, maxQueuedBytes, () -> overflow.accept(this));
         this.queue = queue;
+        this.refusals = refusals;
     }
 
     /** Bytes written to this connection and not yet taken by the network. */
@@ -118,6 +124,7 @@ public final class ClientConnection implements EventSink {
     public boolean takeSubscription(int max) {
         if (subscriptions.incrementAndGet() > max) {
             subscriptions.decrementAndGet();
+            refusals.refused(Limit.MAX_SUBSCRIPTIONS_PER_CONNECTION, Transport.WEBSOCKET);
             return false;
         }
         return true;
@@ -193,10 +200,14 @@ public final class ClientConnection implements EventSink {
     void failed(Throwable error) {
         String message = String.valueOf(error.getMessage());
         if (error instanceof IllegalStateException && message.contains("max message size")) {
+            refusals.refused(Limit.MAX_MESSAGE_SIZE, Transport.WEBSOCKET);
             close(CLOSE_TOO_BIG, "message over quarkus.http.websocket-server.max-message-size");
         } else if (error instanceof CorruptedWebSocketFrameException corrupted) {
             LOG.debugf("Invalid WebSocket frame: %s", message);
             WebSocketCloseStatus status = corrupted.closeStatus();
+            if (status.code() == CLOSE_TOO_BIG) {
+                refusals.refused(Limit.MAX_FRAME_SIZE, Transport.WEBSOCKET);
+            }
             close(status.code(), status.code() == CLOSE_TOO_BIG ? "frame over quarkus.http.websocket-server.max-frame-size"
                     : "invalid WebSocket frame");
         } else {

@@ -11,6 +11,9 @@ import dev.tidemark.sync.auth.Identity;
 import dev.tidemark.sync.auth.TokenIdentities;
 import dev.tidemark.sync.auth.TokenRefusedException;
 import dev.tidemark.sync.config.TidemarkConfig;
+import dev.tidemark.sync.metrics.LimitRefusals;
+import dev.tidemark.sync.metrics.LimitRefusals.Limit;
+import dev.tidemark.sync.metrics.LimitRefusals.Transport;
 import io.vertx.core.Vertx;
 
 /**
@@ -40,11 +43,15 @@ public class ConnectionInit {
     @Inject
     Vertx vertx;
 
+    @Inject
+    LimitRefusals refusals;
+
     /** A new connection has {@code tidemark.realtime.connection-init-timeout} to send {@code connection_init}. */
     void opened(ClientConnection connection) {
         long timeout = Math.max(1, config.realtime().connectionInitTimeout().toMillis());
         connection.initTimer = vertx.setTimer(timeout, t -> {
             if (!connection.initReceived.get()) {
+                refusals.refused(Limit.CONNECTION_INIT_TIMEOUT, Transport.WEBSOCKET);
                 connection.close(4408, "Connection initialisation timeout");
             }
         });
@@ -94,6 +101,7 @@ public class ConnectionInit {
         }
         int max = config.realtime().maxSubscriptionsPerConnection();
         if (connection.beforeAck.size() >= max) {
+            refusals.refused(Limit.MAX_SUBSCRIPTIONS_PER_CONNECTION, Transport.WEBSOCKET);
             connection.close(4429, "more than " + max + " operations sent before connection_ack");
         } else {
             connection.beforeAck.add(message);

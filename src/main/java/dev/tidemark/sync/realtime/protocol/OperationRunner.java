@@ -8,6 +8,9 @@ import org.jboss.logging.Logger;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 
+import dev.tidemark.sync.metrics.LimitRefusals;
+import dev.tidemark.sync.metrics.LimitRefusals.Limit;
+import dev.tidemark.sync.metrics.LimitRefusals.Transport;
 import dev.tidemark.sync.realtime.hub.GraphQLExecution;
 import dev.tidemark.sync.realtime.hub.Subscriber;
 import dev.tidemark.sync.realtime.hub.SubscriptionField;
@@ -44,6 +47,9 @@ public class OperationRunner {
     @Inject
     GraphQLExecution execution;
 
+    @Inject
+    LimitRefusals refusals;
+
     /**
      * Starts operation {@code id} of {@code connection} on a worker thread with a context of its own,
      * or queues it behind the connection's running ones ({@link OperationQueue}), or refuses it
@@ -55,9 +61,15 @@ public class OperationRunner {
         switch (connection.queue.offer(waiting)) {
             case RUN -> start(connection, waiting);
             case QUEUED -> LOG.tracef("Operation %s waits for one of its connection's running operations", id);
-            case REFUSED -> connection.fail(id, "LIMIT_EXCEEDED", "Too many operations of this connection wait to run"
-                    + " (more than tidemark.realtime.max-subscriptions-per-connection); wait for answers before sending more");
+            case REFUSED -> refused(connection, id);
         }
+    }
+
+    /** Refuses operation {@code id}: as many of the connection's operations wait as it may hold subscriptions. */
+    private void refused(ClientConnection connection, String id) {
+        refusals.refused(Limit.MAX_SUBSCRIPTIONS_PER_CONNECTION, Transport.WEBSOCKET);
+        connection.fail(id, "LIMIT_EXCEEDED", "Too many operations of this connection wait to run"
+                + " (more than tidemark.realtime.max-subscriptions-per-connection); wait for answers before sending more");
     }
 
     /** Executes one operation in its own context, then the next one waiting in the connection's queue. */

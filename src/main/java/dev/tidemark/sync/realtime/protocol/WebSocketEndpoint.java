@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.limits.GraphQLHttpGuard;
+import dev.tidemark.sync.metrics.LimitRefusals;
 import dev.tidemark.sync.metrics.SyncMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -81,6 +82,9 @@ public class WebSocketEndpoint {
     SyncMetrics metrics;
 
     @Inject
+    LimitRefusals refusals;
+
+    @Inject
     Vertx vertx;
 
     @ConfigProperty(name = "quarkus.smallrye-graphql.root-path", defaultValue = "graphql")
@@ -116,7 +120,7 @@ public class WebSocketEndpoint {
         ClientConnection connection = new ClientConnection(socket, protocol, context,
                 config.realtime().maxQueuedBytesPerConnection().asLongValue(), this::tooSlow,
                 new OperationQueue(config.realtime().maxRunningOperationsPerConnection(),
-                        config.realtime().maxSubscriptionsPerConnection()));
+                        config.realtime().maxSubscriptionsPerConnection()), refusals);
         connection.upgradeAuthorization = socket.headers().get("Authorization");
         connection.clientAddress = clientAddress;
         socket.closeHandler(v -> closed(connection));

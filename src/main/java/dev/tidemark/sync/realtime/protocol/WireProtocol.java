@@ -5,6 +5,9 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import dev.tidemark.sync.limits.AddressBuckets;
+import dev.tidemark.sync.metrics.LimitRefusals;
+import dev.tidemark.sync.metrics.LimitRefusals.Limit;
+import dev.tidemark.sync.metrics.LimitRefusals.Transport;
 import dev.tidemark.sync.realtime.hub.Subscriber;
 
 /**
@@ -22,6 +25,9 @@ public abstract class WireProtocol {
 
     @Inject
     protected AddressBuckets buckets;
+
+    @Inject
+    protected LimitRefusals refusals;
 
     /** The subprotocol name the client offers in {@code Sec-WebSocket-Protocol}. */
     public abstract String name();
@@ -55,6 +61,7 @@ public abstract class WireProtocol {
         }
         long retryAfter = buckets.takeRequest(connection.clientAddress);
         if (retryAfter > 0) {
+            refusals.refused(Limit.REQUESTS_PER_MINUTE, Transport.WEBSOCKET);
             connection.rateLimited(id, "too many requests from " + connection.clientAddress + ": over "
                     + "tidemark.limits.requests-per-minute, which counts the operations sent over WebSockets too; retry after "
                     + retryAfter + " s", retryAfter);
