@@ -6,7 +6,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
-import dev.tidemark.sync.metrics.LimitRefusals;
+import dev.tidemark.sync.metrics.limits.LimitRefusals;
 import graphql.parser.InvalidSyntaxException;
 import graphql.schema.GraphQLSchema;
 import io.smallrye.graphql.execution.ExecutionResponse;

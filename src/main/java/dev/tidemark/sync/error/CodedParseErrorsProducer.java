@@ -8,7 +8,7 @@ import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Singleton;
 
-import dev.tidemark.sync.metrics.LimitRefusals;
+import dev.tidemark.sync.metrics.limits.LimitRefusals;
 import graphql.schema.GraphQLSchema;
 import io.quarkus.arc.Unremovable;
 import io.smallrye.graphql.execution.ExecutionService;

@@ -4,9 +4,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.tidemark.sync.metrics.LimitRefusals;
-import dev.tidemark.sync.metrics.LimitRefusals.Limit;
-import dev.tidemark.sync.metrics.LimitRefusals.Transport;
+import dev.tidemark.sync.metrics.limits.LimitRefusals;
+import dev.tidemark.sync.metrics.limits.LimitRefusals.Limit;
+import dev.tidemark.sync.metrics.limits.LimitRefusals.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;

@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.tidemark.sync.metrics.LimitRefusals;
-import dev.tidemark.sync.metrics.LimitRefusals.Limit;
-import dev.tidemark.sync.metrics.LimitRefusals.Transport;
+import dev.tidemark.sync.metrics.limits.LimitRefusals;
+import dev.tidemark.sync.metrics.limits.LimitRefusals.Limit;
+import dev.tidemark.sync.metrics.limits.LimitRefusals.Transport;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;

@@ -9,7 +9,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.tidemark.sync.metrics.LimitRefusals;
+import dev.tidemark.sync.metrics.limits.LimitRefusals;
 import graphql.GraphQLError;
 import graphql.execution.AbortExecutionException;
 import graphql.execution.ExecutionContext;

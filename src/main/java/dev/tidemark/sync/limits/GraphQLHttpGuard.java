@@ -11,9 +11,9 @@ import org.jboss.logging.Logger;
 
 import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.error.ClientGone;
-import dev.tidemark.sync.metrics.LimitRefusals;
-import dev.tidemark.sync.metrics.LimitRefusals.Limit;
-import dev.tidemark.sync.metrics.LimitRefusals.Transport;
+import dev.tidemark.sync.metrics.limits.LimitRefusals;
+import dev.tidemark.sync.metrics.limits.LimitRefusals.Limit;
+import dev.tidemark.sync.metrics.limits.LimitRefusals.Transport;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;

@@ -7,7 +7,7 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import dev.tidemark.sync.config.TidemarkConfig;
-import dev.tidemark.sync.metrics.LimitRefusals;
+import dev.tidemark.sync.metrics.limits.LimitRefusals;
 import graphql.GraphQL;
 import graphql.analysis.MaxQueryComplexityInstrumentation;
 import graphql.analysis.MaxQueryDepthInstrumentation;

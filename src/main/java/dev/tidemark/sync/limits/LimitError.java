@@ -3,7 +3,7 @@ package dev.tidemark.sync.limits;
 import java.util.List;
 import java.util.Map;
 
-import dev.tidemark.sync.metrics.LimitRefusals;
+import dev.tidemark.sync.metrics.limits.LimitRefusals;
 import graphql.GraphQLContext;
 import graphql.GraphQLError;
 import graphql.execution.AbortExecutionException;

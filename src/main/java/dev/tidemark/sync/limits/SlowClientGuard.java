@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
 
 import dev.tidemark.sync.config.LimitsConfig;
 import dev.tidemark.sync.config.TidemarkConfig;
-import dev.tidemark.sync.metrics.LimitRefusals;
+import dev.tidemark.sync.metrics.limits.LimitRefusals;
 import io.netty.channel.Channel;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.HttpServerStart;

@@ -11,7 +11,7 @@ import jakarta.json.JsonObject;
 
 import dev.tidemark.sync.auth.Caller;
 import dev.tidemark.sync.auth.Identity;
-import dev.tidemark.sync.metrics.LimitRefusals;
+import dev.tidemark.sync.metrics.limits.LimitRefusals;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.InjectableContext;
 import io.quarkus.arc.ManagedContext;

@@ -11,9 +11,9 @@ import dev.tidemark.sync.auth.Identity;
 import dev.tidemark.sync.auth.TokenIdentities;
 import dev.tidemark.sync.auth.TokenRefusedException;
 import dev.tidemark.sync.config.TidemarkConfig;
-import dev.tidemark.sync.metrics.LimitRefusals;
-import dev.tidemark.sync.metrics.LimitRefusals.Limit;
-import dev.tidemark.sync.metrics.LimitRefusals.Transport;
+import dev.tidemark.sync.metrics.limits.LimitRefusals;
+import dev.tidemark.sync.metrics.limits.LimitRefusals.Limit;
+import dev.tidemark.sync.metrics.limits.LimitRefusals.Transport;
 import io.vertx.core.Vertx;
 
 /**

@@ -8,9 +8,9 @@ import org.jboss.logging.Logger;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 
-import dev.tidemark.sync.metrics.LimitRefusals;
-import dev.tidemark.sync.metrics.LimitRefusals.Limit;
-import dev.tidemark.sync.metrics.LimitRefusals.Transport;
+import dev.tidemark.sync.metrics.limits.LimitRefusals;
+import dev.tidemark.sync.metrics.limits.LimitRefusals.Limit;
+import dev.tidemark.sync.metrics.limits.LimitRefusals.Transport;
 import dev.tidemark.sync.realtime.hub.GraphQLExecution;
 import dev.tidemark.sync.realtime.hub.Subscriber;
 import dev.tidemark.sync.realtime.hub.SubscriptionField;

@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
 
 import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.limits.GraphQLHttpGuard;
-import dev.tidemark.sync.metrics.LimitRefusals;
+import dev.tidemark.sync.metrics.limits.LimitRefusals;
 import dev.tidemark.sync.metrics.SyncMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;

@@ -5,9 +5,9 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import dev.tidemark.sync.limits.AddressBuckets;
-import dev.tidemark.sync.metrics.LimitRefusals;
-import dev.tidemark.sync.metrics.LimitRefusals.Limit;
-import dev.tidemark.sync.metrics.LimitRefusals.Transport;
+import dev.tidemark.sync.metrics.limits.LimitRefusals;
+import dev.tidemark.sync.metrics.limits.LimitRefusals.Limit;
+import dev.tidemark.sync.metrics.limits.LimitRefusals.Transport;
 import dev.tidemark.sync.realtime.hub.Subscriber;
 
 /**

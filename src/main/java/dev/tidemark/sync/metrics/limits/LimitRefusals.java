@@ -1,4 +1,4 @@
-package dev.tidemark.sync.metrics;
+package dev.tidemark.sync.metrics.limits;
 
 import java.util.EnumSet;
 import java.util.Set;
