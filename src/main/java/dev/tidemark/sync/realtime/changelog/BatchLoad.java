@@ -7,13 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.json.Json;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonReaderFactory;
 
 import org.hibernate.StatelessSession;
-import org.hibernate.engine.spi.SharedSessionContractImplementor;
 
 import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.schema.SyncRegistry;
@@ -34,9 +34,9 @@ final class BatchLoad {
     }
 
     /** The batch of {@code read}'s entries (rows of tables the registry does not know are left out). */
-    static ChangeBatch load(StatelessSession session, SyncRegistry registry, ChangeLogReader.Read read) {
+    static ChangeBatch load(Supplier<StatelessSession> session, SyncRegistry registry, ChangeLogReader.Read read) {
         List<ChangeLogEntry> entries = read.entries();
-        Map<String, OpeningRows.Rows> loaded = read.rows();
+        Map<String, Map<UUID, SyncedEntity>> opened = read.rows();
         ChangeBatch batch = new ChangeBatch(new BatchLookup(session), read.cursor().encode());
         Map<String, Map<UUID, List<ChangeLogEntry>>> byTable = new LinkedHashMap<>();
         for (ChangeLogEntry entry : entries) {
@@ -51,23 +51,21 @@ final class BatchLoad {
         byTable.forEach((name, rows) -> {
             SyncTable table = tables.get(name);
             if (table != null) {
-                OpeningRows.Rows opened = loaded == null ? null : loaded.get(name);
-                batch.changed.put(name, changedRows(session, batch, table, rows, opened));
+                Map<UUID, SyncedEntity> entities = opened == null ? null : opened.get(name);
+                if (entities == null) {
+                    entities = new HashMap<>();
+                    for (SyncedEntity e : BatchLookup.rows(batch.now.session(), table, new ArrayList<>(rows.keySet()))) {
+                        entities.put(e.uid, e);
+                    }
+                }
+                batch.changed.put(name, changedRows(batch, table, rows, entities));
             }
         });
         return batch;
     }
 
-    /** The changed rows of one table: those the opening read ({@code read}), else read now. */
-    private static Map<UUID, ChangedRow> changedRows(StatelessSession session, ChangeBatch batch, SyncTable table,
-            Map<UUID, List<ChangeLogEntry>> rows, OpeningRows.Rows read) {
-        Map<UUID, SyncedEntity> entities;
-        if (read != null) {
-            entities = OpeningRows.entities(read, (SharedSessionContractImplementor) session);
-        } else {
-            entities = new HashMap<>();
-            BatchLookup.rows(session, table, new ArrayList<>(rows.keySet())).forEach(e -> entities.put(e.uid, e));
-        }
+    private static Map<UUID, ChangedRow> changedRows(ChangeBatch batch, SyncTable table, Map<UUID, List<ChangeLogEntry>> rows,
+            Map<UUID, SyncedEntity> entities) {
         Map<UUID, ChangedRow> changed = new LinkedHashMap<>();
         rows.forEach((uid, log) -> {
             SyncedEntity entity = entities.get(uid);

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import org.hibernate.StatelessSession;
 
@@ -25,19 +26,28 @@ public final class BatchLookup implements RelationLookup {
     private static final int CHUNK = 1000;
     private static final RowImage MISSING = new RowImage(null, Map.of());
 
-    private final StatelessSession session;
+    private final Supplier<StatelessSession> session;
     private final Map<String, Map<UUID, RowImage>> parents = new HashMap<>();
     private final Map<String, List<RowImage>> children = new HashMap<>();
     private final Map<String, SyncedEntity> entities = new HashMap<>();
 
-    /** A lookup reading through {@code session} (the tailer's read: no persistence context, nothing to flush). */
-    BatchLookup(StatelessSession session) {
+    /**
+     * A lookup reading through {@code session} (the tailer's read: no persistence context, nothing to
+     * flush), opened on first use: a batch whose rows came with the read's opening and whose scopes
+     * need no related row opens none.
+     */
+    BatchLookup(Supplier<StatelessSession> session) {
         this.session = session;
+    }
+
+    /** A lookup reading through an open {@code session}. */
+    BatchLookup(StatelessSession session) {
+        this(() -> session);
     }
 
     /** The session of the batch's read (open while the listener decides the batch). */
     StatelessSession session() {
-        return session;
+        return session.get();
     }
 
     /** Records a row already read (the batch's changed rows) and returns its image. */
@@ -61,7 +71,7 @@ public final class BatchLookup implements RelationLookup {
             return;
         }
         missing.forEach(u -> cache.put(u, MISSING));
-        for (SyncedEntity row : rows(session, table, missing)) {
+        for (SyncedEntity row : rows(session.get(), table, missing)) {
             remember(table, row);
         }
     }
@@ -100,7 +110,7 @@ public final class BatchLookup implements RelationLookup {
     public List<RowImage> liveChildren(SyncTable child, ParentRelation back, UUID parentUid) {
         return children.computeIfAbsent(child.tableName() + "#" + back.field() + "#" + parentUid, k -> {
             List<RowImage> rows = new ArrayList<>();
-            for (SyncedEntity row : session.createSelectionQuery("select e from " + child.entityName() + " e where e."
+            for (SyncedEntity row : session.get().createSelectionQuery("select e from " + child.entityName() + " e where e."
                     + back.foreignKey().field() + " = :parent and e.deletedAt is null", child.entityClass())
                     .setParameter("parent", parentUid).getResultList()) {
                 rows.add(remember(child, row));

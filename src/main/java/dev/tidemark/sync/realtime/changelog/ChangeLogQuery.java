@@ -7,33 +7,27 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.tidemark.sync.cursor.SyncCursor;
+import dev.tidemark.sync.entity.SyncedEntity;
 
 /**
  * The opening of one change-log read, in one round trip to the database: the read-only
  * repeatable-read setting of its transaction, the snapshot's cursor and the database incarnation,
  * the transactions with entries the reader has not read, and those entries when they all fit in one
- * batch. The statements are sent together (one {@code Sync}) and all see the transaction's snapshot,
- * which its first {@code select} takes; with them, the rows the entries name ({@link OpeningRows}).
- * When the entries do not fit, the reader chooses whole transactions and loads theirs with
- * {@link #entries} (and the batch its rows with another statement per table).
+ * batch, each with its row when asked for ({@link OpeningRows}: the row's {@code to_jsonb} in the same
+ * snapshot). The statements are sent together (one {@code Sync}) and all see the transaction's
+ * snapshot, which its first {@code select} takes. When the entries do not fit, the reader chooses
+ * whole transactions and loads theirs with {@link #entries} (and the batch its rows with a statement
+ * per table).
  */
 final class ChangeLogQuery {
 
     /** Unread entries: two parameters, the watermark and the transactions read at or above it. */
-    static final String PENDING_WHERE = "tx >= cast(? as xid8) and not (tx = any(cast(? as xid8[])))";
-    /** Every unread entry fits in the batch: three parameters, {@link #PENDING_WHERE}'s and the batch size. */
-    static final String FITS = "(select count(*) from sync_change where " + PENDING_WHERE + ") <= ?";
+    private static final String PENDING_WHERE = "tx >= cast(? as xid8) and not (tx = any(cast(? as xid8[])))";
     static final String ENTRY_COLUMNS = "id, tx::text, table_name, row_uid, row_version, old_row::text, changed_at";
-    private static final String OPEN = "set transaction isolation level repeatable read, read only;"
-            + " select pg_snapshot_xmin(pg_current_snapshot())::text::bigint, statement_timestamp(),"
-            + " (select id from sync_incarnation), p.tx::text, p.n, p.first"
-            + " from (select 1) s left join (select tx, count(*) n, min(id) first from sync_change where " + PENDING_WHERE
-            + " group by tx) p on true order by p.first;"
-            // The entries only when every pending one fits: else the count's one-time filter skips the scan.
-            + " select " + ENTRY_COLUMNS + " from sync_change where " + PENDING_WHERE + " and " + FITS + " order by id;";
 
     /** A transaction with unread entries: its id, how many entries it wrote, and its first log id. */
     record Pending(long tx, long count, long first) {
@@ -46,42 +40,46 @@ final class ChangeLogQuery {
      * @param incarnation the database incarnation (null when the unlogged table was emptied)
      * @param pending unread transactions by first log id
      * @param entries every pending entry in log order, or null when they were more than the batch
-     * @param rows the rows those entries name, per table of {@link OpeningRows#tables()} in its order,
-     *        as {@link OpeningRows#read} values; null when the entries are, or when rows were not asked for
+     * @param rows the rows those entries name, by table (each table {@link OpeningRows} reads) and uid;
+     *        null when the entries are, or when rows were not asked for
      */
     record Opening(SyncCursor snapshot, UUID incarnation, List<Pending> pending, List<ChangeLogEntry> entries,
-            List<List<Object[]>> rows) {
+            Map<String, Map<UUID, SyncedEntity>> rows) {
     }
 
     private ChangeLogQuery() {
     }
 
-    /** The opening's text with {@code rows}' statements: the same for every read of one process. */
+    /** The opening's text, with the entries' row column of {@code rows}: the same for every read of one process. */
     static String text(OpeningRows rows) {
-        return OPEN + rows.statements();
+        return "set transaction isolation level repeatable read, read only;"
+                + " select pg_snapshot_xmin(pg_current_snapshot())::text::bigint, statement_timestamp(),"
+                + " (select id from sync_incarnation), p.tx::text, p.n, p.first"
+                + " from (select 1) s left join (select tx, count(*) n, min(id) first from sync_change where " + PENDING_WHERE
+                + " group by tx) p on true order by p.first;"
+                // The entries only when every pending one fits: else the count's one-time filter skips the scan.
+                + " select " + ENTRY_COLUMNS + ", " + rows.column() + " from sync_change where " + PENDING_WHERE
+                + " and (select count(*) from sync_change where " + PENDING_WHERE + ") <= ? order by id";
     }
 
     /**
      * Runs the opening statements ({@link #text} of {@code named}); must be the first of its
-     * transaction. With {@code loadRows} false the tables' statements return nothing.
+     * transaction. With {@code loadRows} false the entries come without their rows.
      */
     static Opening open(Connection connection, String text, OpeningRows named, long watermark, String seen, int maxBatch,
             boolean loadRows) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(text)) {
             int p = 1;
-            for (int i = 0; i < 3; i++) {
-                statement.setString(p++, String.valueOf(watermark));
-                statement.setString(p++, seen);
-            }
-            statement.setLong(p++, maxBatch);
-            for (int t = 0; t < named.tables().size(); t++) {
-                statement.setString(p++, String.valueOf(watermark));
-                statement.setString(p++, seen);
+            statement.setString(p++, String.valueOf(watermark));
+            statement.setString(p++, seen);
+            if (named.hasParameter()) {
                 statement.setBoolean(p++, loadRows);
+            }
+            for (int i = 0; i < 2; i++) {
                 statement.setString(p++, String.valueOf(watermark));
                 statement.setString(p++, seen);
-                statement.setLong(p++, maxBatch);
             }
+            statement.setLong(p, maxBatch);
             statement.execute();
             SyncCursor snapshot = null;
             UUID incarnation = null;
@@ -96,18 +94,13 @@ final class ChangeLogQuery {
                     }
                 }
             }
+            boolean fits = pending.stream().mapToLong(Pending::count).sum() <= maxBatch;
+            Map<String, Map<UUID, SyncedEntity>> read = fits && loadRows ? named.empty() : null;
             List<ChangeLogEntry> entries;
             try (ResultSet rows = nextResultSet(statement)) {
-                entries = entries(rows);
+                entries = entries(rows, named, read);
             }
-            List<List<Object[]>> tables = new ArrayList<>(named.tables().size());
-            for (OpeningRows.Table table : named.tables()) {
-                try (ResultSet rows = nextResultSet(statement)) {
-                    tables.add(named.read(table, rows));
-                }
-            }
-            boolean fits = pending.stream().mapToLong(Pending::count).sum() <= maxBatch;
-            return new Opening(snapshot, incarnation, pending, fits ? entries : null, fits && loadRows ? tables : null);
+            return new Opening(snapshot, incarnation, pending, fits ? entries : null, read);
         }
     }
 
@@ -127,17 +120,23 @@ final class ChangeLogQuery {
                 + " from sync_change where tx = any(cast(? as xid8[])) order by id")) {
             statement.setString(1, transactions);
             try (ResultSet rows = statement.executeQuery()) {
-                return entries(rows);
+                return entries(rows, null, null);
             }
         }
     }
 
-    private static List<ChangeLogEntry> entries(ResultSet rows) throws SQLException {
+    /** The entries of {@code rows}, and their rows into {@code read} when not null (the opening's eighth column). */
+    private static List<ChangeLogEntry> entries(ResultSet rows, OpeningRows named, Map<String, Map<UUID, SyncedEntity>> read)
+            throws SQLException {
         List<ChangeLogEntry> entries = new ArrayList<>();
         while (rows.next()) {
             OffsetDateTime at = rows.getObject(7, OffsetDateTime.class);
-            entries.add(new ChangeLogEntry(rows.getLong(1), Long.parseLong(rows.getString(2)), rows.getString(3),
-                    rows.getObject(4, UUID.class), rows.getLong(5), rows.getString(6), at == null ? null : at.toInstant()));
+            ChangeLogEntry entry = new ChangeLogEntry(rows.getLong(1), Long.parseLong(rows.getString(2)), rows.getString(3),
+                    rows.getObject(4, UUID.class), rows.getLong(5), rows.getString(6), at == null ? null : at.toInstant());
+            entries.add(entry);
+            if (read != null) {
+                named.add(entry.table(), entry.uid(), rows.getString(8), read);
+            }
         }
         return entries;
     }

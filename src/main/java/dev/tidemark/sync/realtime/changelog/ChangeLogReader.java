@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +21,7 @@ import org.hibernate.engine.spi.SessionFactoryImplementor;
 
 import dev.tidemark.sync.cursor.CursorSource;
 import dev.tidemark.sync.cursor.SyncCursor;
+import dev.tidemark.sync.entity.SyncedEntity;
 import dev.tidemark.sync.schema.SyncRegistry;
 
 /**
@@ -111,7 +111,7 @@ public class ChangeLogReader {
      *        not asked for or the entries did not fit in the opening (then {@link BatchLoad} reads them)
      */
     public record Read(List<ChangeLogEntry> entries, Set<Long> transactions, boolean bulk, boolean more, long watermark,
-            SyncCursor cursor, boolean otherHistory, Map<String, OpeningRows.Rows> rows) {
+            SyncCursor cursor, boolean otherHistory, Map<String, Map<UUID, SyncedEntity>> rows) {
     }
 
     /**
@@ -124,8 +124,7 @@ public class ChangeLogReader {
      */
     public Read next(Connection connection, int maxBatch, boolean loadRows) throws SQLException {
         if (opening == null) {
-            openingRows = new OpeningRows(sessions.unwrap(SessionFactoryImplementor.class), registry.all(),
-                    ChangeLogQuery.PENDING_WHERE, ChangeLogQuery.FITS);
+            openingRows = new OpeningRows(sessions.unwrap(SessionFactoryImplementor.class), registry.all());
             opening = ChangeLogQuery.text(openingRows);
         }
         ChangeLogQuery.Opening opening = ChangeLogQuery.open(connection, this.opening, openingRows, watermark, ids(read),
@@ -168,16 +167,8 @@ public class ChangeLogReader {
         if (firstLeft != null) {
             xmin = Math.min(xmin, firstLeft); // a transaction left unread keeps the watermark below it
         }
-        Map<String, OpeningRows.Rows> rows = null;
-        if (opening.rows() != null) {
-            rows = new HashMap<>();
-            for (int t = 0; t < openingRows.tables().size(); t++) {
-                OpeningRows.Table table = openingRows.tables().get(t);
-                rows.put(table.table().tableName(), new OpeningRows.Rows(table, opening.rows().get(t)));
-            }
-        }
         return new Read(entries, chosen, bulk, firstLeft != null, xmin, new SyncCursor(xmin, opening.snapshot().at()), false,
-                rows);
+                opening.rows());
     }
 
     private static String ids(Collection<Long> transactions) {

@@ -196,14 +196,15 @@ public class ChangeLogTailer {
 
     /**
      * One transaction of {@code connection}, outside JTA: the reader's opening makes it repeatable-read
-     * and read-only in PostgreSQL, and the rows are loaded in its snapshot by a stateless session on
-     * the same connection (no persistence context: no loaded-state copy of a row, nothing to flush or
+     * and read-only in PostgreSQL and reads the rows with the entries; related rows (and the rows of a
+     * batch too large for the opening) are read in its snapshot by a stateless session on the same
+     * connection (no persistence context: no loaded-state copy of a row, nothing to flush or
      * dirty-check at the commit). Its connection is in autocommit again afterwards (LISTEN, pruning).
      */
     private ChangeLogReader.Read readOnce(Connection connection) throws SQLException {
         connection.setAutoCommit(false);
         ChangeLogReader.Read next;
-        try (StatelessSession session = sessions.openStatelessSession(connection)) {
+        try (LazySession session = new LazySession(connection)) {
             // With no subscription on this instance there is nobody to decide events for: the
             // rows are not loaded. A subscription made meanwhile syncs after READY (I7). One made
             // during the opening is decided for, its rows read by BatchLoad.
@@ -226,6 +227,35 @@ public class ChangeLogTailer {
         }
         connection.setAutoCommit(true);
         return next;
+    }
+
+    /**
+     * The read's stateless session on its connection, opened when first asked for: the rows usually
+     * come with the opening, so a batch whose scopes need no related row never opens one.
+     */
+    private final class LazySession implements java.util.function.Supplier<StatelessSession>, AutoCloseable {
+
+        private final Connection connection;
+        private StatelessSession session;
+
+        LazySession(Connection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public StatelessSession get() {
+            if (session == null) {
+                session = sessions.openStatelessSession(connection);
+            }
+            return session;
+        }
+
+        @Override
+        public void close() {
+            if (session != null) {
+                session.close();
+            }
+        }
     }
 
     private void prune(Connection connection) throws java.sql.SQLException {

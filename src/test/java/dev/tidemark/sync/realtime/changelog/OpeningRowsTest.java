@@ -30,8 +30,8 @@ import dev.tidemark.support.Demo;
 import dev.tidemark.support.GraphQL;
 
 /**
- * The rows a change-log read's opening reads ({@link OpeningRows}: Hibernate's column extractors on the
- * opening's own result sets) are the rows Hibernate loads: for every synced table, every basic
+ * The rows a change-log read's opening reads ({@link OpeningRows}: each entry's row as {@code to_jsonb},
+ * converted back per attribute type) are the rows Hibernate loads: for every synced table, every basic
  * attribute of every changed row equals (with {@code equals}: a timestamp's offset too) the attribute
  * of the same row loaded by the batch's session in the same snapshot, for new rows, rows with null
  * columns, updated rows and rows tombstoned by a cascade. The tailer thread is off; the test reads the
