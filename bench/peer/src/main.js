@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { Cluster } from './postgres.js';
 import { Tidemark } from './tidemark.js';
-import { Peer } from './peers.js';
+import { nodeType, Peer } from './peers.js';
 import { createNotifyTrigger, loadData, Writer } from './data.js';
 import { listQueries, measureLists } from './queries.js';
 import { floorSubscription, postgraphileSubscription, tidemarkSubscription } from './subscribers.js';
@@ -105,19 +105,6 @@ async function connect(cluster, cleanup) {
   await client.connect();
   cleanup.push(() => client.end());
   return client;
-}
-
-/** The type identifier in PostGraphile's node ids of app_user (its documentation: decode a node id to find it). */
-async function nodeType(postgraphile) {
-  const response = await fetch(postgraphile.httpUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: '{ allAppUsers(first: 1) { nodes { nodeId } } }' }),
-  });
-  const body = await response.json();
-  const nodeId = body.data?.allAppUsers?.nodes?.[0]?.nodeId;
-  if (!nodeId) throw new Error(`PostGraphile gave no node id: ${JSON.stringify(body).slice(0, 300)}`);
-  return JSON.parse(Buffer.from(nodeId, 'base64').toString('utf8'))[0];
 }
 
 main().catch((e) => {

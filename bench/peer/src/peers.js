@@ -41,3 +41,16 @@ export class Peer extends ServerProcess {
     });
   }
 }
+
+/** The type identifier in PostGraphile's node ids of app_user (its documentation: decode a node id to find it). */
+export async function nodeType(postgraphile) {
+  const response = await fetch(postgraphile.httpUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ allAppUsers(first: 1) { nodes { nodeId } } }' }),
+  });
+  const body = await response.json();
+  const nodeId = body.data?.allAppUsers?.nodes?.[0]?.nodeId;
+  if (!nodeId) throw new Error(`PostGraphile gave no node id: ${JSON.stringify(body).slice(0, 300)}`);
+  return JSON.parse(Buffer.from(nodeId, 'base64').toString('utf8'))[0];
+}

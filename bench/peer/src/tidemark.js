@@ -45,7 +45,11 @@ export class Tidemark extends ServerProcess {
   }
 
   static async launch(jar, keys, jdbcUrl, logFile) {
-    const [port, managementPort] = [await freePort(), await freePort()];
+    // Two distinct ports: the system may hand the port just closed out again, and Vert.x would then
+    // share one socket between the HTTP server and the management interface (requests split between them).
+    const port = await freePort();
+    let managementPort = await freePort();
+    while (managementPort === port) managementPort = await freePort();
     const options = (process.env.TIDEMARK_JAVA_OPTS ?? '-Xmx512m').split(/\s+/).filter(Boolean);
     const child = spawn(java('java'), [...options, '-jar', jar], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -37,7 +37,13 @@ final class AppInstance implements AutoCloseable {
         this.name = name;
         this.jdbcUrl = jdbcUrl;
         this.port = freePort();
-        this.managementPort = freePort();
+        // Distinct: the system may hand the port just closed out again, and Vert.x would then share one
+        // socket between the HTTP server and the management interface (requests split between them).
+        int management = freePort();
+        while (management == port) {
+            management = freePort();
+        }
+        this.managementPort = management;
     }
 
     /** An extra environment variable for the process (set before {@link #start}). */
