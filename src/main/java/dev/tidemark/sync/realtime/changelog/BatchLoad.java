@@ -22,8 +22,8 @@ import dev.tidemark.sync.where.RowImage;
 
 /**
  * A read's entries made into a {@link ChangeBatch}: the rows they name, read in the read's snapshot
- * (by its opening, {@link OpeningRows}, or else one statement per table), with their state before the batch and between its writes from the
- * entries' old images.
+ * (by its opening, {@link OpeningRows}, or else one statement per table), with their state before the
+ * batch and between its writes from the entries' old images.
  */
 final class BatchLoad {
 

@@ -58,9 +58,9 @@ public class ChangeLogReader {
     @Inject
     SyncRegistry registry;
 
-    /** The rows' statements of the opening, and its text: made on first use (the mapping does not change). */
+    /** How the opening reads the entries' rows, and the opening's text: made on first use (the mapping does not change). */
     private OpeningRows openingRows;
-    private String opening;
+    private String openingText;
 
     private long watermark = -1;
     private final Set<Long> read = new HashSet<>();
@@ -123,11 +123,11 @@ public class ChangeLogReader {
      * {@code loadRows}, the opening also reads the rows the entries name ({@link Read#rows}).
      */
     public Read next(Connection connection, int maxBatch, boolean loadRows) throws SQLException {
-        if (opening == null) {
+        if (openingText == null) {
             openingRows = new OpeningRows(sessions.unwrap(SessionFactoryImplementor.class), registry.all());
-            opening = ChangeLogQuery.text(openingRows);
+            openingText = ChangeLogQuery.text(openingRows);
         }
-        ChangeLogQuery.Opening opening = ChangeLogQuery.open(connection, this.opening, openingRows, watermark, ids(read),
+        ChangeLogQuery.Opening opening = ChangeLogQuery.open(connection, openingText, openingRows, watermark, ids(read),
                 maxBatch, loadRows);
         SyncCursor snapshot = opening.snapshot();
         if (!Objects.equals(incarnation, opening.incarnation())) {

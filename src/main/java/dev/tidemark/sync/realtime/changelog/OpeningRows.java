@@ -28,6 +28,8 @@ import org.hibernate.metamodel.mapping.AttributeMapping;
 import org.hibernate.metamodel.mapping.BasicEntityIdentifierMapping;
 import org.hibernate.metamodel.mapping.BasicValuedModelPart;
 import org.hibernate.metamodel.mapping.JdbcMapping;
+import org.hibernate.metamodel.mapping.PluralAttributeMapping;
+import org.hibernate.metamodel.mapping.internal.ToOneAttributeMapping;
 import org.hibernate.metamodel.spi.EntityInstantiator;
 import org.hibernate.persister.entity.EntityPersister;
 import org.jboss.logging.Logger;
@@ -42,8 +44,8 @@ import dev.tidemark.sync.schema.SyncTable;
  * the same statement: no other statement to plan), and each row becomes an unattached entity of its
  * class with its basic attributes set. A table is read this way only when every basic attribute is
  * of a type whose JSON form converts back exactly (text, uuid, timestamptz, integers, booleans,
- * floating point, numeric, date) and has no converter; the rows of other tables are read as before,
- * by the batch's session. {@code OpeningRowsTest} compares every attribute with the row Hibernate
+ * floating point, numeric, date) and has no converter, and every other attribute is a relation; the
+ * rows of other tables are read as before, by the batch's session. {@code OpeningRowsTest} compares every attribute with the row Hibernate
  * loads, for every table. Lazy to-one relations stay null, as they stay unloadable on an entity of
  * the tailer's stateless session: events render a row's columns, and its relations are read by the
  * GraphQL relation loader.
@@ -113,6 +115,8 @@ final class OpeningRows {
                 } else {
                     columns.add(new Column(unquoted(basic.getSelectionExpression()), attribute, convert));
                 }
+            } else if (!(attribute instanceof ToOneAttributeMapping) && !(attribute instanceof PluralAttributeMapping)) {
+                exact[0] = false; // an embedded value, say: not made from one row's JSON here
             }
         });
         return exact[0] ? new Table(table, persister.getRepresentationStrategy().getInstantiator(), id,

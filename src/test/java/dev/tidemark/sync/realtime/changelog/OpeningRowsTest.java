@@ -1,13 +1,16 @@
 package dev.tidemark.sync.realtime.changelog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
@@ -104,6 +107,33 @@ class OpeningRowsTest {
         assertEquals(List.of("app_group", "user_group", "user_group"), tombstones.stream().sorted().toList());
         assertEquals(List.of(), differences);
         assertTrue(compared.size() > 40, compared::toString);
+    }
+
+    /**
+     * A row whose JSON does not convert (a value of another type than its column's: what a column
+     * mapped differently from its database type would give) leaves its table out of the read, so the
+     * batch reads that table's rows with a statement of its own, instead of failing the read (which
+     * the tailer would retry forever); the other tables' rows are kept.
+     */
+    @Test
+    void shouldLeaveATableWhoseRowDoesNotConvertToItsOwnStatement() {
+        OpeningRows rows = new OpeningRows(sessions.unwrap(SessionFactoryImplementor.class), registry.all());
+        Map<String, Map<UUID, SyncedEntity>> read = rows.empty();
+        UUID group = UUID.randomUUID();
+        rows.add("app_group", group, "{\"uid\": \"" + group + "\", \"name\": \"G\", \"created_at\": \"2026-12-03T08:00:00.5+01:00\","
+                + " \"updated_at\": \"2026-12-03T07:00:00.5+00:00\", \"deleted_at\": null, \"version\": 7, \"created_by\": null}", read);
+        UUID user = UUID.randomUUID();
+        rows.add("app_user", user, "{\"uid\": \"" + user + "\", \"name\": {\"not\": \"text\"}, \"version\": 1}", read);
+        assertTrue(read.containsKey("app_group"), read::toString);
+        assertFalse(read.containsKey("app_user"), "the table whose row did not convert is left to its own statement");
+        SyncedEntity made = read.get("app_group").get(group);
+        assertEquals(group, made.uid);
+        assertEquals(7L, made.version);
+        assertEquals(java.time.OffsetDateTime.parse("2026-12-03T07:00:00.5Z"), made.createdAt, "normalised to UTC, as the driver gives it");
+        assertEquals(null, made.deletedAt);
+        // a later entry of the table left out adds nothing back for this read
+        rows.add("app_user", user, "{\"uid\": \"" + user + "\", \"name\": \"U\", \"version\": 1}", read);
+        assertFalse(read.containsKey("app_user"));
     }
 
     /** Compares every basic attribute (the uid, the columns) of the read row with the loaded one. */
