@@ -58,8 +58,12 @@ final class ChangeLogQuery {
                 + " from (select 1) s left join (select tx, count(*) n, min(id) first from sync_change where " + PENDING_WHERE
                 + " group by tx) p on true order by p.first;"
                 // The entries only when every pending one fits: else the count's one-time filter skips the scan.
-                + " select " + ENTRY_COLUMNS + ", " + rows.column() + " from sync_change where " + PENDING_WHERE
-                + " and (select count(*) from sync_change where " + PENDING_WHERE + ") <= ? order by id";
+                // Their rows are read above a fenced subquery (offset 0): the entries' plan stays the one
+                // without them (the tx index, then a sort); with the rows' lookups in the same select list,
+                // PostgreSQL chose a walk of the whole log in id order when its statistics were stale.
+                + " select e.*, " + rows.column() + " from (select " + ENTRY_COLUMNS + " from sync_change where "
+                + PENDING_WHERE + " and (select count(*) from sync_change where " + PENDING_WHERE + ") <= ? order by id offset 0) e"
+                + " order by e.id";
     }
 
     /**
