@@ -125,6 +125,18 @@ public interface TidemarkConfig {
          */
         @WithDefault("true")
         boolean boundWhere();
+
+        /**
+         * A list query over HTTP whose document graphql-java has executed before and which selects
+         * only columns of one table's list is answered without SmallRye's handler, graphql-java's
+         * execution or Hibernate (one SQL statement over JDBC); false: every request the usual way.
+         */
+        @WithDefault("true")
+        boolean directQueries();
+
+        /** Most documents whose direct plan (or that they have none) is kept; the least recently used are dropped. */
+        @WithDefault("256")
+        int directPlans();
     }
 
     /** Subscriptions and the change log they are fed from. */

@@ -1,5 +1,8 @@
 package dev.tidemark.sync.query;
 
+import java.util.concurrent.CompletableFuture;
+
+import graphql.ExecutionResult;
 import graphql.execution.AsyncExecutionStrategy;
 import graphql.execution.AsyncSerialExecutionStrategy;
 import graphql.execution.DataFetcherExceptionHandler;
@@ -23,6 +26,13 @@ final class OnePassStrategies {
 
         Query(DataFetcherExceptionHandler handler) {
             super(handler);
+        }
+
+        /** Shows the operation to {@link DirectQueries} (parsed, validated, within the limits) before executing it. */
+        @Override
+        public CompletableFuture<ExecutionResult> execute(ExecutionContext context, ExecutionStrategyParameters parameters) {
+            DirectQueries.learn(context);
+            return super.execute(context, parameters);
         }
 
         @Override

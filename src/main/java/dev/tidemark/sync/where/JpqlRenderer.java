@@ -1,11 +1,19 @@
 package dev.tidemark.sync.where;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Renders a {@link Condition} to JPQL, with every value bound as a named parameter. */
+import dev.tidemark.sync.schema.SyncColumn;
+import dev.tidemark.sync.schema.SyncTable;
+
+/**
+ * Renders a {@link Condition} to JPQL, with every value bound as a named parameter; or to SQL over
+ * the tables and columns the entities map to, with every value a positional parameter
+ * ({@link #renderSql}: the same predicate, for reads that bypass Hibernate).
+ */
 public final class JpqlRenderer {
 
     /** Most parts of an and/or joined at one level; see {@link #join}. */
@@ -15,15 +23,39 @@ public final class JpqlRenderer {
     private static final char LIKE_ESCAPE = '!';
 
     private final Map<String, Object> parameters = new LinkedHashMap<>();
+    private final List<Object> positional = new ArrayList<>();
+    /** SQL (table and column names, {@code ?} parameters) rather than JPQL. */
+    private final boolean sql;
     private int aliases;
 
-    private JpqlRenderer() {
+    private JpqlRenderer(boolean sql) {
+        this.sql = sql;
     }
 
     public static JpqlScope render(Condition condition) {
-        JpqlRenderer renderer = new JpqlRenderer();
+        JpqlRenderer renderer = new JpqlRenderer(false);
         String predicate = renderer.render(condition, JpqlScope.ROOT);
         return new JpqlScope(predicate, Map.copyOf(renderer.parameters));
+    }
+
+    /** The same predicate in SQL over the alias {@link SqlScope#ROOT} of the table, its values positional parameters in order. */
+    public static SqlScope renderSql(Condition condition) {
+        JpqlRenderer renderer = new JpqlRenderer(true);
+        String predicate = renderer.render(condition, SqlScope.ROOT);
+        return new SqlScope(predicate, List.copyOf(renderer.positional));
+    }
+
+    private String name(SyncTable table) {
+        return sql ? table.tableName() : table.entityName();
+    }
+
+    private String name(SyncColumn column) {
+        return sql ? column.column() : column.field();
+    }
+
+    /** The named column of {@code table} ({@code deletedAt}; {@code uid} is that column in every table: {@code SyncedEntity}). */
+    private String name(SyncTable table, String field) {
+        return sql ? table.column(field).column() : field;
     }
 
     private String render(Condition condition, String alias) {
@@ -37,23 +69,25 @@ public final class JpqlRenderer {
             return "not (" + render(not.inner(), alias) + ")";
         }
         if (condition instanceof Condition.Compare compare) {
-            return compare(compare, alias + "." + compare.column().field());
+            return compare(compare, alias + "." + name(compare.column()));
         }
         if (condition instanceof Condition.Parent parent) {
             String inner = nextAlias();
-            return alias + "." + parent.relation().foreignKey().field() + " in (select " + inner + ".uid from "
-                    + parent.target().entityName() + " " + inner + " where " + render(parent.condition(), inner) + ")";
+            return alias + "." + name(parent.relation().foreignKey()) + " in (select " + inner + ".uid from " + name(parent.target())
+                    + " " + inner + " where " + render(parent.condition(), inner) + ")";
         }
         if (condition instanceof Condition.Visible visible) {
             String inner = nextAlias();
-            return alias + ".uid in (select " + inner + ".uid from " + visible.table().entityName() + " " + inner
-                    + " where " + render(visible.condition(), inner) + ")";
+            return alias + ".uid in (select " + inner + ".uid from " + name(visible.table()) + " " + inner + " where "
+                    + render(visible.condition(), inner) + ")";
         }
         Condition.Children children = (Condition.Children) condition;
         String inner = nextAlias();
-        return (children.some() ? "" : "not ") + "exists (select " + inner + ".uid from " + children.child().entityName()
-                + " " + inner + " where " + inner + "." + children.back().foreignKey().field() + " = " + alias + ".uid and "
-                + inner + ".deletedAt is null and " + render(children.condition(), inner) + ")";
+        SyncTable child = children.child();
+        return (children.some() ? "" : "not ") + "exists (select " + inner + ".uid from " + name(child)
+                + " " + inner + " where " + inner + "." + name(children.back().foreignKey()) + " = " + alias
+                + ".uid and " + inner + "." + name(child, "deletedAt") + " is null and "
+                + render(children.condition(), inner) + ")";
     }
 
     /**
@@ -127,6 +161,14 @@ public final class JpqlRenderer {
     }
 
     private String param(Object value) {
+        if (sql) {
+            if (value instanceof List<?> list) {
+                list.forEach(positional::add);
+                return list.stream().map(v -> "?").collect(Collectors.joining(", ", "(", ")"));
+            }
+            positional.add(value);
+            return "?";
+        }
         String name = "p" + parameters.size();
         parameters.put(name, value);
         return ":" + name;

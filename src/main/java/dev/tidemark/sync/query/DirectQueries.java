@@ -1,0 +1,689 @@
+package dev.tidemark.sync.query;
+
+import java.io.StringReader;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.spi.Bean;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReaderFactory;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.persistence.EntityManagerFactory;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.graphql.GraphQLApi;
+import org.eclipse.microprofile.graphql.Input;
+import org.eclipse.microprofile.graphql.Name;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.metamodel.mapping.BasicValuedModelPart;
+import org.hibernate.metamodel.mapping.JdbcMapping;
+import org.hibernate.persister.entity.EntityPersister;
+import org.jboss.logging.Logger;
+
+import dev.tidemark.sync.auth.Identity;
+import dev.tidemark.sync.auth.TokenIdentities;
+import dev.tidemark.sync.config.TidemarkConfig;
+import dev.tidemark.sync.policy.ScopeCompiler;
+import dev.tidemark.sync.schema.SyncColumn;
+import dev.tidemark.sync.schema.SyncRegistry;
+import dev.tidemark.sync.schema.SyncTable;
+import dev.tidemark.sync.where.JpqlRenderer;
+import dev.tidemark.sync.where.SqlScope;
+import dev.tidemark.sync.where.SyncedWhere;
+import graphql.GraphQLContext;
+import graphql.execution.CoercedVariables;
+import graphql.execution.ExecutionContext;
+import graphql.execution.RawVariables;
+import graphql.execution.ValuesResolver;
+import graphql.introspection.Introspection;
+import graphql.language.Field;
+import graphql.language.OperationDefinition;
+import graphql.language.Selection;
+import graphql.language.VariableDefinition;
+import graphql.schema.GraphQLFieldDefinition;
+import graphql.schema.GraphQLList;
+import graphql.schema.GraphQLNonNull;
+import graphql.schema.GraphQLObjectType;
+import graphql.schema.GraphQLScalarType;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.GraphQLType;
+import graphql.schema.GraphQLTypeUtil;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.arc.Arc;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.smallrye.graphql.spi.config.Config;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Answers the simplest and most frequent HTTP query, a table's list by a where selecting only columns
+ * ({@code query($w: UserWhere) { users(where: $w) { uid name } }}), without SmallRye's handler,
+ * graphql-java's execution or Hibernate: the where and the caller's row policy are compiled as for
+ * any list ({@link ScopeCompiler}), rendered to SQL ({@link JpqlRenderer#renderSql}) and run with
+ * JDBC, and the rows are written as the execution writes them (each value serialised by the schema's
+ * own scalar, the text by {@link AnswerJson}). The same status, content type and bytes
+ * ({@code DirectQueriesTest}).
+ *
+ * <p>Only a document graphql-java has executed before is answered so: its first request goes the
+ * usual way, and the execution strategy hands the document to {@link #learn} once it is parsed,
+ * validated and within the document limits. It is kept as a plan (by its text and operation name,
+ * at most {@code tidemark.query.direct-plans}, least recently used dropped) when it is one query
+ * operation without fragments or directives whose one root field is the list query of a table API
+ * class (a {@code @Query} method of a subclass of the engine's table API base class, which the table
+ * API generator writes and which carries no logic) with {@code where} and {@code includeDeleted} as
+ * its only arguments, selecting only columns that JDBC reads exactly as Hibernate does (text, uuid,
+ * timestamptz, bigint, integer, boolean, without a converter) and {@code __typename}. The response's
+ * content type is learned the same way, per {@code Accept} header, from SmallRye's answer.
+ *
+ * <p>Everything else goes the usual way, unchanged: another document, a body with {@code extensions} or
+ * a number among its variables, variables graphql-java would refuse or a where that needs SmallRye's
+ * conversion, a refused token, a where the compiler refuses, more rows than {@code tidemark.query.max-rows},
+ * a null in a non-null column, a database error (the usual way is then taken by every request for a
+ * second). Whatever errors a request ends in are the usual way's own, as it answers it from the start.
+ */
+@ApplicationScoped
+public class DirectQueries {
+
+    private static final Logger LOG = Logger.getLogger(DirectQueries.class);
+
+    /** After the guard's -101 (rates, body, admission) and before SmallRye's handler (-99). */
+    static final int ROUTE_ORDER = -100;
+
+    /** The name of the base class of the generated table API classes (api depends on query: not imported). */
+    private static final String TABLE_API = "dev.tidemark.sync.api.TableApi";
+    private static final String WHERE = "where";
+    private static final String INCLUDE_DELETED = "includeDeleted";
+    private static final Pattern NEWLINE_OR_TAB = Pattern.compile("\\n|\\t");
+    private static final JsonReaderFactory JSON = Json.createReaderFactory(Map.of());
+    private static final int MAX_RESPONSE_TYPES = 32;
+    private static final long DATABASE_PAUSE_NANOS = 1_000_000_000L;
+
+    private static volatile boolean enabled = true;
+    private static final LongAdder ANSWERED = new LongAdder();
+
+    /** The list fields answerable here and their tables' columns, set at start. */
+    private static volatile Catalog catalog;
+    private static volatile Plans plans = new Plans(256);
+
+    @Inject
+    TidemarkConfig config;
+
+    @Inject
+    ScopeCompiler scopes;
+
+    @Inject
+    SyncRegistry registry;
+
+    @Inject
+    TokenIdentities tokens;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    EntityManagerFactory sessions;
+
+    @ConfigProperty(name = "quarkus.smallrye-graphql.root-path", defaultValue = "graphql")
+    String rootPath;
+
+    /** Content types SmallRye answered with, by the request's {@code Accept} header ("" for none). */
+    private final Map<String, String> responseTypes = new ConcurrentHashMap<>();
+
+    private volatile long pausedUntil;
+
+    /** Turns direct answers on or off for the whole process ({@code tidemark.query.direct-queries} at start; tests' and benchmarks' A/B). */
+    public static void enable(boolean on) {
+        enabled = on;
+    }
+
+    /** Requests answered here since the process started (tests and benchmarks read it). */
+    public static long answered() {
+        return ANSWERED.sum();
+    }
+
+    void start(@Observes StartupEvent started) {
+        plans = new Plans(config.query().directPlans());
+        catalog = Catalog.of(registry, sessions.unwrap(SessionFactoryImplementor.class));
+    }
+
+    void route(@Observes Router router) {
+        enable(config.query().directQueries() && !smallRyeObservesRequests());
+        String path = rootPath.startsWith("/") ? rootPath : "/" + rootPath;
+        router.route(path).order(ROUTE_ORDER).method(HttpMethod.POST).handler(this::handle);
+    }
+
+    /**
+     * Called by the query execution strategy with each operation graphql-java is about to execute:
+     * keeps the plan of its document, or that it has none, unless known already.
+     */
+    static void learn(ExecutionContext context) {
+        Catalog known = catalog;
+        if (!enabled || known == null || context.getExecutionInput() == null) {
+            return;
+        }
+        Key key = new Key(context.getExecutionInput().getQuery(), context.getExecutionInput().getOperationName());
+        if (plans.get(key) == null) {
+            Plan plan = Plan.of(context, known);
+            plans.put(key, plan == null ? Plan.NONE : plan);
+        }
+    }
+
+    /** On the event loop: what can be decided without parsing; the rest on a worker. */
+    private void handle(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (!enabled || request.query() != null || context.body() == null || context.body().buffer() == null
+                || contentType != null && !contentType.startsWith("application/json")
+                || request.headers().getAll(HttpHeaders.ACCEPT).size() > 1 || System.nanoTime() - pausedUntil < 0) {
+            context.next();
+            return;
+        }
+        String accept = request.getHeader(HttpHeaders.ACCEPT);
+        String acceptKey = accept == null ? "" : accept;
+        String responseType = responseTypes.get(acceptKey);
+        if (responseType == null) {
+            // SmallRye answers this one, and its content type is kept for the next with the same Accept header
+            context.addHeadersEndHandler(v -> learnResponseType(acceptKey, context.response()));
+            context.next();
+            return;
+        }
+        if (plans.isEmpty()) {
+            context.next();
+            return;
+        }
+        Buffer body = context.body().buffer();
+        context.vertx().<Boolean>executeBlocking(() -> answer(context, body, responseType), false).onComplete(done -> {
+            if (done.failed() || !Boolean.TRUE.equals(done.result())) {
+                context.next();
+            }
+        });
+    }
+
+    private void learnResponseType(String acceptKey, HttpServerResponse response) {
+        String type = response.headers().get(HttpHeaders.CONTENT_TYPE);
+        if (response.getStatusCode() == 200 && type != null && responseTypes.size() < MAX_RESPONSE_TYPES && utf8(type)) {
+            responseTypes.putIfAbsent(acceptKey, type);
+        }
+    }
+
+    /** Whether a body of this content type is UTF-8 (no charset parameter, or UTF-8's). */
+    private static boolean utf8(String contentType) {
+        int charset = contentType.toLowerCase(Locale.ROOT).indexOf("charset=");
+        return charset < 0 || contentType.substring(charset + 8).trim().toLowerCase(Locale.ROOT).startsWith("utf-8")
+                && contentType.indexOf("charset=", charset + 1) < 0;
+    }
+
+    /** On a worker: true once answered, false when the request is to go the usual way (nothing written). */
+    private boolean answer(RoutingContext context, Buffer body, String responseType) {
+        try {
+            String text = written(context, body);
+            if (text == null) {
+                return false;
+            }
+            ANSWERED.increment(); // before the answer leaves: a client may read it as soon as it has the answer
+            HttpServerResponse response = context.response();
+            response.headers().set(HttpHeaders.CONTENT_TYPE, responseType);
+            response.setStatusCode(200).setStatusMessage("OK").end(Buffer.buffer(text.getBytes(StandardCharsets.UTF_8)));
+            return true;
+        } catch (SQLException e) {
+            pausedUntil = System.nanoTime() + DATABASE_PAUSE_NANOS;
+            LOG.debugf(e, "A direct list query failed in the database; requests go the usual way for a second");
+            return false;
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "A direct list query was left to the usual way");
+            return false;
+        }
+    }
+
+    /** The answer's text, or null when the request is to go the usual way. */
+    private String written(RoutingContext context, Buffer body) throws SQLException {
+        JsonObject request;
+        try {
+            // SmallRye's handler parses the body with the same JSON-P provider, raw newlines and tabs made spaces first
+            String json = NEWLINE_OR_TAB.matcher(body.toString(StandardCharsets.UTF_8)).replaceAll(" ");
+            request = JSON.createReader(new StringReader(json)).readObject();
+        } catch (RuntimeException e) {
+            return null;
+        }
+        for (String member : request.keySet()) {
+            if (!member.equals("query") && !member.equals("operationName") && !member.equals("variables")) {
+                return null; // extensions (persisted queries, say): SmallRye's
+            }
+        }
+        if (!(request.get("query") instanceof JsonString query)) {
+            return null;
+        }
+        JsonValue operationName = request.getOrDefault("operationName", JsonValue.NULL);
+        JsonValue variables = request.getOrDefault("variables", JsonValue.NULL);
+        if (!(operationName instanceof JsonString) && operationName != JsonValue.NULL
+                || !(variables instanceof JsonObject) && variables != JsonValue.NULL) {
+            return null;
+        }
+        Plan plan = plans.get(new Key(query.getString(), operationName instanceof JsonString name ? name.getString() : null));
+        if (plan == null || plan == Plan.NONE) {
+            return null;
+        }
+        Map<String, Object> raw = variables instanceof JsonObject object ? plain(object) : Map.of();
+        if (raw == null) {
+            return null;
+        }
+        GraphQLContext graphQLContext = GraphQLContext.newContext().build();
+        Locale locale = Locale.getDefault();
+        CoercedVariables coerced = ValuesResolver.coerceVariableValues(plan.schema, plan.variables, RawVariables.of(raw),
+                graphQLContext, locale);
+        Map<String, Object> arguments = ValuesResolver.getArgumentValues(plan.schema.getCodeRegistry(), plan.definition.getArguments(),
+                plan.field.getArguments(), coerced, graphQLContext, locale);
+        Object whereValue = arguments.get(WHERE);
+        Object where = whereValue instanceof Map<?, ?> map ? BoundWheres.bind(plan.list.whereClass(), map) : null;
+        if (whereValue != null && where == null) {
+            return null;
+        }
+        Identity who = identity(context);
+        if (who == null) {
+            return null;
+        }
+        SqlScope scope = JpqlRenderer.renderSql(scopes.compile(plan.list.table(), where, WHERE, who));
+        List<Object[]> rows = rows(plan, scope, Boolean.TRUE.equals(arguments.get(INCLUDE_DELETED)));
+        if (rows == null) {
+            return null;
+        }
+        List<Object> list = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            Map<String, Object> values = new LinkedHashMap<>((int) (plan.outputs.size() / 0.75f) + 1);
+            for (Output output : plan.outputs) {
+                Object value;
+                if (output.column < 0) {
+                    value = plan.typeName;
+                } else if (row[output.column] == null) {
+                    if (output.nonNull) {
+                        return null; // graphql-java reports it as an error
+                    }
+                    value = null;
+                } else {
+                    value = output.scalar.getCoercing().serialize(row[output.column], graphQLContext, locale);
+                }
+                values.put(output.key, value);
+            }
+            list.add(values);
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put(plan.resultKey, list);
+        String json = AnswerJson.write(data);
+        return json == null ? null : "{\"data\":" + json + "}";
+    }
+
+    /** At most {@code tidemark.query.max-rows} rows of the plan's columns matching {@code scope}, or null when more match. */
+    private List<Object[]> rows(Plan plan, SqlScope scope, boolean includeDeleted) throws SQLException {
+        SyncTable table = plan.list.table();
+        StringBuilder sql = new StringBuilder(plan.select).append(scope.predicate());
+        if (!includeDeleted) {
+            sql.append(" and ").append(SqlScope.ROOT).append('.').append(table.column("deletedAt").column()).append(" is null");
+        }
+        sql.append(" order by ").append(SqlScope.ROOT).append('.').append(table.column("createdAt").column()).append(", ")
+                .append(SqlScope.ROOT).append(".uid limit ?");
+        int max = config.query().maxRows();
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            int index = 1;
+            for (Object value : scope.parameters()) {
+                statement.setObject(index++, value);
+            }
+            statement.setInt(index, max + 1);
+            List<Object[]> rows = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    if (rows.size() == max) {
+                        return null; // LIMIT_EXCEEDED: the usual way says so
+                    }
+                    Object[] row = new Object[plan.reads.size()];
+                    for (int i = 0; i < row.length; i++) {
+                        row[i] = plan.reads.get(i).read(result, i + 1);
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        }
+    }
+
+    /**
+     * Who the request acts for, as {@code Caller} decides it for the usual way; null when the usual way
+     * is to answer (a refused token, or no token without anonymous access: an error).
+     */
+    private Identity identity(RoutingContext context) {
+        SecurityIdentity security = context.user() instanceof QuarkusHttpUser user ? user.getSecurityIdentity() : null;
+        if (security != null && !security.isAnonymous() && security.getPrincipal() instanceof JsonWebToken token) {
+            return tokens.of(token); // a refusal throws: the usual way answers it
+        }
+        return config.auth().anonymousAccess() ? Identity.ANONYMOUS_FULL_ACCESS : null;
+    }
+
+    /** The variables as graphql-java gets them from SmallRye, or null when one is a number (SmallRye's own conversion). */
+    private static Map<String, Object> plain(JsonObject object) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonValue> member : object.entrySet()) {
+            Object value = plainValue(member.getValue());
+            if (value == NUMBER) {
+                return null;
+            }
+            map.put(member.getKey(), value);
+        }
+        return map;
+    }
+
+    private static final Object NUMBER = new Object();
+
+    private static Object plainValue(JsonValue value) {
+        switch (value.getValueType()) {
+            case STRING:
+                return ((JsonString) value).getString();
+            case TRUE:
+                return Boolean.TRUE;
+            case FALSE:
+                return Boolean.FALSE;
+            case NULL:
+                return null;
+            case OBJECT:
+                Map<String, Object> map = plain(value.asJsonObject());
+                return map == null ? NUMBER : map;
+            case ARRAY:
+                JsonArray array = value.asJsonArray();
+                List<Object> list = new ArrayList<>(array.size());
+                for (JsonValue item : array) {
+                    Object plain = plainValue(item);
+                    if (plain == NUMBER) {
+                        return NUMBER;
+                    }
+                    list.add(plain);
+                }
+                return list;
+            default:
+                return NUMBER;
+        }
+    }
+
+    private record Key(String query, String operationName) {
+    }
+
+    /** A list field answerable here: its table and the where-input class its method takes. */
+    record ListField(SyncTable table, Class<?> whereClass) {
+    }
+
+    /** Reads one column of the result set as Hibernate reads it. */
+    private interface Read {
+        Object read(ResultSet result, int index) throws SQLException;
+    }
+
+    /** A column read directly: its SQL name and how. */
+    private record DirectColumn(String sql, Read read) {
+    }
+
+    /** One member of each row's answer: a column (by its index in the select) or {@code __typename} (-1). */
+    private record Output(String key, int column, GraphQLScalarType scalar, boolean nonNull) {
+    }
+
+    /** The list fields answerable here, by query field name, and each table's directly read columns, by field name. */
+    private record Catalog(Map<String, ListField> fields, Map<SyncTable, Map<String, DirectColumn>> columns) {
+
+        static Catalog of(SyncRegistry registry, SessionFactoryImplementor factory) {
+            Map<SyncTable, Map<String, DirectColumn>> columns = new HashMap<>();
+            for (SyncTable table : registry.all()) {
+                EntityPersister persister = factory.getMappingMetamodel().getEntityDescriptor(table.entityClass());
+                Map<String, DirectColumn> direct = new HashMap<>();
+                persister.forEachAttributeMapping(attribute -> {
+                    if (attribute instanceof BasicValuedModelPart basic && !basic.isFormula()
+                            && basic.getJdbcMapping().getValueConverter() == null
+                            && basic.getContainingTableExpression().equals(persister.getIdentifierTableName())) {
+                        Read read = read(basic.getJdbcMapping());
+                        if (read != null) {
+                            direct.put(attribute.getAttributeName(), new DirectColumn(basic.getSelectionExpression(), read));
+                        }
+                    }
+                });
+                if (persister.getIdentifierMapping() instanceof BasicValuedModelPart id && id.getJdbcMapping().getValueConverter() == null) {
+                    Read read = read(id.getJdbcMapping());
+                    if (read != null) {
+                        direct.put(persister.getIdentifierMapping().getAttributeName(), new DirectColumn(id.getSelectionExpression(), read));
+                    }
+                }
+                columns.put(table, Map.copyOf(direct));
+            }
+            return new Catalog(listFields(registry), Map.copyOf(columns));
+        }
+
+        /** How JDBC reads a column of this mapping as Hibernate does, or null when not done here. */
+        private static Read read(JdbcMapping mapping) {
+            Class<?> type = mapping.getJavaTypeDescriptor().getJavaTypeClass();
+            int sql = mapping.getJdbcType().getDefaultSqlTypeCode();
+            if (type == String.class && (sql == Types.VARCHAR || sql == Types.LONGVARCHAR || sql == Types.CHAR)) {
+                return ResultSet::getString;
+            }
+            if (type == UUID.class && (sql == Types.OTHER || sql == 3000 /* SqlTypes.UUID */)) {
+                return (r, i) -> r.getObject(i, UUID.class);
+            }
+            if (type == OffsetDateTime.class && (sql == Types.TIMESTAMP_WITH_TIMEZONE || sql == 3003 /* SqlTypes.TIMESTAMP_UTC */)) {
+                return (r, i) -> r.getObject(i, OffsetDateTime.class); // the driver gives it in UTC, as Hibernate reads it
+            }
+            if (type == Long.class && sql == Types.BIGINT) {
+                return (r, i) -> {
+                    long value = r.getLong(i);
+                    return r.wasNull() ? null : value;
+                };
+            }
+            if (type == Integer.class && sql == Types.INTEGER) {
+                return (r, i) -> {
+                    int value = r.getInt(i);
+                    return r.wasNull() ? null : value;
+                };
+            }
+            if (type == Boolean.class && (sql == Types.BOOLEAN || sql == Types.BIT)) {
+                return (r, i) -> {
+                    boolean value = r.getBoolean(i);
+                    return r.wasNull() ? null : value;
+                };
+            }
+            return null;
+        }
+
+        /** The query fields of the table API classes' list methods ({@code List<Row> name(RowWhere where, boolean includeDeleted)}). */
+        private static Map<String, ListField> listFields(SyncRegistry registry) {
+            Map<String, ListField> fields = new HashMap<>();
+            for (Bean<?> bean : Arc.container().beanManager().getBeans(Object.class, Any.Literal.INSTANCE)) {
+                Class<?> api = bean.getBeanClass();
+                if (!api.isAnnotationPresent(GraphQLApi.class) || api.getSuperclass() == null
+                        || !api.getSuperclass().getName().equals(TABLE_API)) {
+                    continue;
+                }
+                for (Method method : api.getDeclaredMethods()) {
+                    Class<?>[] parameters = method.getParameterTypes();
+                    if (!method.isAnnotationPresent(org.eclipse.microprofile.graphql.Query.class) || parameters.length != 2
+                            || !SyncedWhere.class.isAssignableFrom(parameters[0]) || !parameters[0].isAnnotationPresent(Input.class)
+                            || parameters[1] != boolean.class || method.getReturnType() != List.class
+                            || !(method.getGenericReturnType() instanceof ParameterizedType list)
+                            || !(list.getActualTypeArguments()[0] instanceof Class<?> row)) {
+                        continue;
+                    }
+                    SyncTable table;
+                    try {
+                        table = registry.table(row);
+                    } catch (RuntimeException e) {
+                        continue; // not a synced row
+                    }
+                    Name name = method.getAnnotation(Name.class);
+                    fields.put(name == null ? method.getName() : name.value(), new ListField(table, parameters[0]));
+                }
+            }
+            return Map.copyOf(fields);
+        }
+    }
+
+    /** How one document is answered; {@link #NONE} for a document that is not answered here. */
+    private static final class Plan {
+
+        static final Plan NONE = new Plan();
+
+        final GraphQLSchema schema;
+        final List<VariableDefinition> variables;
+        final Field field;
+        final GraphQLFieldDefinition definition;
+        final String resultKey;
+        final ListField list;
+        final String typeName;
+        final List<Output> outputs;
+        final List<Read> reads;
+        /** {@code select <columns> from <table> e where } */
+        final String select;
+
+        private Plan() {
+            schema = null;
+            variables = null;
+            field = null;
+            definition = null;
+            resultKey = null;
+            list = null;
+            typeName = null;
+            outputs = null;
+            reads = null;
+            select = null;
+        }
+
+        private Plan(GraphQLSchema schema, List<VariableDefinition> variables, Field field, GraphQLFieldDefinition definition,
+                ListField list, String typeName, List<Output> outputs, List<Read> reads, String select) {
+            this.schema = schema;
+            this.variables = variables;
+            this.field = field;
+            this.definition = definition;
+            this.resultKey = field.getResultKey();
+            this.list = list;
+            this.typeName = typeName;
+            this.outputs = outputs;
+            this.reads = reads;
+            this.select = select;
+        }
+
+        /** The plan of the operation {@code context} executes, or null when it is not answered here. */
+        static Plan of(ExecutionContext context, Catalog catalog) {
+            OperationDefinition operation = context.getOperationDefinition();
+            if (operation == null || operation.getOperation() != OperationDefinition.Operation.QUERY
+                    || !context.getFragmentsByName().isEmpty() || !operation.getDirectives().isEmpty()
+                    || operation.getVariableDefinitions().stream().anyMatch(v -> !v.getDirectives().isEmpty())
+                    || operation.getSelectionSet().getSelections().size() != 1
+                    || !(operation.getSelectionSet().getSelections().get(0) instanceof Field root) || !root.getDirectives().isEmpty()
+                    || root.getSelectionSet() == null) {
+                return null;
+            }
+            ListField list = catalog.fields().get(root.getName());
+            GraphQLSchema schema = context.getGraphQLSchema();
+            GraphQLFieldDefinition definition = schema.getQueryType().getFieldDefinition(root.getName());
+            if (list == null || definition == null || root.getArguments().stream()
+                    .anyMatch(a -> !a.getName().equals(WHERE) && !a.getName().equals(INCLUDE_DELETED))) {
+                return null;
+            }
+            GraphQLType listType = GraphQLTypeUtil.unwrapNonNull(definition.getType());
+            if (!(listType instanceof GraphQLList wrapped)
+                    || !(GraphQLTypeUtil.unwrapNonNull(wrapped.getWrappedType()) instanceof GraphQLObjectType rowType)
+                    || !GraphQLTypeUtil.isNonNull(wrapped.getWrappedType())) {
+                return null; // a nullable row: graphql-java's null handling, not copied here
+            }
+            Map<String, DirectColumn> columns = catalog.columns().get(list.table());
+            List<Output> outputs = new ArrayList<>();
+            List<Read> reads = new ArrayList<>();
+            StringBuilder select = new StringBuilder("select ");
+            Set<String> keys = new HashSet<>();
+            for (Selection<?> selection : root.getSelectionSet().getSelections()) {
+                if (!(selection instanceof Field field) || !field.getDirectives().isEmpty() || !field.getArguments().isEmpty()
+                        || field.getSelectionSet() != null || !keys.add(field.getResultKey())) {
+                    return null; // fragments, directives, arguments, objects, a key given twice (merged by graphql-java)
+                }
+                if (field.getName().equals(Introspection.TypeNameMetaFieldDef.getName())) {
+                    outputs.add(new Output(field.getResultKey(), -1, null, true));
+                    continue;
+                }
+                GraphQLFieldDefinition column = rowType.getFieldDefinition(field.getName());
+                SyncColumn synced = list.table().column(field.getName());
+                DirectColumn direct = columns == null ? null : columns.get(field.getName());
+                if (column == null || !column.getArguments().isEmpty() || synced == null || direct == null
+                        || !(GraphQLTypeUtil.unwrapNonNull(column.getType()) instanceof GraphQLScalarType scalar)) {
+                    return null;
+                }
+                outputs.add(new Output(field.getResultKey(), reads.size(), scalar, column.getType() instanceof GraphQLNonNull));
+                select.append(reads.isEmpty() ? "" : ", ").append(SqlScope.ROOT).append('.').append(direct.sql());
+                reads.add(direct.read());
+            }
+            if (reads.isEmpty()) {
+                select.append(SqlScope.ROOT).append(".uid");
+                reads.add((r, i) -> null);
+            }
+            select.append(" from ").append(list.table().tableName()).append(' ').append(SqlScope.ROOT).append(" where ");
+            return new Plan(schema, List.copyOf(operation.getVariableDefinitions()), root, definition, list, rowType.getName(),
+                    List.copyOf(outputs), List.copyOf(reads), select.toString());
+        }
+    }
+
+    /** Plans by document, the least recently used dropped over the bound. */
+    private static final class Plans {
+
+        private final Map<Key, Plan> plans;
+
+        Plans(int max) {
+            plans = new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Key, Plan> eldest) {
+                    return size() > max;
+                }
+            };
+        }
+
+        synchronized Plan get(Key key) {
+            return plans.get(key);
+        }
+
+        synchronized void put(Key key, Plan plan) {
+            plans.put(key, plan);
+        }
+
+        synchronized boolean isEmpty() {
+            return plans.isEmpty();
+        }
+    }
+
+    /** Whether SmallRye is configured to observe every request (metrics, tracing, CDI events, payload logging), which this path would skip. */
+    static boolean smallRyeObservesRequests() {
+        Config smallRye = Config.get();
+        return smallRye.isEventsEnabled() || smallRye.isMetricsEnabled() || smallRye.isTracingEnabled()
+                || smallRye.logPayload() != null && !smallRye.logPayload().name().equalsIgnoreCase("off");
+    }
+}
