@@ -1,6 +1,7 @@
 package dev.tidemark.demo;
 
 import static dev.tidemark.support.GraphQL.error;
+import static io.restassured.RestAssured.given;
 import static dev.tidemark.support.GraphQL.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.tidemark.support.Db;
 import dev.tidemark.support.Demo;
+import dev.tidemark.support.Tokens;
+import io.restassured.http.ContentType;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
@@ -50,6 +53,25 @@ class BadInputTest {
         for (String mention : mentions) {
             assertTrue(error.getString("message").contains(mention), () -> "message should name " + mention + ": " + error.getString("message"));
         }
+    }
+
+    /** Variables, extensions or an operation name of the wrong JSON type were an HTTP 500 naming a Java class (SmallRye casts them). */
+    @Test
+    void shouldRejectRequestMembersOfTheWrongJsonTypeWithACode() {
+        String save = "mutation { saveUser(input: {uid: \"" + Demo.uid() + "\", name: \"x\"}) { uid } }";
+        var before = db.snapshot();
+        for (String[] bad : new String[][] {
+                { "\"variables\":[1]", "variables" }, { "\"variables\":\"x\"", "variables" }, { "\"variables\":5", "variables" },
+                { "\"extensions\":[]", "extensions" }, { "\"operationName\":5", "operationName" },
+                { "\"operationName\":{}", "operationName" } }) {
+            String body = "{\"query\":" + io.vertx.core.json.Json.encode(save) + "," + bad[0] + "}";
+            JsonPath answer = given().contentType(ContentType.JSON).header("Authorization", "Bearer " + Tokens.admin()).body(body)
+                    .when().post("/graphql").then().statusCode(200).extract().jsonPath();
+            assertEquals("BAD_REQUEST", answer.getString("errors[0].extensions.code"), body + ": " + answer.prettify());
+            assertEquals(bad[1], answer.getString("errors[0].extensions.field"), answer.prettify());
+            assertTrue(answer.getString("errors[0].message").contains("'" + bad[1] + "'"), answer.prettify());
+        }
+        assertEquals(before, db.snapshot(), "nothing written");
     }
 
     @Test

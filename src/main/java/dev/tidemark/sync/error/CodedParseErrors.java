@@ -7,6 +7,8 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 import dev.tidemark.sync.metrics.limits.LimitRefusals;
+import graphql.ExecutionResultImpl;
+import graphql.GraphqlErrorBuilder;
 import graphql.parser.InvalidSyntaxException;
 import graphql.schema.GraphQLSchema;
 import io.smallrye.graphql.execution.ExecutionResponse;
@@ -23,6 +25,9 @@ import io.smallrye.graphql.schema.model.Schema;
  */
 final class CodedParseErrors extends ExecutionService {
 
+    /** The code of a request whose members have the wrong JSON types. */
+    static final String BAD_REQUEST = "BAD_REQUEST";
+
     private final ExecutionService smallRye;
     private final LimitRefusals refusals;
 
@@ -34,7 +39,35 @@ final class CodedParseErrors extends ExecutionService {
 
     @Override
     public void execute(JsonObject request, Map<String, Object> metadata, ExecutionResponseWriter writer, boolean async) {
+        String member = misshapen(request);
+        if (member != null) {
+            // SmallRye casts these members without looking: a list of variables was an HTTP 500 and a Java class name
+            writer.write(new ExecutionResponse(ExecutionResultImpl.newExecutionResult().addError(GraphqlErrorBuilder.newError()
+                    .message("the request's '" + member + "' must be " + (member.equals("operationName") ? "a string" : "a JSON object")
+                            + " or null")
+                    .extensions(Map.of("code", BAD_REQUEST, "field", member)).build()).build()));
+            return;
+        }
         smallRye.execute(request, metadata, new Writer(request, metadata, writer, refusals), async);
+    }
+
+    /** The member of the request whose JSON type SmallRye cannot take (variables or extensions not an object, operationName not a string), or null. */
+    static String misshapen(JsonObject request) {
+        if (request == null) {
+            return null;
+        }
+        for (String member : new String[] { "variables", "extensions" }) {
+            JsonValue value = request.get(member);
+            if (value != null && value.getValueType() != JsonValue.ValueType.OBJECT && value.getValueType() != JsonValue.ValueType.NULL) {
+                return member;
+            }
+        }
+        JsonValue operationName = request.get("operationName");
+        if (operationName != null && operationName.getValueType() != JsonValue.ValueType.STRING
+                && operationName.getValueType() != JsonValue.ValueType.NULL) {
+            return "operationName";
+        }
+        return null;
     }
 
     /**

@@ -181,6 +181,8 @@ class DirectQueriesTest {
         String noToken = assertSame(null, null, body(LOOKUP, Map.of()), false);
         assertTrue(noToken.contains("UNAUTHENTICATED"), noToken);
         assertSame(Tokens.admin(), null, "{\"query\":\"{ users { uid } \"", false);
+        String listOfVariables = assertSame(Tokens.admin(), null, "{\"query\":\"{ users { uid } }\",\"variables\":[1]}", false);
+        assertTrue(listOfVariables.startsWith("200 ") && listOfVariables.contains("BAD_REQUEST"), listOfVariables);
     }
 
     /** Random wheres over names, emails, uids and memberships, and/or/not nested; the seed is printed. */
