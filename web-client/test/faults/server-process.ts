@@ -61,7 +61,9 @@ export class ServerProcess {
     mkdirSync(OUTPUT_DIR, { recursive: true });
     this.log ??= createWriteStream(join(OUTPUT_DIR, `server-${this.name}.log`), { flags: 'a' });
     this.log.write(`\n===== start ${++this.starts} at ${new Date().toISOString()} =====\n`);
-    this.managementPort ??= await freePort();
+    // Distinct from the HTTP port: the system may hand out the port just closed again, and the server
+    // refuses to start with both on one port.
+    while (this.managementPort === undefined || this.managementPort === this.port) this.managementPort = await freePort();
     const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
     const child = spawn(java, ['-Xmx256m', '-jar', jar], {
       stdio: ['ignore', 'pipe', 'pipe'],

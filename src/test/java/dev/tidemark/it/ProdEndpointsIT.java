@@ -1,10 +1,14 @@
 package dev.tidemark.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
@@ -14,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What answers where in production: the packaged jar (prod profile) serves the API, the schema and
  * the demo on its application port, which the Service and the Ingress expose, and health and metrics
- * only on its management port, which they do not; GraphiQL is off unless switched on.
+ * only on its management port, which they do not; GraphiQL is off unless switched on. Both ports on
+ * one number is refused at start.
  */
 class ProdEndpointsIT {
 
@@ -60,5 +65,23 @@ class ProdEndpointsIT {
             assertEquals(200, graphiql.statusCode());
             assertTrue(graphiql.body().toLowerCase().contains("graphiql"), graphiql.body());
         }
+    }
+
+    /**
+     * Vert.x would share one listening socket between the API and the management interface and split
+     * requests between them: the server refuses to start and says which keys and which port.
+     */
+    @Test
+    void shouldRefuseToStartWithTheManagementPortEqualToTheHttpPort() throws IOException {
+        Files.deleteIfExists(Path.of("target", "it-prod-shared-port.log")); // the log is appended to
+        AppInstance shared = new AppInstance("prod-shared-port", server.postgres.getJdbcUrl("postgres", "postgres"));
+        shared.env("QUARKUS_MANAGEMENT_PORT", String.valueOf(shared.port()));
+        int exit = shared.runToExit();
+        String log = shared.log();
+        assertNotEquals(0, exit, "refused at start; see target/it-prod-shared-port.log");
+        assertTrue(log.contains("quarkus.management.port and quarkus.http.port are both " + shared.port()
+                + ": the management interface (health and metrics) and the API would share one listening socket"), log);
+        assertTrue(log.contains("set quarkus.management.port (QUARKUS_MANAGEMENT_PORT) to another port than quarkus.http.port"), log);
+        assertFalse(log.contains("Address already in use"), "refused for sharing its port, not for finding it taken");
     }
 }

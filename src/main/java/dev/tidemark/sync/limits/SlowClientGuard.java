@@ -10,13 +10,15 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import dev.tidemark.sync.config.LimitsConfig;
+import dev.tidemark.sync.config.ServerPorts;
 import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.metrics.limits.LimitRefusals;
 import io.netty.channel.Channel;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.HttpServerStart;
 import io.vertx.core.Future;
@@ -57,11 +59,8 @@ public class SlowClientGuard {
     @Inject
     LimitRefusals refusals;
 
-    @ConfigProperty(name = "quarkus.management.enabled", defaultValue = "false")
-    boolean managementEnabled;
-
-    @ConfigProperty(name = "quarkus.management.port", defaultValue = "9000")
-    int managementPort;
+    @Inject
+    Config mpConfig;
 
     private AcceptedConnections accepted;
 
@@ -103,7 +102,13 @@ public class SlowClientGuard {
         return any;
     }
 
+    /**
+     * The listening sockets of the application's HTTP server. The management interface's server is
+     * told apart by its port, which {@code ServerPortsCheck} makes sure differs from the application's
+     * (a management port of 0, random, is not told apart: its socket gets the hook too).
+     */
     private List<Channel> listeningChannels() {
+        ServerPorts ports = ServerPorts.of(mpConfig, LaunchMode.current());
         Map<ServerID, HttpServerImpl> shared = ((VertxInternal) vertx).sharedHttpServers();
         List<HttpServerImpl> servers;
         synchronized (shared) {
@@ -111,7 +116,7 @@ public class SlowClientGuard {
         }
         List<Channel> channels = new ArrayList<>();
         for (HttpServerImpl server : servers) {
-            if (managementEnabled && server.actualPort() == managementPort) {
+            if (ports.managementEnabled() && server.actualPort() == ports.management()) {
                 continue;
             }
             Channel channel = boundChannel(server);
