@@ -29,6 +29,7 @@ import dev.tidemark.sync.limits.DocumentVerdicts;
 import dev.tidemark.sync.query.BoundWheres;
 import dev.tidemark.sync.query.ColumnRows;
 import dev.tidemark.sync.query.DirectJsonEventingService;
+import dev.tidemark.sync.query.DirectQueries;
 import dev.tidemark.sync.query.OnePassRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
@@ -59,17 +60,20 @@ class ReadPathBenchmark {
     static final String NEW_TOKEN = "one pass, columns, direct JSON, a new token each request";
     static final String LIMITS_MEASURED = "one pass, columns, direct JSON, document limits measured each request";
     static final String WHERE_JSONB = "one pass, columns, direct JSON, where bound by SmallRye's JSON-B";
+    static final String ROUTE = "answered on the route (DirectQueries): one SQL statement, no SmallRye or Hibernate";
     /**
      * The paths taking turns: graphql-java per field, one pass over entities with SmallRye's JSON-P tree,
      * that with the answer written directly, one pass over columns with the answer written directly (the
      * same token: verified once), that with a token never seen, and that with the depth, complexity and
      * size limits walking the document every time (no verdict kept per document); {@code where-jsonb}: the
-     * where bound by SmallRye's JSON-B instead of from graphql-java's value (not in the default).
-     * {@code -Dbench.paths=per-field,json-p,direct,columns,new-token,limits-measured} (the default) names the ones to run.
+     * where bound by SmallRye's JSON-B instead of from graphql-java's value (not in the default); {@code route}:
+     * a list answered on the HTTP route ({@link DirectQueries}; every other path has it off, and the sync
+     * answer, a mutation, is never answered there).
+     * {@code -Dbench.paths=per-field,json-p,direct,columns,new-token,limits-measured,route} (the default) names the ones to run.
      */
     static final Map<String, String> PATHS = Map.of("per-field", PER_FIELD, "json-p", JSON_P, "direct", DIRECT,
             "columns", "one pass, columns, direct JSON", "new-token", NEW_TOKEN,
-            "limits-measured", LIMITS_MEASURED, "where-jsonb", WHERE_JSONB);
+            "limits-measured", LIMITS_MEASURED, "where-jsonb", WHERE_JSONB, "route", ROUTE);
     static final String COLUMNS = "{ uid name email createdBy createdAt updatedAt deletedAt version }";
 
     @Inject
@@ -89,6 +93,7 @@ class ReadPathBenchmark {
         DirectJsonEventingService.enable(true);
         ColumnRows.enable(true);
         BoundWheres.enable(true);
+        DirectQueries.enable(true);
     }
 
     @Test
@@ -125,7 +130,7 @@ class ReadPathBenchmark {
         Map<String, Long> cpu = new LinkedHashMap<>();
         String token = Tokens.admin();
         List<String> paths = new ArrayList<>();
-        for (String id : System.getProperty("bench.paths", "per-field,json-p,direct,columns,new-token,limits-measured").split(",")) {
+        for (String id : System.getProperty("bench.paths", "per-field,json-p,direct,columns,new-token,limits-measured,route").split(",")) {
             paths.add(Objects.requireNonNull(PATHS.get(id.trim()), () -> "bench.paths: no path " + id));
         }
         for (int round = 0; round < WARMUP + ROUNDS; round++) {
@@ -135,6 +140,7 @@ class ReadPathBenchmark {
                 DirectJsonEventingService.enable(!path.equals(PER_FIELD) && !path.equals(JSON_P));
                 ColumnRows.enable(path.contains("columns"));
                 BoundWheres.enable(!path.equals(WHERE_JSONB));
+                DirectQueries.enable(path.equals(ROUTE));
                 for (Map.Entry<String, String> entry : bodies.entrySet()) {
                     String body = entry.getValue() != null ? entry.getValue()
                             : GraphQL.body(syncDocument, "input", Map.of("syncId", UUID.randomUUID().toString(), "users", List.of(scope)));

@@ -112,8 +112,10 @@ import io.vertx.ext.web.RoutingContext;
  * <p>Everything else goes the usual way, unchanged: another document, a body with {@code extensions} or
  * a number among its variables, variables graphql-java would refuse or a where that needs SmallRye's
  * conversion, a refused token, a where the compiler refuses, more rows than {@code tidemark.query.max-rows},
- * a null in a non-null column, a database error (the usual way is then taken by every request for a
- * second). Whatever errors a request ends in are the usual way's own, as it answers it from the start.
+ * a null in a non-null column, a database error (the usual way is then taken by every request for five
+ * seconds, so that an outage does not make each request wait for the pool twice), a document longer
+ * than {@link #MAX_PLANNED_LENGTH} characters; and every request while SmallRye observes requests or
+ * leaves null fields out ({@link #smallRyeObservesRequests}). Whatever errors a request ends in are the usual way's own, as it answers it from the start.
  */
 @ApplicationScoped
 public class DirectQueries {
@@ -130,7 +132,9 @@ public class DirectQueries {
     private static final Pattern NEWLINE_OR_TAB = Pattern.compile("\\n|\\t");
     private static final JsonReaderFactory JSON = Json.createReaderFactory(Map.of());
     private static final int MAX_RESPONSE_TYPES = 32;
-    private static final long DATABASE_PAUSE_NANOS = 1_000_000_000L;
+    private static final long DATABASE_PAUSE_NANOS = 5_000_000_000L;
+    /** Longer documents are never planned (each plan keeps its document's text): the usual way answers them. */
+    static final int MAX_PLANNED_LENGTH = 16_384;
 
     private static volatile boolean enabled = true;
     private static final LongAdder ANSWERED = new LongAdder();
@@ -195,7 +199,11 @@ public class DirectQueries {
         if (!enabled || known == null || context.getExecutionInput() == null) {
             return;
         }
-        Key key = new Key(context.getExecutionInput().getQuery(), context.getExecutionInput().getOperationName());
+        String query = context.getExecutionInput().getQuery();
+        if (query == null || query.length() > MAX_PLANNED_LENGTH) {
+            return;
+        }
+        Key key = new Key(query, context.getExecutionInput().getOperationName());
         if (plans.get(key) == null) {
             Plan plan = Plan.of(context, known);
             plans.put(key, plan == null ? Plan.NONE : plan);
@@ -261,7 +269,7 @@ public class DirectQueries {
             return true;
         } catch (SQLException e) {
             pausedUntil = System.nanoTime() + DATABASE_PAUSE_NANOS;
-            LOG.debugf(e, "A direct list query failed in the database; requests go the usual way for a second");
+            LOG.debugf(e, "A direct list query failed in the database; requests go the usual way for 5 s");
             return false;
         } catch (RuntimeException e) {
             LOG.debugf(e, "A direct list query was left to the usual way");
@@ -680,10 +688,13 @@ public class DirectQueries {
         }
     }
 
-    /** Whether SmallRye is configured to observe every request (metrics, tracing, CDI events, payload logging), which this path would skip. */
+    /**
+     * Whether SmallRye is configured to observe every request (metrics, tracing, CDI events, payload
+     * logging), which this path would skip, or to leave null fields out of answers, which it does not.
+     */
     static boolean smallRyeObservesRequests() {
         Config smallRye = Config.get();
-        return smallRye.isEventsEnabled() || smallRye.isMetricsEnabled() || smallRye.isTracingEnabled()
+        return smallRye.isExcludeNullFieldsInResponses() || smallRye.isEventsEnabled() || smallRye.isMetricsEnabled() || smallRye.isTracingEnabled()
                 || smallRye.logPayload() != null && !smallRye.logPayload().name().equalsIgnoreCase("off");
     }
 }
