@@ -52,7 +52,10 @@ async function main() {
       cleanup.push(() => postgraphile.stop());
       targets.unshift({ name: 'postgraphile', kind: 'postgraphile', pid: postgraphile.pid, url: postgraphile.httpUrl });
     }
-    const lookup = listQueries(data, { scopeRows: 0, eqRows: 0 }).find((q) => q.key === 'lookup');
+    // LOOKUP_FLOOR=1: the same request path answering `{ __typename }`, no data fetched: what a request costs before any row
+    const floor = { query: '{ __typename }', variables: () => ({}), rows: (d) => (d.__typename ? [d] : []) };
+    const lookup = env.LOOKUP_FLOOR === '1' ? { tidemark: floor, postgraphile: floor }
+      : listQueries(data, { scopeRows: 0, eqRows: 0 }).find((q) => q.key === 'lookup');
     for (let i = 0; i < 50; i++) for (const t of targets) await ask(t, lookup[t.kind], i);
     if (statements > 0) await logStatements(sql, cluster, targets.filter((t) => t.kind === 'tidemark'), lookup);
     console.log(`load average before: ${load()}`);
