@@ -5,7 +5,8 @@
  * benchmark, then asks every server for one row by its uid, the servers taking turns in every
  * round, and prints p50/p99/mean per server with the load average. With LOOKUP_STATEMENTS=n it first
  * logs every statement PostgreSQL runs (log_statement=all) while each Tidemark answers n lookups,
- * and prints them grouped, per lookup.
+ * and prints them grouped, per lookup. LOOKUP_AS=owner asks Tidemark as the scope's owner (a user token, the
+ * row policy applied) instead of an admin; LOOKUP_FLOOR=1 asks every server `{ __typename }` instead.
  */
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -44,9 +45,11 @@ async function main() {
       mkdirSync(join(OUTPUT, name), { recursive: true });
       const server = await Tidemark.start({ repository: REPOSITORY, jdbcUrl: cluster.jdbcUrl, logDir: join(OUTPUT, name) });
       cleanup.push(() => server.stop());
-      targets.push({ name, kind: 'tidemark', pid: server.pid, url: server.httpUrl, token: server.token(randomUUID(), true) });
+      targets.push({ name, kind: 'tidemark', pid: server.pid, url: server.httpUrl, server });
     }
     const data = await loadData(sql, { scopeRows: Number(env.BENCH_SCOPE_ROWS ?? 10_000), eqRows: Number(env.BENCH_EQ_ROWS ?? 9_000) });
+    // LOOKUP_AS=owner: Tidemark asked as the scope's owner (a user token: the row policy applies), else as an admin
+    for (const t of targets) t.token = env.LOOKUP_AS === 'owner' ? t.server.token(data.owner) : t.server.token(randomUUID(), true);
     if (env.LOOKUP_POSTGRAPHILE !== '0') {
       const postgraphile = await Peer.start('PostGraphile', 'postgraphile-server.js', cluster.url, OUTPUT);
       cleanup.push(() => postgraphile.stop());
