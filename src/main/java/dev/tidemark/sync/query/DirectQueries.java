@@ -526,7 +526,7 @@ public class DirectQueries {
             return null;
         }
 
-        /** The query fields of the table API classes' list methods ({@code List<Row> name(RowWhere where, boolean includeDeleted)}). */
+        /** The query fields of the table API classes' list methods ({@code List<Row> name(RowWhere where, Boolean includeDeleted)}, null as false). */
         private static Map<String, ListField> listFields(SyncRegistry registry) {
             Map<String, ListField> fields = new HashMap<>();
             for (Bean<?> bean : Arc.container().beanManager().getBeans(Object.class, Any.Literal.INSTANCE)) {
@@ -539,7 +539,7 @@ public class DirectQueries {
                     Class<?>[] parameters = method.getParameterTypes();
                     if (!method.isAnnotationPresent(org.eclipse.microprofile.graphql.Query.class) || parameters.length != 2
                             || !SyncedWhere.class.isAssignableFrom(parameters[0]) || !parameters[0].isAnnotationPresent(Input.class)
-                            || parameters[1] != boolean.class || method.getReturnType() != List.class
+                            || parameters[1] != Boolean.class && parameters[1] != boolean.class || method.getReturnType() != List.class
                             || !(method.getGenericReturnType() instanceof ParameterizedType list)
                             || !(list.getActualTypeArguments()[0] instanceof Class<?> row)) {
                         continue;

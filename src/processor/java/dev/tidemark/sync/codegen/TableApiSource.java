@@ -166,9 +166,9 @@ final class TableApiSource {
                     }
 
                     @Query
-                    @Description("CNOUNS matching the where (all when absent); tombstones only with includeDeleted.")
-                    public @NonNull List<@NonNull X> QUERY(XWhere where, @DefaultValue("false") boolean includeDeleted) {
-                        return queries.list(X.class, where, includeDeleted);
+                    @Description("CNOUNS matching the where (all when absent); tombstones only with includeDeleted (null: as false).")
+                    public @NonNull List<@NonNull X> QUERY(XWhere where, @DefaultValue("false") Boolean includeDeleted) {
+                        return queries.list(X.class, where, Boolean.TRUE.equals(includeDeleted));
                     }
 
                     @Mutation

@@ -124,6 +124,14 @@ class DirectQueriesTest {
                     __typename id: uid n: name email version } }""", Map.of(), true);
         assertSame(Tokens.admin(), "query Q($d: Boolean!) { groups(includeDeleted: $d) { name uid } }", Map.of("d", false), true);
         assertSame(Tokens.admin(), "{ userGroups { uid userUid groupUid } }", Map.of(), true);
+        // an optional variable for the defaulted argument: absent (the default), then an explicit null (as false;
+        // it was an INTERNAL error the usual way: SmallRye passed null to a primitive boolean)
+        String optional = "query($d: Boolean) { users(includeDeleted: $d) { name } }";
+        assertSame(Tokens.admin(), optional, Map.of(), true);
+        Map<String, Object> explicitNull = new java.util.HashMap<>();
+        explicitNull.put("d", null);
+        String asFalse = assertSame(Tokens.admin(), optional, explicitNull, true);
+        assertTrue(!asFalse.contains("\"errors\"") && !asFalse.contains("Dave"), asFalse);
     }
 
     @Test
