@@ -50,6 +50,7 @@ import org.jboss.logging.Logger;
 import dev.tidemark.sync.auth.Identity;
 import dev.tidemark.sync.auth.TokenIdentities;
 import dev.tidemark.sync.config.TidemarkConfig;
+import dev.tidemark.sync.error.DatabaseUnavailable;
 import dev.tidemark.sync.policy.ScopeCompiler;
 import dev.tidemark.sync.schema.SyncColumn;
 import dev.tidemark.sync.schema.SyncRegistry;
@@ -113,7 +114,8 @@ import io.vertx.ext.web.RoutingContext;
  * a number among its variables, variables graphql-java would refuse or a where that needs SmallRye's
  * conversion, a refused token, a where the compiler refuses, more rows than {@code tidemark.query.max-rows},
  * a null in a non-null column, a database error (the usual way is then taken by every request for five
- * seconds, so that an outage does not make each request wait for the pool twice), a document longer
+ * seconds; when the database was unavailable, the usual way answers that request with that failure,
+ * {@link #failedRead}, rather than wait for the pool a second time), a document longer
  * than {@link #MAX_PLANNED_LENGTH} characters; and every request while SmallRye observes requests or
  * leaves null fields out ({@link #smallRyeObservesRequests}). Whatever errors a request ends in are the usual way's own, as it answers it from the start.
  */
@@ -135,6 +137,13 @@ public class DirectQueries {
     private static final long DATABASE_PAUSE_NANOS = 5_000_000_000L;
     /** Longer documents are never planned (each plan keeps its document's text): the usual way answers them. */
     static final int MAX_PLANNED_LENGTH = 16_384;
+
+    /**
+     * Where a direct read that found the database unavailable leaves its failure for the usual way,
+     * which then answers it without asking the database again (an outage would otherwise cost each
+     * request two waits for the pool).
+     */
+    static final String DATABASE_FAILURE = "tidemark.direct-queries.database-failure";
 
     private static volatile boolean enabled = true;
     private static final LongAdder ANSWERED = new LongAdder();
@@ -210,6 +219,14 @@ public class DirectQueries {
         }
     }
 
+    /**
+     * The database failure a direct read of {@code request} met, which the usual way is to answer with
+     * instead of reading again; null when there is none.
+     */
+    static SQLException failedRead(RoutingContext request) {
+        return request == null ? null : request.get(DATABASE_FAILURE);
+    }
+
     /** On the event loop: what can be decided without parsing; the rest on a worker. */
     private void handle(RoutingContext context) {
         HttpServerRequest request = context.request();
@@ -257,24 +274,37 @@ public class DirectQueries {
 
     /** On a worker: true once answered, false when the request is to go the usual way (nothing written). */
     private boolean answer(RoutingContext context, Buffer body, String responseType) {
+        if (context.response().closed()) {
+            return true; // the client left while the request waited: nothing to read or write
+        }
+        String text;
         try {
-            String text = written(context, body);
+            text = written(context, body);
             if (text == null) {
                 return false;
             }
-            ANSWERED.increment(); // before the answer leaves: a client may read it as soon as it has the answer
-            HttpServerResponse response = context.response();
-            response.headers().set(HttpHeaders.CONTENT_TYPE, responseType);
-            response.setStatusCode(200).setStatusMessage("OK").end(Buffer.buffer(text.getBytes(StandardCharsets.UTF_8)));
-            return true;
         } catch (SQLException e) {
             pausedUntil = System.nanoTime() + DATABASE_PAUSE_NANOS;
             LOG.debugf(e, "A direct list query failed in the database; requests go the usual way for 5 s");
+            if (DatabaseUnavailable.is(e)) {
+                context.put(DATABASE_FAILURE, e);
+            }
             return false;
         } catch (RuntimeException e) {
             LOG.debugf(e, "A direct list query was left to the usual way");
             return false;
         }
+        ANSWERED.increment(); // before the answer leaves: a client may read it as soon as it has the answer
+        HttpServerResponse response = context.response();
+        try {
+            if (!response.closed() && !response.ended()) {
+                response.headers().set(HttpHeaders.CONTENT_TYPE, responseType);
+                response.setStatusCode(200).setStatusMessage("OK").end(Buffer.buffer(text.getBytes(StandardCharsets.UTF_8)));
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "The client left before its direct answer was written"); // answered: not sent the usual way too
+        }
+        return true;
     }
 
     /** The answer's text, or null when the request is to go the usual way. */

@@ -1,11 +1,13 @@
 package dev.tidemark.sync.query;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
 
 import org.hibernate.jpa.HibernateHints;
 
@@ -19,6 +21,7 @@ import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.where.JpqlRenderer;
 import dev.tidemark.sync.where.JpqlScope;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 
 /** Lists the rows of a table that match a where-scope and the caller's row policy, in one parameterised query. */
 @ApplicationScoped
@@ -41,6 +44,9 @@ public class SyncQueryService {
     @Inject
     Caller caller;
 
+    @Inject
+    CurrentVertxRequest request;
+
     /**
      * Rows of {@code type} matching {@code where} (null: all), oldest first; tombstones only when
      * {@code includeDeleted}. Fails with LIMIT_EXCEEDED rather than return a truncated list. Read
@@ -49,6 +55,11 @@ public class SyncQueryService {
      * entities.
      */
     public <T extends SyncedEntity> List<T> list(Class<T> type, Object where, boolean includeDeleted) {
+        SQLException failed = DirectQueries.failedRead(request == null ? null : request.getCurrent());
+        if (failed != null) {
+            // this request's direct read found the database unavailable a moment ago: answer that, not wait again
+            throw new PersistenceException("the database is unavailable", failed);
+        }
         SyncTable table = registry.table(type);
         JpqlScope scope = JpqlRenderer.render(scopes.compile(table, where, "where", caller.identity()));
         List<String> extra = new ArrayList<>();
