@@ -87,6 +87,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -250,7 +251,7 @@ public class DirectQueries {
             context.next();
             return;
         }
-        Buffer body = context.body().buffer();
+        RequestBody body = context.body();
         context.vertx().<Boolean>executeBlocking(() -> answer(context, body, responseType), false).onComplete(done -> {
             if (done.failed() || !Boolean.TRUE.equals(done.result())) {
                 context.next();
@@ -273,7 +274,7 @@ public class DirectQueries {
     }
 
     /** On a worker: true once answered, false when the request is to go the usual way (nothing written). */
-    private boolean answer(RoutingContext context, Buffer body, String responseType) {
+    private boolean answer(RoutingContext context, RequestBody body, String responseType) {
         if (context.response().closed()) {
             return true; // the client left while the request waited: nothing to read or write
         }
@@ -308,11 +309,12 @@ public class DirectQueries {
     }
 
     /** The answer's text, or null when the request is to go the usual way. */
-    private String written(RoutingContext context, Buffer body) throws SQLException {
+    private String written(RoutingContext context, RequestBody body) throws SQLException {
         JsonObject request;
         try {
-            // SmallRye's handler parses the body with the same JSON-P provider, raw newlines and tabs made spaces first
-            String json = NEWLINE_OR_TAB.matcher(body.toString(StandardCharsets.UTF_8)).replaceAll(" ");
+            // As Quarkus's handler reads it: decoded as the body's Content-Type says (a body in ISO-8859-1 read as
+            // UTF-8 answered another where), raw newlines and tabs made spaces, parsed by the same JSON-P provider
+            String json = NEWLINE_OR_TAB.matcher(body.asString()).replaceAll(" ");
             request = JSON.createReader(new StringReader(json)).readObject();
         } catch (RuntimeException e) {
             return null;

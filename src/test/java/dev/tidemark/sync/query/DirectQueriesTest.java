@@ -79,6 +79,25 @@ class DirectQueriesTest {
         return response.statusCode() + " " + response.contentType() + "\n" + response.body().asString();
     }
 
+    /** A body sent in another charset than UTF-8, as its Content-Type says: read as the usual way reads it. */
+    @Test
+    void shouldReadABodyInTheCharsetItsContentTypeNames() {
+        Demo.user("Zoë", "z@example.com");
+        String body = body("query($n: String) { users(where: {name: {eq: $n}}) { name } }", Map.of("n", "Zoë"));
+        String[] answers = new String[3];
+        for (int i = 0; i < 3; i++) {
+            DirectQueries.enable(i > 0);
+            long before = DirectQueries.answered();
+            Response response = given().contentType("application/json; charset=ISO-8859-1").body(body.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .header("Authorization", "Bearer " + Tokens.admin()).when().post("/graphql");
+            answers[i] = response.statusCode() + " " + response.contentType() + "\n" + response.body().asString();
+            assertEquals(i == 2, DirectQueries.answered() > before, "answered directly, request " + i);
+        }
+        assertEquals(answers[0], answers[1]);
+        assertEquals(answers[0], answers[2]);
+        assertTrue(answers[0].contains("\"name\":\"Zoë\""), answers[0]);
+    }
+
     /** Off, then on twice: the same three answers, taken directly on the last exactly when {@code expectDirect}. */
     private static String assertSame(String token, String accept, String body, boolean expectDirect) {
         DirectQueries.enable(false);
