@@ -1,32 +1,22 @@
 package dev.tidemark.sync.query;
 
 import java.io.StringReader;
-import java.lang.reflect.Method;
-import java.lang.reflect.ParameterizedType;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Any;
-import jakarta.enterprise.inject.spi.Bean;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -37,14 +27,8 @@ import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManagerFactory;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.graphql.GraphQLApi;
-import org.eclipse.microprofile.graphql.Input;
-import org.eclipse.microprofile.graphql.Name;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
-import org.hibernate.metamodel.mapping.BasicValuedModelPart;
-import org.hibernate.metamodel.mapping.JdbcMapping;
-import org.hibernate.persister.entity.EntityPersister;
 import org.jboss.logging.Logger;
 
 import dev.tidemark.sync.auth.Identity;
@@ -52,32 +36,16 @@ import dev.tidemark.sync.auth.TokenIdentities;
 import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.error.DatabaseUnavailable;
 import dev.tidemark.sync.policy.ScopeCompiler;
-import dev.tidemark.sync.schema.SyncColumn;
 import dev.tidemark.sync.schema.SyncRegistry;
 import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.where.JpqlRenderer;
 import dev.tidemark.sync.where.SqlScope;
-import dev.tidemark.sync.where.SyncedWhere;
 import graphql.GraphQLContext;
 import graphql.execution.CoercedVariables;
 import graphql.execution.ExecutionContext;
 import graphql.execution.RawVariables;
 import graphql.execution.ValuesResolver;
-import graphql.introspection.Introspection;
-import graphql.language.Field;
-import graphql.language.OperationDefinition;
-import graphql.language.Selection;
-import graphql.language.VariableDefinition;
-import graphql.schema.GraphQLFieldDefinition;
-import graphql.schema.GraphQLList;
-import graphql.schema.GraphQLNonNull;
-import graphql.schema.GraphQLObjectType;
-import graphql.schema.GraphQLScalarType;
-import graphql.schema.GraphQLSchema;
-import graphql.schema.GraphQLType;
-import graphql.schema.GraphQLTypeUtil;
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.arc.Arc;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
@@ -128,10 +96,8 @@ public class DirectQueries {
     /** After the guard's -101 (rates, body, admission) and before SmallRye's handler (-99). */
     static final int ROUTE_ORDER = -100;
 
-    /** The name of the base class of the generated table API classes (api depends on query: not imported). */
-    private static final String TABLE_API = "dev.tidemark.sync.api.TableApi";
-    private static final String WHERE = "where";
-    private static final String INCLUDE_DELETED = "includeDeleted";
+    static final String WHERE = "where";
+    static final String INCLUDE_DELETED = "includeDeleted";
     private static final Pattern NEWLINE_OR_TAB = Pattern.compile("\\n|\\t");
     private static final JsonReaderFactory JSON = Json.createReaderFactory(Map.of());
     private static final int MAX_RESPONSE_TYPES = 32;
@@ -150,8 +116,8 @@ public class DirectQueries {
     private static final LongAdder ANSWERED = new LongAdder();
 
     /** The list fields answerable here and their tables' columns, set at start. */
-    private static volatile Catalog catalog;
-    private static volatile Plans plans = new Plans(256);
+    private static volatile DirectCatalog catalog;
+    private static volatile DirectPlans plans = new DirectPlans(256);
 
     @Inject
     TidemarkConfig config;
@@ -190,8 +156,8 @@ public class DirectQueries {
     }
 
     void start(@Observes StartupEvent started) {
-        plans = new Plans(config.query().directPlans());
-        catalog = Catalog.of(registry, sessions.unwrap(SessionFactoryImplementor.class));
+        plans = new DirectPlans(config.query().directPlans());
+        catalog = DirectCatalog.of(registry, sessions.unwrap(SessionFactoryImplementor.class));
     }
 
     void route(@Observes Router router) {
@@ -205,7 +171,7 @@ public class DirectQueries {
      * keeps the plan of its document, or that it has none, unless known already.
      */
     static void learn(ExecutionContext context) {
-        Catalog known = catalog;
+        DirectCatalog known = catalog;
         if (!enabled || known == null || context.getExecutionInput() == null) {
             return;
         }
@@ -213,10 +179,10 @@ public class DirectQueries {
         if (query == null || query.length() > MAX_PLANNED_LENGTH) {
             return;
         }
-        Key key = new Key(query, context.getExecutionInput().getOperationName());
+        DirectPlans.Key key = new DirectPlans.Key(query, context.getExecutionInput().getOperationName());
         if (plans.get(key) == null) {
-            Plan plan = Plan.of(context, known);
-            plans.put(key, plan == null ? Plan.NONE : plan);
+            DirectPlan plan = DirectPlan.of(context, known);
+            plans.put(key, plan == null ? DirectPlan.NONE : plan);
         }
     }
 
@@ -333,8 +299,8 @@ public class DirectQueries {
                 || !(variables instanceof JsonObject) && variables != JsonValue.NULL) {
             return null;
         }
-        Plan plan = plans.get(new Key(query.getString(), operationName instanceof JsonString name ? name.getString() : null));
-        if (plan == null || plan == Plan.NONE) {
+        DirectPlan plan = plans.get(new DirectPlans.Key(query.getString(), operationName instanceof JsonString name ? name.getString() : null));
+        if (plan == null || plan == DirectPlan.NONE) {
             return null;
         }
         Map<String, Object> raw = variables instanceof JsonObject object ? plain(object) : Map.of();
@@ -364,19 +330,19 @@ public class DirectQueries {
         List<Object> list = new ArrayList<>(rows.size());
         for (Object[] row : rows) {
             Map<String, Object> values = new LinkedHashMap<>((int) (plan.outputs.size() / 0.75f) + 1);
-            for (Output output : plan.outputs) {
+            for (DirectPlan.Output output : plan.outputs) {
                 Object value;
-                if (output.column < 0) {
+                if (output.column() < 0) {
                     value = plan.typeName;
-                } else if (row[output.column] == null) {
-                    if (output.nonNull) {
+                } else if (row[output.column()] == null) {
+                    if (output.nonNull()) {
                         return null; // graphql-java reports it as an error
                     }
                     value = null;
                 } else {
-                    value = output.scalar.getCoercing().serialize(row[output.column], graphQLContext, locale);
+                    value = output.scalar().getCoercing().serialize(row[output.column()], graphQLContext, locale);
                 }
-                values.put(output.key, value);
+                values.put(output.key(), value);
             }
             list.add(values);
         }
@@ -387,7 +353,7 @@ public class DirectQueries {
     }
 
     /** At most {@code tidemark.query.max-rows} rows of the plan's columns matching {@code scope}, or null when more match. */
-    private List<Object[]> rows(Plan plan, SqlScope scope, boolean includeDeleted) throws SQLException {
+    private List<Object[]> rows(DirectPlan plan, SqlScope scope, boolean includeDeleted) throws SQLException {
         SyncTable table = plan.list.table();
         StringBuilder sql = new StringBuilder(plan.select).append(scope.predicate());
         if (!includeDeleted) {
@@ -472,251 +438,6 @@ public class DirectQueries {
                 return list;
             default:
                 return NUMBER;
-        }
-    }
-
-    private record Key(String query, String operationName) {
-    }
-
-    /** A list field answerable here: its table and the where-input class its method takes. */
-    record ListField(SyncTable table, Class<?> whereClass) {
-    }
-
-    /** Reads one column of the result set as Hibernate reads it. */
-    private interface Read {
-        Object read(ResultSet result, int index) throws SQLException;
-    }
-
-    /** A column read directly: its SQL name and how. */
-    private record DirectColumn(String sql, Read read) {
-    }
-
-    /** One member of each row's answer: a column (by its index in the select) or {@code __typename} (-1). */
-    private record Output(String key, int column, GraphQLScalarType scalar, boolean nonNull) {
-    }
-
-    /** The list fields answerable here, by query field name, and each table's directly read columns, by field name. */
-    private record Catalog(Map<String, ListField> fields, Map<SyncTable, Map<String, DirectColumn>> columns) {
-
-        static Catalog of(SyncRegistry registry, SessionFactoryImplementor factory) {
-            Map<SyncTable, Map<String, DirectColumn>> columns = new HashMap<>();
-            for (SyncTable table : registry.all()) {
-                EntityPersister persister = factory.getMappingMetamodel().getEntityDescriptor(table.entityClass());
-                Map<String, DirectColumn> direct = new HashMap<>();
-                persister.forEachAttributeMapping(attribute -> {
-                    if (attribute instanceof BasicValuedModelPart basic && !basic.isFormula()
-                            && basic.getJdbcMapping().getValueConverter() == null
-                            && basic.getContainingTableExpression().equals(persister.getIdentifierTableName())) {
-                        Read read = read(basic.getJdbcMapping());
-                        if (read != null) {
-                            direct.put(attribute.getAttributeName(), new DirectColumn(basic.getSelectionExpression(), read));
-                        }
-                    }
-                });
-                if (persister.getIdentifierMapping() instanceof BasicValuedModelPart id && id.getJdbcMapping().getValueConverter() == null) {
-                    Read read = read(id.getJdbcMapping());
-                    if (read != null) {
-                        direct.put(persister.getIdentifierMapping().getAttributeName(), new DirectColumn(id.getSelectionExpression(), read));
-                    }
-                }
-                columns.put(table, Map.copyOf(direct));
-            }
-            return new Catalog(listFields(registry), Map.copyOf(columns));
-        }
-
-        /** How JDBC reads a column of this mapping as Hibernate does, or null when not done here. */
-        private static Read read(JdbcMapping mapping) {
-            Class<?> type = mapping.getJavaTypeDescriptor().getJavaTypeClass();
-            int sql = mapping.getJdbcType().getDefaultSqlTypeCode();
-            if (type == String.class && (sql == Types.VARCHAR || sql == Types.LONGVARCHAR || sql == Types.CHAR)) {
-                return ResultSet::getString;
-            }
-            if (type == UUID.class && (sql == Types.OTHER || sql == 3000 /* SqlTypes.UUID */)) {
-                return (r, i) -> r.getObject(i, UUID.class);
-            }
-            if (type == OffsetDateTime.class && (sql == Types.TIMESTAMP_WITH_TIMEZONE || sql == 3003 /* SqlTypes.TIMESTAMP_UTC */)) {
-                return (r, i) -> r.getObject(i, OffsetDateTime.class); // the driver gives it in UTC, as Hibernate reads it
-            }
-            if (type == Long.class && sql == Types.BIGINT) {
-                return (r, i) -> {
-                    long value = r.getLong(i);
-                    return r.wasNull() ? null : value;
-                };
-            }
-            if (type == Integer.class && sql == Types.INTEGER) {
-                return (r, i) -> {
-                    int value = r.getInt(i);
-                    return r.wasNull() ? null : value;
-                };
-            }
-            if (type == Boolean.class && (sql == Types.BOOLEAN || sql == Types.BIT)) {
-                return (r, i) -> {
-                    boolean value = r.getBoolean(i);
-                    return r.wasNull() ? null : value;
-                };
-            }
-            return null;
-        }
-
-        /** The query fields of the table API classes' list methods ({@code List<Row> name(RowWhere where, Boolean includeDeleted)}, null as false). */
-        private static Map<String, ListField> listFields(SyncRegistry registry) {
-            Map<String, ListField> fields = new HashMap<>();
-            for (Bean<?> bean : Arc.container().beanManager().getBeans(Object.class, Any.Literal.INSTANCE)) {
-                Class<?> api = bean.getBeanClass();
-                if (!api.isAnnotationPresent(GraphQLApi.class) || api.getSuperclass() == null
-                        || !api.getSuperclass().getName().equals(TABLE_API)) {
-                    continue;
-                }
-                for (Method method : api.getDeclaredMethods()) {
-                    Class<?>[] parameters = method.getParameterTypes();
-                    if (!method.isAnnotationPresent(org.eclipse.microprofile.graphql.Query.class) || parameters.length != 2
-                            || !SyncedWhere.class.isAssignableFrom(parameters[0]) || !parameters[0].isAnnotationPresent(Input.class)
-                            || parameters[1] != Boolean.class && parameters[1] != boolean.class || method.getReturnType() != List.class
-                            || !(method.getGenericReturnType() instanceof ParameterizedType list)
-                            || !(list.getActualTypeArguments()[0] instanceof Class<?> row)) {
-                        continue;
-                    }
-                    SyncTable table;
-                    try {
-                        table = registry.table(row);
-                    } catch (RuntimeException e) {
-                        continue; // not a synced row
-                    }
-                    Name name = method.getAnnotation(Name.class);
-                    fields.put(name == null ? method.getName() : name.value(), new ListField(table, parameters[0]));
-                }
-            }
-            return Map.copyOf(fields);
-        }
-    }
-
-    /** How one document is answered; {@link #NONE} for a document that is not answered here. */
-    private static final class Plan {
-
-        static final Plan NONE = new Plan();
-
-        final GraphQLSchema schema;
-        final List<VariableDefinition> variables;
-        final Field field;
-        final GraphQLFieldDefinition definition;
-        final String resultKey;
-        final ListField list;
-        final String typeName;
-        final List<Output> outputs;
-        final List<Read> reads;
-        /** {@code select <columns> from <table> e where } */
-        final String select;
-
-        private Plan() {
-            schema = null;
-            variables = null;
-            field = null;
-            definition = null;
-            resultKey = null;
-            list = null;
-            typeName = null;
-            outputs = null;
-            reads = null;
-            select = null;
-        }
-
-        private Plan(GraphQLSchema schema, List<VariableDefinition> variables, Field field, GraphQLFieldDefinition definition,
-                ListField list, String typeName, List<Output> outputs, List<Read> reads, String select) {
-            this.schema = schema;
-            this.variables = variables;
-            this.field = field;
-            this.definition = definition;
-            this.resultKey = field.getResultKey();
-            this.list = list;
-            this.typeName = typeName;
-            this.outputs = outputs;
-            this.reads = reads;
-            this.select = select;
-        }
-
-        /** The plan of the operation {@code context} executes, or null when it is not answered here. */
-        static Plan of(ExecutionContext context, Catalog catalog) {
-            OperationDefinition operation = context.getOperationDefinition();
-            if (operation == null || operation.getOperation() != OperationDefinition.Operation.QUERY
-                    || !context.getFragmentsByName().isEmpty() || !operation.getDirectives().isEmpty()
-                    || operation.getVariableDefinitions().stream().anyMatch(v -> !v.getDirectives().isEmpty())
-                    || operation.getSelectionSet().getSelections().size() != 1
-                    || !(operation.getSelectionSet().getSelections().get(0) instanceof Field root) || !root.getDirectives().isEmpty()
-                    || root.getSelectionSet() == null) {
-                return null;
-            }
-            ListField list = catalog.fields().get(root.getName());
-            GraphQLSchema schema = context.getGraphQLSchema();
-            GraphQLFieldDefinition definition = schema.getQueryType().getFieldDefinition(root.getName());
-            if (list == null || definition == null || root.getArguments().stream()
-                    .anyMatch(a -> !a.getName().equals(WHERE) && !a.getName().equals(INCLUDE_DELETED))) {
-                return null;
-            }
-            GraphQLType listType = GraphQLTypeUtil.unwrapNonNull(definition.getType());
-            if (!(listType instanceof GraphQLList wrapped)
-                    || !(GraphQLTypeUtil.unwrapNonNull(wrapped.getWrappedType()) instanceof GraphQLObjectType rowType)
-                    || !GraphQLTypeUtil.isNonNull(wrapped.getWrappedType())) {
-                return null; // a nullable row: graphql-java's null handling, not copied here
-            }
-            Map<String, DirectColumn> columns = catalog.columns().get(list.table());
-            List<Output> outputs = new ArrayList<>();
-            List<Read> reads = new ArrayList<>();
-            StringBuilder select = new StringBuilder("select ");
-            Set<String> keys = new HashSet<>();
-            for (Selection<?> selection : root.getSelectionSet().getSelections()) {
-                if (!(selection instanceof Field field) || !field.getDirectives().isEmpty() || !field.getArguments().isEmpty()
-                        || field.getSelectionSet() != null || !keys.add(field.getResultKey())) {
-                    return null; // fragments, directives, arguments, objects, a key given twice (merged by graphql-java)
-                }
-                if (field.getName().equals(Introspection.TypeNameMetaFieldDef.getName())) {
-                    outputs.add(new Output(field.getResultKey(), -1, null, true));
-                    continue;
-                }
-                GraphQLFieldDefinition column = rowType.getFieldDefinition(field.getName());
-                SyncColumn synced = list.table().column(field.getName());
-                DirectColumn direct = columns == null ? null : columns.get(field.getName());
-                if (column == null || !column.getArguments().isEmpty() || synced == null || direct == null
-                        || !(GraphQLTypeUtil.unwrapNonNull(column.getType()) instanceof GraphQLScalarType scalar)) {
-                    return null;
-                }
-                outputs.add(new Output(field.getResultKey(), reads.size(), scalar, column.getType() instanceof GraphQLNonNull));
-                select.append(reads.isEmpty() ? "" : ", ").append(SqlScope.ROOT).append('.').append(direct.sql());
-                reads.add(direct.read());
-            }
-            if (reads.isEmpty()) {
-                select.append(SqlScope.ROOT).append(".uid");
-                reads.add((r, i) -> null);
-            }
-            select.append(" from ").append(list.table().tableName()).append(' ').append(SqlScope.ROOT).append(" where ");
-            return new Plan(schema, List.copyOf(operation.getVariableDefinitions()), root, definition, list, rowType.getName(),
-                    List.copyOf(outputs), List.copyOf(reads), select.toString());
-        }
-    }
-
-    /** Plans by document, the least recently used dropped over the bound. */
-    private static final class Plans {
-
-        private final Map<Key, Plan> plans;
-
-        Plans(int max) {
-            plans = new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<Key, Plan> eldest) {
-                    return size() > max;
-                }
-            };
-        }
-
-        synchronized Plan get(Key key) {
-            return plans.get(key);
-        }
-
-        synchronized void put(Key key, Plan plan) {
-            plans.put(key, plan);
-        }
-
-        synchronized boolean isEmpty() {
-            return plans.isEmpty();
         }
     }
 
