@@ -143,7 +143,8 @@ public class DirectQueries {
     /** Content types SmallRye answered with, by the request's {@code Accept} header ("" for none). */
     private final Map<String, String> responseTypes = new ConcurrentHashMap<>();
 
-    private volatile long pausedUntil;
+    /** Until when ({@link System#nanoTime}) requests go the usual way after a database error; not paused at start whatever the clock's origin. */
+    private volatile long pausedUntil = System.nanoTime();
 
     /** Turns direct answers on or off for the whole process ({@code tidemark.query.direct-queries} at start; tests' and benchmarks' A/B). */
     public static void enable(boolean on) {

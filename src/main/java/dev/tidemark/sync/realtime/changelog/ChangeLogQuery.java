@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,7 +28,26 @@ final class ChangeLogQuery {
 
     /** Unread entries: two parameters, the watermark and the transactions read at or above it. */
     private static final String PENDING_WHERE = "tx >= cast(? as xid8) and not (tx = any(cast(? as xid8[])))";
+    private static final Comparator<ChangeLogEntry> LOG_ORDER = Comparator.comparingLong(ChangeLogEntry::id);
     static final String ENTRY_COLUMNS = "id, tx::text, table_name, row_uid, row_version, old_row::text, changed_at";
+
+    /**
+     * The opening's selects are planned once per connection, not at every read. Their parameters (the
+     * watermark, the transactions read) kept PostgreSQL on custom plans, planned again at each
+     * execution: 0.5 ms of planning against 0.1 ms of execution per read, most of the opening's time
+     * at 200 writes/s (pg_stat_statements; docs/benchmarks.md). A generic plan is made for any
+     * watermark, from an estimate (a third of the log matches {@code tx >= ?}), so the statements are
+     * written for that: no index scan but the log's {@code tx} index serves their conditions, and
+     * nothing asks for the log in id order (the entries are sorted here; with {@code order by id} the
+     * generic plan walked the whole log by its primary key: 43 ms for a read of 220,000 entries, and a
+     * read's cost grew with the log); sequential scans, parallel workers and JIT (which that estimate
+     * made a read of no entry take 70 ms) are off. Local to the opening: {@link #RESTORE} puts back the
+     * connection's own planning for the rest of the read's transaction, which ends them anyway.
+     */
+    static final String PLANS = " set local plan_cache_mode = force_generic_plan; set local enable_seqscan = off;"
+            + " set local max_parallel_workers_per_gather = 0; set local jit = off;";
+    private static final String RESTORE = "; set local plan_cache_mode to default; set local enable_seqscan to default;"
+            + " set local max_parallel_workers_per_gather to default; set local jit to default";
 
     /** A transaction with unread entries: its id, how many entries it wrote, and its first log id. */
     record Pending(long tx, long count, long first) {
@@ -52,18 +72,18 @@ final class ChangeLogQuery {
 
     /** The opening's text, with the entries' row column of {@code rows}: the same for every read of one process. */
     static String text(OpeningRows rows) {
-        return "set transaction isolation level repeatable read, read only;"
+        return "set transaction isolation level repeatable read, read only;" + PLANS
                 + " select pg_snapshot_xmin(pg_current_snapshot())::text::bigint, statement_timestamp(),"
                 + " (select id from sync_incarnation), p.tx::text, p.n, p.first"
                 + " from (select 1) s left join (select tx, count(*) n, min(id) first from sync_change where " + PENDING_WHERE
                 + " group by tx) p on true order by p.first;"
                 // The entries only when every pending one fits: else the count's one-time filter skips the scan.
                 // Their rows are read above a fenced subquery (offset 0): the entries' plan stays the one
-                // without them (the tx index, then a sort); with the rows' lookups in the same select list,
-                // PostgreSQL chose a walk of the whole log in id order when its statistics were stale.
+                // without them (the tx index); with the rows' lookups in the same select list, PostgreSQL
+                // chose a walk of the whole log in id order when its statistics were stale.
                 + " select e.*, " + rows.column() + " from (select " + ENTRY_COLUMNS + " from sync_change where "
-                + PENDING_WHERE + " and (select count(*) from sync_change where " + PENDING_WHERE + ") <= ? order by id offset 0) e"
-                + " order by e.id";
+                + PENDING_WHERE + " and (select count(*) from sync_change where " + PENDING_WHERE + ") <= ? offset 0) e"
+                + RESTORE;
     }
 
     /**
@@ -104,6 +124,7 @@ final class ChangeLogQuery {
             try (ResultSet rows = nextResultSet(statement)) {
                 entries = entries(rows, named, read);
             }
+            entries.sort(LOG_ORDER);
             return new Opening(snapshot, incarnation, pending, fits ? entries : null, read);
         }
     }
