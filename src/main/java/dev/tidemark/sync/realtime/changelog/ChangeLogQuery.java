@@ -37,7 +37,7 @@ final class ChangeLogQuery {
      * execution: 0.5 ms of planning against 0.1 ms of execution per read, most of the opening's time
      * at 200 writes/s (pg_stat_statements; docs/benchmarks.md). A generic plan is made for any
      * watermark, from an estimate (a third of the log matches {@code tx >= ?}), so the statements are
-     * written for that: no index scan but the log's {@code tx} index serves their conditions, and
+     * written for that: the log's {@code tx} index is the only index that serves their conditions, and
      * nothing asks for the log in id order (the entries are sorted here; with {@code order by id} the
      * generic plan walked the whole log by its primary key: 43 ms for a read of 220,000 entries, and a
      * read's cost grew with the log); sequential scans, parallel workers and JIT (which that estimate
