@@ -105,13 +105,26 @@ class RequestsInFlightTest {
                 assertTrue(answer.startsWith("HTTP/1.1 200"), "request " + i + ": " + answer);
             }
         }
-        try (RawHttp reader = RawHttp.connect(GREEDY, graphql)) {
-            reader.send(request(LARGE));
-            String answer = reader.readResponse();
-            assertTrue(answer.startsWith("HTTP/1.1 200") && answer.length() > 8_000_000, answer.substring(0, 200));
-            // its last bytes were written before they were read; the place comes back on the server's event loop
-            await().atMost(Duration.ofSeconds(5)).until(() -> small(GREEDY).startsWith("HTTP/1.1 200"));
-        }
+        // On another connection (maybe another event loop), the last small answer's place may come back
+        // just after its client read it: the server gives it back once those bytes are in the socket.
+        RawHttp[] reader = new RawHttp[1];
+        String[] answer = new String[1];
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            reader[0] = RawHttp.connect(GREEDY, graphql);
+            open.add(reader[0]);
+            reader[0].send(request(LARGE));
+            answer[0] = reader[0].readResponse();
+            if (answer[0].startsWith("HTTP/1.1 429")) {
+                reader[0].close();
+                return false;
+            }
+            return true;
+        });
+        assertTrue(answer[0].startsWith("HTTP/1.1 200") && answer[0].length() > 8_000_000, answer[0].substring(0, 200));
+        // its last bytes were written before they were read; the place comes back on the server's event loop,
+        // its connection still open
+        await().atMost(Duration.ofSeconds(5)).until(() -> small(GREEDY).startsWith("HTTP/1.1 200"));
+        reader[0].close();
         neverReading().readHead();
         assertTrue(small(GREEDY).startsWith("HTTP/1.1 429"), "two unread answers: the places are counted, not lost");
     }
