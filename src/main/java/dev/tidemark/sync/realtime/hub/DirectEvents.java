@@ -84,6 +84,12 @@ final class DirectEvents {
         return WRITTEN.sum();
     }
 
+    /** Whether {@code subscriber}'s events are written without an execution (its plan is made with its READY). */
+    static boolean direct(Subscriber subscriber) {
+        Plan plan = subscriber.directPlan;
+        return enabled && plan != null && plan != NONE && !Config.get().isExcludeNullFieldsInResponses();
+    }
+
     /** The payload of {@code event} for {@code subscriber}'s selection, or null when it must be executed. */
     static String render(Subscriber subscriber, ChangeEvent<?> event, GraphQLSchema schema) {
         if (!enabled || subscriber.renderKey == null || schema == null || Config.get().isExcludeNullFieldsInResponses()) {

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import jakarta.annotation.PreDestroy;
@@ -24,6 +27,13 @@ import dev.tidemark.sync.realtime.ChangeOperation;
  * distinct selection set and identity ({@link Subscriber#renderKey}) by {@link EventRenderer}, and
  * the same JSON goes to every subscriber with that selection, whatever its where, wrapped in its
  * own {@code next} envelope.
+ *
+ * <p>A small batch (at most {@link #INLINE_FRAMES} frames, every one written without an execution,
+ * {@link DirectEvents}) is written on the calling (tailer's) thread when nothing is queued for or
+ * running on the delivery thread: the hand-off would cost more than the writing (a thread wake-up,
+ * 0.08–0.09 ms of a distinct-scope event's ~0.9 ms on the server; docs/benchmarks.md). Writes never
+ * overlap (one lock), and a batch is written inline only after everything queued before it was
+ * written, so the order is the delivery thread's.
  */
 @ApplicationScoped
 public class EventWriter {
@@ -34,12 +44,21 @@ public class EventWriter {
             + " was ended; subscribe again and sync";
     /** Marks, in the per-batch cache, an event that could not be serialised for a selection. */
     private static final String UNRENDERABLE = new String("unrenderable");
+    /** The most frames a batch written on the caller's thread may hold. */
+    public static final int INLINE_FRAMES = 16;
+    /** Batches written on the caller's thread since the process started (tests read it). */
+    private static final LongAdder INLINE = new LongAdder();
 
     @Inject
     EventRenderer renderer;
 
     @Inject
     SyncMetrics metrics;
+
+    /** Tasks queued for or running on the delivery thread. */
+    private final AtomicInteger queued = new AtomicInteger();
+    /** Held while a batch is written, on either thread. */
+    private final ReentrantLock writing = new ReentrantLock();
 
     private final ExecutorService delivery = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "tidemark-realtime-delivery");
@@ -64,12 +83,27 @@ public class EventWriter {
      * refused a frame. {@code oldest}, when known, is when the batch's oldest change was written (lag metric).
      */
     void write(List<Decided> decided, Instant oldest, Consumer<Subscriber> gone) {
-        delivery.execute(() -> {
+        Runnable task = () -> {
             write(decided, gone);
             if (oldest != null) {
                 metrics.batchDelivered(oldest);
             }
-        });
+        };
+        if (queued.get() == 0 && small(decided) && writing.tryLock()) {
+            try {
+                if (queued.get() == 0) { // nothing queued meanwhile: nothing is written before it any more
+                    INLINE.increment();
+                    task.run();
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.error("Could not write a batch of events", e); // as the delivery thread's handler would
+                return;
+            } finally {
+                writing.unlock();
+            }
+        }
+        enqueue(task);
     }
 
     /**
@@ -77,7 +111,39 @@ public class EventWriter {
      * queued for them; they were removed from their groups, so nothing follows.
      */
     void fail(List<Subscriber> failed) {
-        delivery.execute(() -> failed.forEach(EventWriter::fail));
+        enqueue(() -> failed.forEach(EventWriter::fail));
+    }
+
+    /** Batches written on the caller's thread since the process started. */
+    public static long inlineWrites() {
+        return INLINE.sum();
+    }
+
+    private void enqueue(Runnable task) {
+        queued.incrementAndGet();
+        delivery.execute(() -> {
+            writing.lock();
+            try {
+                task.run();
+            } finally {
+                writing.unlock();
+                queued.decrementAndGet();
+            }
+        });
+    }
+
+    /** At most {@link #INLINE_FRAMES} frames, each written without an execution. */
+    private static boolean small(List<Decided> decided) {
+        int frames = 0;
+        for (Decided d : decided) {
+            for (Subscriber subscriber : d.group().subscribers) {
+                frames += d.events().size();
+                if (frames > INLINE_FRAMES || !DirectEvents.direct(subscriber)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static void fail(Subscriber subscriber) {
