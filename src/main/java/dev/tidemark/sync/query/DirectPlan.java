@@ -1,11 +1,16 @@
 package dev.tidemark.sync.query;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import dev.tidemark.sync.schema.SyncColumn;
+import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.where.SqlScope;
 import graphql.execution.ExecutionContext;
 import graphql.introspection.Introspection;
@@ -130,5 +135,37 @@ final class DirectPlan {
         select.append(" from ").append(list.table().tableName()).append(' ').append(SqlScope.ROOT).append(" where ");
         return new DirectPlan(schema, List.copyOf(operation.getVariableDefinitions()), root, definition, list, rowType.getName(),
                 List.copyOf(outputs), List.copyOf(reads), select.toString());
+    }
+
+    /** At most {@code max} rows of the plan's columns matching {@code scope}, or null when more match. */
+    List<Object[]> read(Connection connection, SqlScope scope, boolean includeDeleted, int max) throws SQLException {
+        SyncTable table = list.table();
+        StringBuilder sql = new StringBuilder(select).append(scope.predicate());
+        if (!includeDeleted) {
+            sql.append(" and ").append(SqlScope.ROOT).append('.').append(table.column("deletedAt").column()).append(" is null");
+        }
+        sql.append(" order by ").append(SqlScope.ROOT).append('.').append(table.column("createdAt").column()).append(", ")
+                .append(SqlScope.ROOT).append(".uid limit ?");
+        try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            int index = 1;
+            for (Object value : scope.parameters()) {
+                statement.setObject(index++, value);
+            }
+            statement.setInt(index, max + 1);
+            List<Object[]> rows = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    if (rows.size() == max) {
+                        return null; // LIMIT_EXCEEDED: the usual way says so
+                    }
+                    Object[] row = new Object[reads.size()];
+                    for (int i = 0; i < row.length; i++) {
+                        row[i] = reads.get(i).read(result, i + 1);
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        }
     }
 }

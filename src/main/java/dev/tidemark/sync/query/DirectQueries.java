@@ -3,8 +3,6 @@ package dev.tidemark.sync.query;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +17,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
@@ -37,7 +34,6 @@ import dev.tidemark.sync.config.TidemarkConfig;
 import dev.tidemark.sync.error.DatabaseUnavailable;
 import dev.tidemark.sync.policy.ScopeCompiler;
 import dev.tidemark.sync.schema.SyncRegistry;
-import dev.tidemark.sync.schema.SyncTable;
 import dev.tidemark.sync.where.JpqlRenderer;
 import dev.tidemark.sync.where.SqlScope;
 import graphql.GraphQLContext;
@@ -228,16 +224,9 @@ public class DirectQueries {
 
     private void learnResponseType(String acceptKey, HttpServerResponse response) {
         String type = response.headers().get(HttpHeaders.CONTENT_TYPE);
-        if (response.getStatusCode() == 200 && type != null && responseTypes.size() < MAX_RESPONSE_TYPES && utf8(type)) {
+        if (response.getStatusCode() == 200 && type != null && responseTypes.size() < MAX_RESPONSE_TYPES && DirectRequest.utf8(type)) {
             responseTypes.putIfAbsent(acceptKey, type);
         }
-    }
-
-    /** Whether a body of this content type is UTF-8 (no charset parameter, or UTF-8's). */
-    private static boolean utf8(String contentType) {
-        int charset = contentType.toLowerCase(Locale.ROOT).indexOf("charset=");
-        return charset < 0 || contentType.substring(charset + 8).trim().toLowerCase(Locale.ROOT).startsWith("utf-8")
-                && contentType.indexOf("charset=", charset + 1) < 0;
     }
 
     /** On a worker: true once answered, false when the request is to go the usual way (nothing written). */
@@ -304,7 +293,7 @@ public class DirectQueries {
         if (plan == null || plan == DirectPlan.NONE) {
             return null;
         }
-        Map<String, Object> raw = variables instanceof JsonObject object ? plain(object) : Map.of();
+        Map<String, Object> raw = variables instanceof JsonObject object ? DirectRequest.variables(object) : Map.of();
         if (raw == null) {
             return null;
         }
@@ -324,7 +313,10 @@ public class DirectQueries {
             return null;
         }
         SqlScope scope = JpqlRenderer.renderSql(scopes.compile(plan.list.table(), where, WHERE, who));
-        List<Object[]> rows = rows(plan, scope, Boolean.TRUE.equals(arguments.get(INCLUDE_DELETED)));
+        List<Object[]> rows;
+        try (Connection connection = dataSource.getConnection()) {
+            rows = plan.read(connection, scope, Boolean.TRUE.equals(arguments.get(INCLUDE_DELETED)), config.query().maxRows());
+        }
         if (rows == null) {
             return null;
         }
@@ -353,39 +345,6 @@ public class DirectQueries {
         return json == null ? null : "{\"data\":" + json + "}";
     }
 
-    /** At most {@code tidemark.query.max-rows} rows of the plan's columns matching {@code scope}, or null when more match. */
-    private List<Object[]> rows(DirectPlan plan, SqlScope scope, boolean includeDeleted) throws SQLException {
-        SyncTable table = plan.list.table();
-        StringBuilder sql = new StringBuilder(plan.select).append(scope.predicate());
-        if (!includeDeleted) {
-            sql.append(" and ").append(SqlScope.ROOT).append('.').append(table.column("deletedAt").column()).append(" is null");
-        }
-        sql.append(" order by ").append(SqlScope.ROOT).append('.').append(table.column("createdAt").column()).append(", ")
-                .append(SqlScope.ROOT).append(".uid limit ?");
-        int max = config.query().maxRows();
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-            int index = 1;
-            for (Object value : scope.parameters()) {
-                statement.setObject(index++, value);
-            }
-            statement.setInt(index, max + 1);
-            List<Object[]> rows = new ArrayList<>();
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    if (rows.size() == max) {
-                        return null; // LIMIT_EXCEEDED: the usual way says so
-                    }
-                    Object[] row = new Object[plan.reads.size()];
-                    for (int i = 0; i < row.length; i++) {
-                        row[i] = plan.reads.get(i).read(result, i + 1);
-                    }
-                    rows.add(row);
-                }
-            }
-            return rows;
-        }
-    }
-
     /**
      * Who the request acts for, as {@code Caller} decides it for the usual way; null when the usual way
      * is to answer (a refused token, or no token without anonymous access: an error).
@@ -396,50 +355,6 @@ public class DirectQueries {
             return tokens.of(token); // a refusal throws: the usual way answers it
         }
         return config.auth().anonymousAccess() ? Identity.ANONYMOUS_FULL_ACCESS : null;
-    }
-
-    /** The variables as graphql-java gets them from SmallRye, or null when one is a number (SmallRye's own conversion). */
-    private static Map<String, Object> plain(JsonObject object) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonValue> member : object.entrySet()) {
-            Object value = plainValue(member.getValue());
-            if (value == NUMBER) {
-                return null;
-            }
-            map.put(member.getKey(), value);
-        }
-        return map;
-    }
-
-    private static final Object NUMBER = new Object();
-
-    private static Object plainValue(JsonValue value) {
-        switch (value.getValueType()) {
-            case STRING:
-                return ((JsonString) value).getString();
-            case TRUE:
-                return Boolean.TRUE;
-            case FALSE:
-                return Boolean.FALSE;
-            case NULL:
-                return null;
-            case OBJECT:
-                Map<String, Object> map = plain(value.asJsonObject());
-                return map == null ? NUMBER : map;
-            case ARRAY:
-                JsonArray array = value.asJsonArray();
-                List<Object> list = new ArrayList<>(array.size());
-                for (JsonValue item : array) {
-                    Object plain = plainValue(item);
-                    if (plain == NUMBER) {
-                        return NUMBER;
-                    }
-                    list.add(plain);
-                }
-                return list;
-            default:
-                return NUMBER;
-        }
     }
 
     /**
