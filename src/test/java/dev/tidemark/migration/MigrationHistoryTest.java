@@ -60,13 +60,54 @@ class MigrationHistoryTest {
                 connection.createStatement().executeUpdate("update flyway_schema_history "
                         + "set script = regexp_replace(script, '^.*/', 'db/migration/') where version is not null");
             }
-            // the app starting after the split: validates the applied migrations, then applies the engine's new ones (V30: reconnect from the change log)
+            // the app starting after the split: validates the applied migrations, then applies the engine's new ones
+            // (V30: reconnect from the change log; V31: announced changes)
             var result = Flyway.configure().dataSource(url, user, password).locations("classpath:db/sync", "classpath:db/app")
                     .load().migrate();
-            assertEquals(List.of("22", "30"), result.migrations.stream().map(m -> m.version).toList());
+            assertEquals(List.of("22", "30", "31"), result.migrations.stream().map(m -> m.version).toList());
             assertTrue(result.success);
         } finally {
             db.update("drop database " + database + " with (force)");
+        }
+    }
+
+    /**
+     * An engine upgrade on a database where the app's own migrations (from V100) ran: the engine's new
+     * migration (V31) sorts below them, and the app's Flyway configuration applies it out of order
+     * (Flyway's default refuses to start: "resolved migration not applied").
+     */
+    @Test
+    void shouldApplyANewEngineMigrationBelowTheAppsMigrations() throws Exception {
+        String database = "engine_upgrade_" + System.nanoTime();
+        db.update("create database " + database);
+        java.nio.file.Path app = java.nio.file.Files.createTempDirectory("app-migrations");
+        try {
+            java.nio.file.Files.writeString(app.resolve("V100__app_table.sql"), "create table app_table (uid uuid primary key);");
+            String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class)
+                    .replaceFirst("/postgres\\b", "/" + database);
+            String user = ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.username", String.class).orElse("postgres");
+            String password = ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.password", String.class).orElse("");
+            // the previous engine release (up to V30), then the app's V100
+            Flyway.configure().dataSource(url, user, password).locations("classpath:db/sync", "classpath:db/app").target("30")
+                    .load().migrate();
+            Flyway.configure().dataSource(url, user, password).locations("filesystem:" + app).ignoreMigrationPatterns("*:missing")
+                    .load().migrate();
+            // the upgraded engine starting, configured as the app is
+            boolean outOfOrder = ConfigProvider.getConfig().getValue("quarkus.flyway.out-of-order", Boolean.class);
+            var result = Flyway.configure().dataSource(url, user, password).outOfOrder(outOfOrder)
+                    .locations("classpath:db/sync", "classpath:db/app", "filesystem:" + app).load().migrate();
+            assertEquals(List.of("31"), result.migrations.stream().map(m -> m.version).toList());
+            try (var connection = java.sql.DriverManager.getConnection(url, user, password);
+                    var rows = connection.createStatement().executeQuery("select count(*) from pg_trigger where tgname = 'sync_change_end'")) {
+                rows.next();
+                assertEquals(1, rows.getInt(1));
+            }
+        } finally {
+            db.update("drop database " + database + " with (force)");
+            try (var files = java.nio.file.Files.list(app)) {
+                files.forEach(f -> f.toFile().delete());
+            }
+            java.nio.file.Files.delete(app);
         }
     }
 }

@@ -164,6 +164,15 @@ public interface TidemarkConfig {
         @WithDefault("true")
         boolean directEvents();
 
+        /**
+         * Deliver a small transaction from its change-log notifications (each entry announced with its
+         * row, then the commit's count) without reading the log; false: every notification makes the
+         * tailer read the log. The log is read anyway when a transaction is not wholly announced, a
+         * scope needs a related row, or the last read is older than {@link #pollInterval}.
+         */
+        @WithDefault("true")
+        boolean announcedChanges();
+
         /** How often the change log is read when no notification arrives (fallback if a NOTIFY is missed). */
         @WithDefault("1s")
         Duration pollInterval();

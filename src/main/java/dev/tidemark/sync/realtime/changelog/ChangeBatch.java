@@ -24,6 +24,18 @@ public final class ChangeBatch {
         this.cursor = cursor;
     }
 
+    /**
+     * Thrown by a batch taken from announced changes ({@link AnnouncedChanges}) when deciding it needs a
+     * row it does not hold (a related row, in a scope across relations): there is no snapshot to read it
+     * in, so the batch is dropped before any event is written and the tailer reads the log instead.
+     */
+    public static final class NeedsRead extends RuntimeException {
+
+        NeedsRead() {
+            super("an announced batch needs a row it does not hold: the change log is read instead", null, false, false);
+        }
+    }
+
     public Map<UUID, ChangedRow> rowsOf(String table) {
         return changed.getOrDefault(table, Map.of());
     }

@@ -123,11 +123,8 @@ public class ChangeLogReader {
      * {@code loadRows}, the opening also reads the rows the entries name ({@link Read#rows}).
      */
     public Read next(Connection connection, int maxBatch, boolean loadRows) throws SQLException {
-        if (openingText == null) {
-            openingRows = new OpeningRows(sessions.unwrap(SessionFactoryImplementor.class), registry.all());
-            openingText = ChangeLogQuery.text(openingRows);
-        }
-        ChangeLogQuery.Opening opening = ChangeLogQuery.open(connection, openingText, openingRows, watermark, ids(read),
+        OpeningRows rows = openingRows();
+        ChangeLogQuery.Opening opening = ChangeLogQuery.open(connection, openingText, rows, watermark, ids(read),
                 maxBatch, loadRows);
         SyncCursor snapshot = opening.snapshot();
         if (!Objects.equals(incarnation, opening.incarnation())) {
@@ -173,6 +170,34 @@ public class ChangeLogReader {
 
     private static String ids(Collection<Long> transactions) {
         return transactions.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
+    }
+
+    /** The watermark: every transaction below it has ended and was read. */
+    long watermark() {
+        return watermark;
+    }
+
+    /** Whether the entries of transaction {@code tx} (committed) were not read yet. */
+    boolean unread(long tx) {
+        return tx >= watermark && !read.contains(tx);
+    }
+
+    /**
+     * Makes a transaction marked read unread again, and the watermark no higher than it: the next read
+     * of the log reads it whole (and the transactions read since it was, again: their events twice).
+     */
+    void reread(long tx) {
+        read.remove(tx);
+        watermark = Math.min(watermark, tx);
+    }
+
+    /** How the opening reads the entries' rows (made on first use: the mapping does not change). */
+    OpeningRows openingRows() {
+        if (openingText == null) {
+            openingRows = new OpeningRows(sessions.unwrap(SessionFactoryImplementor.class), registry.all());
+            openingText = ChangeLogQuery.text(openingRows);
+        }
+        return openingRows;
     }
 
     /** Marks a read as delivered: its transactions are not read again, and the watermark moves. */

@@ -68,6 +68,10 @@ public class ChangeLogTailer {
     private volatile boolean listening;
     private volatile Instant lastRead = Instant.EPOCH;
     private Thread thread;
+    private final AnnouncedChanges announced = new AnnouncedChanges();
+    private volatile long announcedBatches;
+    /** When the log was last read (System.nanoTime), on whichever thread: announced batches are delivered until a poll interval later. */
+    private volatile long readAt = System.nanoTime();
     private Instant nextPrune = Instant.EPOCH;
 
     void onStart(@Observes StartupEvent event) {
@@ -149,7 +153,9 @@ public class ChangeLogTailer {
                         backoff = MIN_BACKOFF_MILLIS;
                     }
                     prune(connection);
-                    notifications.getNotifications(wait);
+                    while (running && deliverAnnounced(notifications.getNotifications(wait))) {
+                        // until the notifications need a read of the log, or none came within the poll interval
+                    }
                 }
             } catch (Exception e) {
                 listening = false;
@@ -165,6 +171,39 @@ public class ChangeLogTailer {
                 }
             }
         }
+    }
+
+    /**
+     * Delivers the transactions of {@code received} from their announcements ({@link AnnouncedChanges}):
+     * true when done, false when the log must be read (none received within the poll interval, a
+     * transaction not wholly announced, a scope that needs a row the batch does not hold, or the last
+     * read older than the poll interval: reads move the watermark and the cursor).
+     */
+    boolean deliverAnnounced(org.postgresql.PGNotification[] received) {
+        if (received == null || received.length == 0 || !config.realtime().announcedChanges()) {
+            return false;
+        }
+        ChangeLogReader.Read read = announced.read(received, reader, reader.openingRows(), config.realtime().maxBatch());
+        if (read == null || System.nanoTime() - readAt > config.realtime().pollInterval().toNanos()) {
+            return false;
+        }
+        if (!read.entries().isEmpty() && !hub.idle()) {
+            try {
+                hub.deliver(BatchLoad.load(() -> {
+                    throw new ChangeBatch.NeedsRead();
+                }, registry, read));
+            } catch (ChangeBatch.NeedsRead e) {
+                return false;
+            }
+            announcedBatches++;
+        }
+        announced.delivered(read, reader);
+        return true;
+    }
+
+    /** Batches delivered from their announcements, without a read of the log (for tests). */
+    long announcedBatches() {
+        return announcedBatches;
     }
 
     /** {@link #readBatch(Connection)} on a connection of the pool (the tests' reads: the tailer thread uses its own). */
@@ -186,6 +225,7 @@ public class ChangeLogTailer {
         do {
             read = readOnce(connection);
             reader.advance(read);
+            readAt = System.nanoTime();
             if (read.otherHistory()) {
                 LOG.warn("The database's incarnation changed (a restore, a failover or a crash recovery): change-log positions"
                         + " read before are not trusted; every subscription was told to RESYNC");

@@ -187,22 +187,50 @@ final class OpeningRows {
             return;
         }
         try (JsonReader reader = JSON.createReader(new StringReader(json))) {
-            JsonObject row = reader.readObject();
-            SyncedEntity entity = (SyncedEntity) table.instantiator().instantiate();
-            table.id().getPropertyAccess().getSetter().set(entity, uid);
-            for (Column column : table.columns()) {
-                JsonValue value = row.get(column.name());
-                column.attribute().setValue(entity, value == null || value.getValueType() == JsonValue.ValueType.NULL ? null
-                        : column.convert().apply(value));
-            }
-            rows.put(uid, entity);
+            add(table, uid, reader.readObject(), rows);
         } catch (RuntimeException e) {
-            into.remove(tableName);
-            if (!warned) {
-                warned = true;
-                LOG.warnf("A row of %s did not convert from the change-log read's JSON (%s); its table's rows are read by"
-                        + " another statement in this read", tableName, e.getMessage());
+            failed(tableName, e, into);
+        }
+    }
+
+    /**
+     * Adds the entity of a row announced by its change-log trigger ({@code to_jsonb(new)}) to {@code rows}
+     * (that table's), unless a row of the same uid is there already. False when its table is not one
+     * this reads or the row does not convert (the tailer then reads the log).
+     */
+    boolean add(String tableName, UUID uid, JsonObject row, Map<UUID, SyncedEntity> rows) {
+        Table table = tables.get(tableName);
+        if (table == null) {
+            return false;
+        }
+        try {
+            if (!rows.containsKey(uid)) {
+                add(table, uid, row, rows);
             }
+            return true;
+        } catch (RuntimeException e) {
+            LOG.debugf("An announced row of %s did not convert (%s); the change log is read instead", tableName, e.getMessage());
+            return false;
+        }
+    }
+
+    private static void add(Table table, UUID uid, JsonObject row, Map<UUID, SyncedEntity> rows) {
+        SyncedEntity entity = (SyncedEntity) table.instantiator().instantiate();
+        table.id().getPropertyAccess().getSetter().set(entity, uid);
+        for (Column column : table.columns()) {
+            JsonValue value = row.get(column.name());
+            column.attribute().setValue(entity, value == null || value.getValueType() == JsonValue.ValueType.NULL ? null
+                    : column.convert().apply(value));
+        }
+        rows.put(uid, entity);
+    }
+
+    private void failed(String tableName, RuntimeException e, Map<String, Map<UUID, SyncedEntity>> into) {
+        into.remove(tableName);
+        if (!warned) {
+            warned = true;
+            LOG.warnf("A row of %s did not convert from the change-log read's JSON (%s); its table's rows are read by"
+                    + " another statement in this read", tableName, e.getMessage());
         }
     }
 

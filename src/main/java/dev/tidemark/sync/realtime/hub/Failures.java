@@ -4,13 +4,21 @@ import java.sql.SQLException;
 
 import jakarta.persistence.PersistenceException;
 
-/** Tells a failure of the database (the whole batch must be read again) from one of a single scope. */
+import dev.tidemark.sync.realtime.changelog.ChangeBatch;
+
+/**
+ * Tells a failure of the database, or a batch that must be read from the log ({@link ChangeBatch.NeedsRead}),
+ * from one of a single scope: the former make the whole batch be read again.
+ */
 final class Failures {
 
     private Failures() {
     }
 
     static boolean fromDatabase(Throwable error) {
+        if (error instanceof ChangeBatch.NeedsRead) {
+            return true; // an announced batch without the row a scope needs: the tailer reads the log
+        }
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException || t instanceof PersistenceException) {
                 return true;

@@ -35,10 +35,16 @@ import dev.tidemark.support.GraphQLWs;
 @TestProfile(RowPassingThroughScopeTest.Profile.class)
 class RowPassingThroughScopeTest {
 
+    /**
+     * The tailer thread off, for the tests that read the log on their own thread. Its poll interval is
+     * long: announced batches ({@link AnnouncedChangesTest}) are delivered only within a poll interval of
+     * the last read, and a test's first request may take longer than a second.
+     */
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("tidemark.realtime.enabled", "false", "quarkus.log.category.\"dev.tidemark.sync.realtime\".level", "ERROR");
+            return Map.of("tidemark.realtime.enabled", "false", "tidemark.realtime.poll-interval", "1h",
+                    "quarkus.log.category.\"dev.tidemark.sync.realtime\".level", "ERROR");
         }
     }
 
