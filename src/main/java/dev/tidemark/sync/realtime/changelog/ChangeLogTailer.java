@@ -142,20 +142,25 @@ public class ChangeLogTailer {
                 PGConnection notifications = connection.unwrap(PGConnection.class);
                 int wait = (int) Math.max(10, config.realtime().pollInterval().toMillis());
                 boolean reconnected = lost != null;
-                while (running) {
-                    readBatch(connection);
-                    lastRead = Instant.now();
-                    if (reconnected) {
-                        LOG.infof("Change-log listener reconnected and caught up, %d ms after it lost its connection",
-                                java.time.Duration.between(lost, lastRead).toMillis());
-                        reconnected = false;
-                        lost = null;
-                        backoff = MIN_BACKOFF_MILLIS;
+                Runnable restore = PromptNotifications.apply(connection);
+                try {
+                    while (running) {
+                        readBatch(connection);
+                        lastRead = Instant.now();
+                        if (reconnected) {
+                            LOG.infof("Change-log listener reconnected and caught up, %d ms after it lost its connection",
+                                    java.time.Duration.between(lost, lastRead).toMillis());
+                            reconnected = false;
+                            lost = null;
+                            backoff = MIN_BACKOFF_MILLIS;
+                        }
+                        prune(connection);
+                        while (running && deliverAnnounced(notifications.getNotifications(wait))) {
+                            // until the notifications need a read of the log, or none came within the poll interval
+                        }
                     }
-                    prune(connection);
-                    while (running && deliverAnnounced(notifications.getNotifications(wait))) {
-                        // until the notifications need a read of the log, or none came within the poll interval
-                    }
+                } finally {
+                    restore.run(); // before the connection goes back to the pool
                 }
             } catch (Exception e) {
                 listening = false;
