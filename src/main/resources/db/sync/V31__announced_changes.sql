@@ -11,6 +11,11 @@
 -- reach listeners after the commit, in commit order, each transaction's together; a tailer that lacks
 -- any part of a transaction (or finds an entry after its end: SET CONSTRAINTS ... IMMEDIATE ran the end
 -- early) reads the log as before.
+--
+-- A notification's payload can be read by any role that can connect to the database (LISTEN needs no
+-- privilege on the tables). Where such roles must not see synced rows, turn the rows out of the
+-- payloads: alter database <db> set tidemark.announce_rows = off (or per role / session); transactions
+-- are then announced by their id only, and every tailer reads the log, as before these announcements.
 create or replace function sync_log_change() returns trigger
     language plpgsql as
 $$
@@ -25,7 +30,7 @@ begin
     insert into sync_change (table_name, row_uid, row_version, deleted, old_row)
     values (tg_table_name, new.uid, new.version, new.deleted_at is not null, old_row)
     returning id, changed_at into entry, at;
-    if n <= 16 then
+    if n <= 16 and coalesce(current_setting('tidemark.announce_rows', true), '') <> 'off' then
         payload := json_build_object('x', pg_current_xact_id()::text, 'i', entry, 'n', n, 't', tg_table_name,
                                      'u', new.uid, 'v', new.version, 'a', at, 'o', old_row, 'r', to_jsonb(new))::text;
     end if;

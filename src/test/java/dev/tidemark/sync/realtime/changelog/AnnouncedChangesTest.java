@@ -145,6 +145,30 @@ class AnnouncedChangesTest {
         }
     }
 
+    /** With {@code tidemark.announce_rows = off} (roles that may LISTEN must not see rows), only ids are announced. */
+    @Test
+    void shouldAnnounceIdsOnlyWhenRowsAreTurnedOutOfThePayloads() throws SQLException {
+        String prefix = "Ids-" + Demo.uid();
+        try (GraphQLWs ws = GraphQLWs.connect(graphql); Connection writer = writer()) {
+            String id = ws.subscribeReady(USERS, "p", prefix);
+            tailer.readBatch();
+            notifications(0);
+
+            try (Statement statement = writer.createStatement()) {
+                statement.execute("set local tidemark.announce_rows = off");
+            }
+            insertUser(writer, UUID.randomUUID(), prefix + " unseen");
+            writer.commit();
+            PGNotification[] received = notifications(1);
+            for (PGNotification notification : received) {
+                assertFalse(notification.getParameter().contains(prefix), "no row in " + notification.getParameter());
+            }
+            assertFalse(tailer.deliverAnnounced(received));
+            tailer.readBatch();
+            assertEquals(prefix + " unseen", ws.event(id).getJsonObject("row").getString("name"));
+        }
+    }
+
     /**
      * {@code SET CONSTRAINTS ALL IMMEDIATE} runs the end's deferred trigger at once, and the transaction
      * writes on: an entry after its end, in the next drain of notifications, after a read of the log
