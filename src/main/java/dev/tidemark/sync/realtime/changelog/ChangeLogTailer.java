@@ -12,7 +12,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.hibernate.SessionFactory;
-import org.hibernate.StatelessSession;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 
@@ -249,7 +248,7 @@ public class ChangeLogTailer {
     private ChangeLogReader.Read readOnce(Connection connection) throws SQLException {
         connection.setAutoCommit(false);
         ChangeLogReader.Read next;
-        try (LazySession session = new LazySession(connection)) {
+        try (LazySession session = new LazySession(sessions, connection)) {
             // With no subscription on this instance there is nobody to decide events for: the
             // rows are not loaded. A subscription made meanwhile syncs after READY (I7). One made
             // during the opening is decided for, its rows read by BatchLoad.
@@ -272,35 +271,6 @@ public class ChangeLogTailer {
         }
         connection.setAutoCommit(true);
         return next;
-    }
-
-    /**
-     * The read's stateless session on its connection, opened when first asked for: the rows usually
-     * come with the opening, so a batch whose scopes need no related row never opens one.
-     */
-    private final class LazySession implements java.util.function.Supplier<StatelessSession>, AutoCloseable {
-
-        private final Connection connection;
-        private StatelessSession session;
-
-        LazySession(Connection connection) {
-            this.connection = connection;
-        }
-
-        @Override
-        public StatelessSession get() {
-            if (session == null) {
-                session = sessions.openStatelessSession(connection);
-            }
-            return session;
-        }
-
-        @Override
-        public void close() {
-            if (session != null) {
-                session.close();
-            }
-        }
     }
 
     private void prune(Connection connection) throws java.sql.SQLException {
