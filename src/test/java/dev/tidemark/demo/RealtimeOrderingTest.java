@@ -47,7 +47,7 @@ class RealtimeOrderingTest {
         String prefix = "Rollback-" + Demo.uid();
         try (GraphQLWs ws = GraphQLWs.connect(graphql); Connection tx = open()) {
             String id = ws.subscribeReady(USERS, "p", prefix);
-            insertUser(tx, UUID.randomUUID(), prefix + " never");
+            Demo.insertUser(tx, UUID.randomUUID(), prefix + " never");
             tx.rollback();
             String committed = Demo.user(prefix + " kept", null);
             assertEquals(committed, ws.event(id).getString("uid"), "the first event is the committed write");
@@ -62,8 +62,8 @@ class RealtimeOrderingTest {
             String id = ws.subscribeReady(USERS, "p", prefix);
             UUID early = UUID.randomUUID();
             UUID late = UUID.randomUUID();
-            insertUser(slow, early, prefix + " slow");
-            insertUser(fast, late, prefix + " fast");
+            Demo.insertUser(slow, early, prefix + " slow");
+            Demo.insertUser(fast, late, prefix + " fast");
             fast.commit();
             assertEquals(late.toString(), ws.event(id).getString("uid"));
             ws.expectNothing(id, Duration.ofMillis(1500)); // the tailer has read past the slow one's log id meanwhile
@@ -91,7 +91,7 @@ class RealtimeOrderingTest {
                     List<UUID> rows = new ArrayList<>();
                     for (int r = 0; r <= random.nextInt(3); r++) {
                         UUID uid = UUID.randomUUID();
-                        insertUser(tx, uid, prefix + " " + round + "/" + t + "/" + r);
+                        Demo.insertUser(tx, uid, prefix + " " + round + "/" + t + "/" + r);
                         rows.add(uid);
                     }
                     open.add(tx);
@@ -131,15 +131,6 @@ class RealtimeOrderingTest {
         Connection connection = DriverManager.getConnection(url, user, password);
         connection.setAutoCommit(false);
         return connection;
-    }
-
-    private static void insertUser(Connection tx, UUID uid, String name) throws SQLException {
-        try (PreparedStatement s = tx.prepareStatement(
-                "insert into app_user (uid, created_at, updated_at, name) values (?, now(), now(), ?)")) {
-            s.setObject(1, uid);
-            s.setString(2, name);
-            s.executeUpdate();
-        }
     }
 
     private static long logId(UUID uid) throws SQLException {

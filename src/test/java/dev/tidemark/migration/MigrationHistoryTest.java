@@ -24,6 +24,17 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 class MigrationHistoryTest {
 
+    /** How to reach another database of the test's PostgreSQL. */
+    record Target(String url, String user, String password) {
+
+        static Target of(String database) {
+            var config = ConfigProvider.getConfig();
+            return new Target(config.getValue("quarkus.datasource.jdbc.url", String.class).replaceFirst("/postgres\\b", "/" + database),
+                    config.getOptionalValue("quarkus.datasource.username", String.class).orElse("postgres"),
+                    config.getOptionalValue("quarkus.datasource.password", String.class).orElse(""));
+        }
+    }
+
     /** Flyway's checksums of the migrations as main applied them (one location, db/migration), before the split. */
     static final Map<String, Integer> BEFORE_SPLIT = Map.of(
             "V1__sync_engine.sql", 2007198579,
@@ -48,10 +59,10 @@ class MigrationHistoryTest {
         String database = "before_split_" + System.nanoTime();
         db.update("create database " + database);
         try {
-            String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class)
-                    .replaceFirst("/postgres\\b", "/" + database);
-            String user = ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.username", String.class).orElse("postgres");
-            String password = ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.password", String.class).orElse("");
+            Target target = Target.of(database);
+            String url = target.url();
+            String user = target.user();
+            String password = target.password();
             // the state main left: V1-V21, whose files are unchanged (checked above)
             Flyway.configure().dataSource(url, user, password).locations("classpath:db/sync", "classpath:db/app").target("21")
                     .load().migrate();
@@ -83,10 +94,10 @@ class MigrationHistoryTest {
         java.nio.file.Path app = java.nio.file.Files.createTempDirectory("app-migrations");
         try {
             java.nio.file.Files.writeString(app.resolve("V100__app_table.sql"), "create table app_table (uid uuid primary key);");
-            String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class)
-                    .replaceFirst("/postgres\\b", "/" + database);
-            String user = ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.username", String.class).orElse("postgres");
-            String password = ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.password", String.class).orElse("");
+            Target target = Target.of(database);
+            String url = target.url();
+            String user = target.user();
+            String password = target.password();
             // the previous engine release (up to V30), then the app's V100
             Flyway.configure().dataSource(url, user, password).locations("classpath:db/sync", "classpath:db/app").target("30")
                     .load().migrate();

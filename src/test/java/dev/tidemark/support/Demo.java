@@ -2,10 +2,23 @@ package dev.tidemark.support;
 
 import java.util.UUID;
 
-/** Creates demo rows through the public GraphQL API, returning their uids. */
+/** Creates demo rows through the public GraphQL API, returning their uids (and by plain JDBC: {@link #insertUser}). */
 public final class Demo {
 
     private Demo() {
+    }
+
+    /**
+     * Inserts a user by plain JDBC in {@code tx}'s open transaction (the change-log trigger runs; the
+     * caller commits or rolls back): for tests that drive transactions by hand.
+     */
+    public static void insertUser(java.sql.Connection tx, UUID uid, String name) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement s = tx.prepareStatement(
+                "insert into app_user (uid, created_at, updated_at, name) values (?, now(), now(), ?)")) {
+            s.setObject(1, uid);
+            s.setString(2, name);
+            s.executeUpdate();
+        }
     }
 
     public static String uid() {

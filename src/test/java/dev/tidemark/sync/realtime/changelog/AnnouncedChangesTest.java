@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringReader;
-import java.net.URI;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -19,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
@@ -29,8 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -49,20 +44,11 @@ import dev.tidemark.support.Tokens;
  */
 @QuarkusTest
 @TestProfile(RowPassingThroughScopeTest.Profile.class)
-class AnnouncedChangesTest {
+class AnnouncedChangesTest extends TailerOffTest {
 
     private static final String USERS = """
             subscription($p: String!) { userChanged(where: {name: {startsWith: $p}}) {
               operation uid row { uid name email version createdAt updatedAt deletedAt } } }""";
-
-    @TestHTTPResource("/graphql")
-    URI graphql;
-
-    @Inject
-    ChangeLogTailer tailer;
-
-    @Inject
-    AgroalDataSource dataSource;
 
     private Connection listener;
 
@@ -87,9 +73,7 @@ class AnnouncedChangesTest {
     void shouldDeliverASmallTransactionFromItsNotificationsWithTheEventsOfARead() throws SQLException {
         String prefix = "Announced-" + Demo.uid();
         try (GraphQLWs ws = GraphQLWs.connect(graphql)) {
-            String id = ws.subscribeReady(USERS, "p", prefix);
-            tailer.readBatch(); // whatever came before
-            notifications(0);
+            String id = subscribe(ws, prefix);
 
             String user = Demo.user(prefix + " one", "one@example.com");
             long before = tailer.announcedBatches();
@@ -115,12 +99,10 @@ class AnnouncedChangesTest {
     void shouldReadTheLogForATransactionTooLargeToAnnounceOrNotYetEnded() throws SQLException {
         String prefix = "Large-" + Demo.uid();
         try (GraphQLWs ws = GraphQLWs.connect(graphql); Connection writer = writer()) {
-            String id = ws.subscribeReady(USERS, "p", prefix);
-            tailer.readBatch();
-            notifications(0);
+            String id = subscribe(ws, prefix);
 
             for (int i = 0; i < 17; i++) {
-                insertUser(writer, UUID.randomUUID(), prefix + " " + i);
+                Demo.insertUser(writer, UUID.randomUUID(), prefix + " " + i);
             }
             writer.commit();
             PGNotification[] large = notifications(1);
@@ -132,8 +114,8 @@ class AnnouncedChangesTest {
                 assertEquals("UPSERT", ws.event(id).getString("operation"));
             }
 
-            insertUser(writer, UUID.randomUUID(), prefix + " a");
-            insertUser(writer, UUID.randomUUID(), prefix + " b");
+            Demo.insertUser(writer, UUID.randomUUID(), prefix + " a");
+            Demo.insertUser(writer, UUID.randomUUID(), prefix + " b");
             writer.commit();
             PGNotification[] two = notifications(1);
             assertFalse(tailer.deliverAnnounced(Arrays.copyOf(two, 2)), "the end is still on the way");
@@ -150,14 +132,12 @@ class AnnouncedChangesTest {
     void shouldAnnounceIdsOnlyWhenRowsAreTurnedOutOfThePayloads() throws SQLException {
         String prefix = "Ids-" + Demo.uid();
         try (GraphQLWs ws = GraphQLWs.connect(graphql); Connection writer = writer()) {
-            String id = ws.subscribeReady(USERS, "p", prefix);
-            tailer.readBatch();
-            notifications(0);
+            String id = subscribe(ws, prefix);
 
             try (Statement statement = writer.createStatement()) {
                 statement.execute("set local tidemark.announce_rows = off");
             }
-            insertUser(writer, UUID.randomUUID(), prefix + " unseen");
+            Demo.insertUser(writer, UUID.randomUUID(), prefix + " unseen");
             writer.commit();
             PGNotification[] received = notifications(1);
             for (PGNotification notification : received) {
@@ -178,17 +158,15 @@ class AnnouncedChangesTest {
     void shouldReadAgainATransactionThatWroteOnAfterItsEnd() throws SQLException {
         String prefix = "Early-" + Demo.uid();
         try (GraphQLWs ws = GraphQLWs.connect(graphql); Connection writer = writer()) {
-            String id = ws.subscribeReady(USERS, "p", prefix);
-            tailer.readBatch();
-            notifications(0);
+            String id = subscribe(ws, prefix);
 
             UUID first = UUID.randomUUID();
             UUID second = UUID.randomUUID();
-            insertUser(writer, first, prefix + " first");
+            Demo.insertUser(writer, first, prefix + " first");
             try (Statement statement = writer.createStatement()) {
                 statement.execute("set constraints all immediate");
             }
-            insertUser(writer, second, prefix + " second");
+            Demo.insertUser(writer, second, prefix + " second");
             writer.commit();
             PGNotification[] all = notifications(1);
             assertEquals(3, all.length, "the first entry, the early end, the second entry");
@@ -211,17 +189,15 @@ class AnnouncedChangesTest {
     void shouldLeaveOutWhatASavepointRolledBack() throws SQLException {
         String prefix = "Savepoint-" + Demo.uid();
         try (GraphQLWs ws = GraphQLWs.connect(graphql); Connection writer = writer()) {
-            String id = ws.subscribeReady(USERS, "p", prefix);
-            tailer.readBatch();
-            notifications(0);
+            String id = subscribe(ws, prefix);
 
             UUID kept = UUID.randomUUID();
             UUID after = UUID.randomUUID();
-            insertUser(writer, kept, prefix + " kept");
+            Demo.insertUser(writer, kept, prefix + " kept");
             java.sql.Savepoint savepoint = writer.setSavepoint();
-            insertUser(writer, UUID.randomUUID(), prefix + " undone");
+            Demo.insertUser(writer, UUID.randomUUID(), prefix + " undone");
             writer.rollback(savepoint);
-            insertUser(writer, after, prefix + " after");
+            Demo.insertUser(writer, after, prefix + " after");
             writer.commit();
             long before = tailer.announcedBatches();
             assertTrue(tailer.deliverAnnounced(notifications(1)));
@@ -252,6 +228,14 @@ class AnnouncedChangesTest {
             assertEquals("UPSERT", event.getString("operation"));
             assertEquals(user, event.getString("uid"));
         }
+    }
+
+    /** Subscribes to the users whose name starts with {@code prefix}, reads what came before and drops its notifications. */
+    private String subscribe(GraphQLWs ws, String prefix) throws SQLException {
+        String id = ws.subscribeReady(USERS, "p", prefix);
+        tailer.readBatch();
+        notifications(0);
+        return id;
     }
 
     /** The user's row as the API reads it, with the subscription's selection. */
@@ -292,14 +276,5 @@ class AnnouncedChangesTest {
         Connection connection = dataSource.getConnection();
         connection.setAutoCommit(false);
         return connection;
-    }
-
-    private static void insertUser(Connection tx, UUID uid, String name) throws SQLException {
-        try (PreparedStatement s = tx.prepareStatement(
-                "insert into app_user (uid, created_at, updated_at, name) values (?, now(), now(), ?)")) {
-            s.setObject(1, uid);
-            s.setString(2, name);
-            s.executeUpdate();
-        }
     }
 }

@@ -2,19 +2,14 @@ package dev.tidemark.sync.realtime.changelog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.Test;
 
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -31,22 +26,13 @@ import dev.tidemark.support.GraphQLWs;
  */
 @QuarkusTest
 @TestProfile(RowPassingThroughScopeTest.Profile.class)
-class InlineDeliveryTest {
+class InlineDeliveryTest extends TailerOffTest {
 
     private static final String DIRECT = """
             subscription($p: String!) { userChanged(where: {name: {startsWith: $p}}) { operation uid row { name } } }""";
     /** The same with a directive: executed by graphql-java. */
     private static final String EXECUTED = """
             subscription($p: String!) { userChanged(where: {name: {startsWith: $p}}) { operation uid row { name @include(if: true) } } }""";
-
-    @TestHTTPResource("/graphql")
-    URI graphql;
-
-    @Inject
-    ChangeLogTailer tailer;
-
-    @Inject
-    AgroalDataSource dataSource;
 
     @Test
     void shouldWriteASmallDirectBatchOnTheTailerThreadAndKeepTheOrderAcrossBothWays() throws SQLException {

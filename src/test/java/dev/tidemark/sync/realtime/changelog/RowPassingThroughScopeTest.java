@@ -3,16 +3,13 @@ package dev.tidemark.sync.realtime.changelog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 
-import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -33,7 +30,7 @@ import dev.tidemark.support.GraphQLWs;
  */
 @QuarkusTest
 @TestProfile(RowPassingThroughScopeTest.Profile.class)
-class RowPassingThroughScopeTest {
+class RowPassingThroughScopeTest extends TailerOffTest {
 
     /**
      * The tailer thread off, for the tests that read the log on their own thread. Its poll interval is
@@ -47,12 +44,6 @@ class RowPassingThroughScopeTest {
                     "quarkus.log.category.\"dev.tidemark.sync.realtime\".level", "ERROR");
         }
     }
-
-    @TestHTTPResource("/graphql")
-    URI graphql;
-
-    @Inject
-    ChangeLogTailer tailer;
 
     @Test
     void shouldSendLeaveScopeForARowThatEnteredAndLeftWithinOneBatch() {

@@ -3,7 +3,6 @@ package dev.tidemark.sync.realtime.changelog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,12 +10,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.Test;
 
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -37,18 +32,9 @@ import dev.tidemark.support.GraphQLWs;
  */
 @QuarkusTest
 @TestProfile(RowPassingThroughScopeTest.Profile.class)
-class TailerPlansTest {
+class TailerPlansTest extends TailerOffTest {
 
     private static final int READS = 12;
-
-    @TestHTTPResource("/graphql")
-    URI graphql;
-
-    @Inject
-    ChangeLogTailer tailer;
-
-    @Inject
-    AgroalDataSource dataSource;
 
     @Test
     void shouldPlanTheReadOnceAndLeaveTheConnectionAsItCame() throws SQLException {

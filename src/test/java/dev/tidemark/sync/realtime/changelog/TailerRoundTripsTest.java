@@ -2,14 +2,10 @@ package dev.tidemark.sync.realtime.changelog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.URI;
-
-import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -28,13 +24,7 @@ import dev.tidemark.support.GraphQLWs;
  */
 @QuarkusTest
 @TestProfile(RowPassingThroughScopeTest.Profile.class)
-class TailerRoundTripsTest {
-
-    @TestHTTPResource("/graphql")
-    URI graphql;
-
-    @Inject
-    ChangeLogTailer tailer;
+class TailerRoundTripsTest extends TailerOffTest {
 
     @Test
     void shouldReadAndLoadABatchInTwoRoundTripsAndNothingNewInTwo() {
