@@ -63,14 +63,16 @@ public class ChangeLogTailer {
     TailerWarmUp warmUp;
 
     private volatile boolean running;
-    /** Whether this instance's connection is LISTENing, and when the change log was last read through it. */
+    /** Whether this instance's connection is LISTENing. */
     private volatile boolean listening;
+    /**
+     * When the change log was last read (readiness; announced batches are delivered until a poll
+     * interval later, as only reads move the watermark).
+     */
     private volatile Instant lastRead = Instant.EPOCH;
     private Thread thread;
     private final AnnouncedChanges announced = new AnnouncedChanges();
     private volatile long announcedBatches;
-    /** When the log was last read (System.nanoTime), on whichever thread: announced batches are delivered until a poll interval later. */
-    private volatile long readAt = System.nanoTime();
     private Instant nextPrune = Instant.EPOCH;
 
     void onStart(@Observes StartupEvent event) {
@@ -145,7 +147,6 @@ public class ChangeLogTailer {
                 try {
                     while (running) {
                         readBatch(connection);
-                        lastRead = Instant.now();
                         if (reconnected) {
                             LOG.infof("Change-log listener reconnected and caught up, %d ms after it lost its connection",
                                     java.time.Duration.between(lost, lastRead).toMillis());
@@ -188,7 +189,7 @@ public class ChangeLogTailer {
             return false;
         }
         ChangeLogReader.Read read = announced.read(received, reader, reader.openingRows(), config.realtime().maxBatch());
-        if (read == null || System.nanoTime() - readAt > config.realtime().pollInterval().toNanos()) {
+        if (read == null || Instant.now().isAfter(lastRead.plus(config.realtime().pollInterval()))) {
             return false;
         }
         if (!read.entries().isEmpty() && !hub.idle()) {
@@ -229,7 +230,7 @@ public class ChangeLogTailer {
         do {
             read = readOnce(connection);
             reader.advance(read);
-            readAt = System.nanoTime();
+            lastRead = Instant.now();
             if (read.otherHistory()) {
                 LOG.warn("The database's incarnation changed (a restore, a failover or a crash recovery): change-log positions"
                         + " read before are not trusted; every subscription was told to RESYNC");

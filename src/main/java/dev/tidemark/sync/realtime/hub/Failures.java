@@ -15,7 +15,7 @@ final class Failures {
     private Failures() {
     }
 
-    static boolean fromDatabase(Throwable error) {
+    static boolean rereadsBatch(Throwable error) {
         if (error instanceof ChangeBatch.NeedsRead) {
             return true; // an announced batch without the row a scope needs: the tailer reads the log
         }

@@ -145,7 +145,7 @@ public class SubscriptionHub implements ChangeListener {
             try {
                 events = decide(group, batch, candidate.getValue());
             } catch (RuntimeException e) {
-                if (Failures.fromDatabase(e)) {
+                if (Failures.rereadsBatch(e)) {
                     throw e; // not this scope's fault: the batch is read again once the database answers
                 }
                 // One scope that cannot be decided must not stall every subscriber of the instance
